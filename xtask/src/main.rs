@@ -1,0 +1,91 @@
+//! Developer workflows, run as `cargo xtask <command>` (the alias lives in `.cargo/config.toml`).
+//!
+//! - `codegen`: regenerate every checked-in artifact from `schema/canvas_logs.yaml`.
+//! - `codegen --check`: change nothing; exit 1 naming each stale file and the command to run.
+
+use anyhow::{Context, Result, bail};
+use canvas_logs_codegen::artifacts::{self, Outcome};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask codegen [--check]
+
+commands:
+  codegen            regenerate schema/generated/* from schema/canvas_logs.yaml
+  codegen --check    change nothing; fail if any generated file is stale";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<ExitCode> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["codegen"] => codegen(false),
+        ["codegen", "--check"] => codegen(true),
+        ["help" | "--help" | "-h"] | [] => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => bail!("unknown arguments {args:?}\n\n{USAGE}"),
+    }
+}
+
+/// The workspace root: the parent of this crate's directory.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn codegen(check: bool) -> Result<ExitCode> {
+    let root = workspace_root();
+    let yaml_path = root.join(canvas_logs_codegen::CANVAS_LOGS_YAML_PATH);
+    let text = std::fs::read_to_string(&yaml_path)
+        .with_context(|| format!("reading {}", yaml_path.display()))?;
+    let namespace =
+        match canvas_logs_codegen::load(canvas_logs_codegen::CANVAS_LOGS_YAML_PATH, &text) {
+            Ok(namespace) => namespace,
+            Err(diagnostics) => {
+                eprintln!("{diagnostics}");
+                eprintln!(
+                    "error: {} problem(s) in {}; nothing was generated",
+                    diagnostics.len(),
+                    canvas_logs_codegen::CANVAS_LOGS_YAML_PATH
+                );
+                return Ok(ExitCode::from(2));
+            }
+        };
+    let mut stale = Vec::new();
+    for artifact in artifacts::all(&namespace) {
+        let outcome = artifacts::ensure(&root, &artifact, check)
+            .with_context(|| format!("writing {}", artifact.path))?;
+        match outcome {
+            Outcome::Fresh => {}
+            Outcome::Written => eprintln!("wrote {}", artifact.path),
+            Outcome::Stale => stale.push(artifact.path),
+        }
+    }
+    if stale.is_empty() {
+        if check {
+            eprintln!("generated files are up to date");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    for path in &stale {
+        eprintln!("stale: {path}");
+    }
+    eprintln!(
+        "error: {} generated file(s) are out of date with schema/canvas_logs.yaml; run `cargo xtask codegen` and commit the result",
+        stale.len()
+    );
+    Ok(ExitCode::from(1))
+}
