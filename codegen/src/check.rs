@@ -40,6 +40,8 @@ pub fn load(file: &str, text: &str) -> Result<Namespace, Diagnostics> {
     }
 }
 
+const RENAME_OR_REMOVE: &str = "rename or remove one";
+
 struct Checker<'d> {
     diagnostics: &'d mut Vec<Diagnostic>,
 }
@@ -139,11 +141,12 @@ impl Checker<'_> {
     }
 
     /// Reports every key after the first that `identity` maps to an already-seen value.
-    fn duplicates<'k, I: Ord + std::fmt::Display>(
+    fn duplicates<I: Ord + std::fmt::Display>(
         &mut self,
         kind: DiagnosticKind,
         items: impl IntoIterator<Item = (I, Position, String)>,
         what: &str,
+        advice: &str,
     ) -> Vec<bool> {
         let mut seen: BTreeMap<I, Position> = BTreeMap::new();
         let mut unique = Vec::new();
@@ -154,7 +157,7 @@ impl Checker<'_> {
                     at,
                     &path,
                     format!(
-                        "duplicate {what} `{identity}` (first defined at line {}); rename or remove one",
+                        "duplicate {what} `{identity}` (first defined at line {}); {advice}",
                         first.line
                     ),
                 );
@@ -233,6 +236,7 @@ fn check(
             .iter()
             .map(|(k, _)| (k.text.clone(), k.position, format!("tables.{}", k.text))),
         "table",
+        RENAME_OR_REMOVE,
     );
     let mut tables = Vec::new();
     for ((key, table), unique) in raw.tables.iter().zip(unique_tables) {
@@ -260,6 +264,7 @@ fn check_enums(c: &mut Checker<'_>, raw: &[(Key, RawEnum)]) -> Vec<Option<Enum>>
         raw.iter()
             .map(|(k, _)| (k.text.clone(), k.position, format!("enums.{}", k.text))),
         "enum",
+        RENAME_OR_REMOVE,
     );
     // A duplicate stays in the list as `None` so positions line up with `raw`.
     raw.iter()
@@ -365,6 +370,7 @@ fn check_enum(c: &mut Checker<'_>, key: &Key, raw: &RawEnum) -> Option<Enum> {
             )
         }),
         "enum value name",
+        RENAME_OR_REMOVE,
     );
     let unique_values = c.duplicates(
         DiagnosticKind::Duplicate,
@@ -376,6 +382,7 @@ fn check_enum(c: &mut Checker<'_>, key: &Key, raw: &RawEnum) -> Option<Enum> {
             )
         }),
         "enum value",
+        RENAME_OR_REMOVE,
     );
     let unique_variants = c.duplicates(
         DiagnosticKind::InvalidName,
@@ -386,7 +393,8 @@ fn check_enum(c: &mut Checker<'_>, key: &Key, raw: &RawEnum) -> Option<Enum> {
                 format!("{values_path}.{}", k.text),
             )
         }),
-        "Rust variant name (see codegen/src/names.rs for the naming rule)",
+        "Rust variant name",
+        "variant names are the UpperCamelCase of the value, or of the member name when the value is not identifier-like (codegen/src/names.rs); rename one member",
     );
     let open = openness == Some(Openness::Open);
     for (k, _, m) in &members {
@@ -556,6 +564,7 @@ fn check_table(
             )
         }),
         "column",
+        RENAME_OR_REMOVE,
     );
     let mut columns = Vec::new();
     let mut all_ok = !raw_columns.is_empty();
@@ -809,15 +818,15 @@ fn check_type(
     if let Some(id) = enum_index.get(text) {
         return Some(ColumnType::Enum(*id));
     }
+    // An enum that exists but failed its own checks was already reported there.
+    if all_enum_names.contains(&text) {
+        return None;
+    }
     let starts_upper = text
         .chars()
         .next()
         .is_some_and(|ch| ch.is_ascii_uppercase());
     if starts_upper {
-        // An enum that exists but failed its own checks was already reported there.
-        if all_enum_names.contains(&text) {
-            return None;
-        }
         let hint = match names::suggest(text, all_enum_names.iter().copied()) {
             Some(close) => format!("did you mean `{close}`?"),
             None if all_enum_names.is_empty() => {
@@ -856,7 +865,13 @@ fn check_type(
 /// like a table's row type (`WebLog`), would collide in the generated code.
 fn check_rust_type_collisions(c: &mut Checker<'_>, raw: &RawNamespace, enums: &[Option<Enum>]) {
     let mut items: Vec<(String, Position, String)> = Vec::new();
+    let mut tables_seen: Vec<&str> = Vec::new();
     for (key, _) in &raw.tables {
+        // A duplicate table was reported as such; its row types would only repeat that.
+        if tables_seen.contains(&key.text.as_str()) {
+            continue;
+        }
+        tables_seen.push(&key.text);
         if names::snake_name_problem(&key.text).is_none() {
             let row = names::rust_row_type_name(&key.text);
             items.push((
@@ -879,6 +894,7 @@ fn check_rust_type_collisions(c: &mut Checker<'_>, raw: &RawNamespace, enums: &[
     c.duplicates(
         DiagnosticKind::InvalidName,
         items,
-        "Rust type name (enum names are UpperCamelCased, table rows are `<Table>` and `<Table>Record`)",
+        "Rust type name",
+        "enum types are the UpperCamelCase of the enum name and a table `t` makes `T` and `TRecord` (codegen/src/names.rs); rename one",
     );
 }

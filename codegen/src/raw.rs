@@ -74,7 +74,7 @@ pub struct RawNamespace {
 /// One `enums.<Name>` entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawEnum {
-    /// Where the enum's mapping starts.
+    /// Where the enum's name is.
     pub position: Position,
     /// `description:`
     pub description: Option<Spanned<Scalar>>,
@@ -83,13 +83,16 @@ pub struct RawEnum {
     /// `open:`
     pub open: Option<Spanned<Scalar>>,
     /// `values:` entries, duplicates kept; `None` when the key is absent.
-    pub values: Option<Spanned<Vec<(Key, Spanned<Scalar>)>>>,
+    pub values: Option<Spanned<Vec<RawEnumValue>>>,
 }
+
+/// One `values.<member>: <value>` entry of an enum.
+pub type RawEnumValue = (Key, Spanned<Scalar>);
 
 /// One `tables.<name>` entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawTable {
-    /// Where the table's mapping starts.
+    /// Where the table's name is.
     pub position: Position,
     /// `description:`
     pub description: Option<Spanned<Scalar>>,
@@ -102,7 +105,7 @@ pub struct RawTable {
 /// One `columns.<name>` entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawColumn {
-    /// Where the column's mapping starts.
+    /// Where the column's name is.
     pub position: Position,
     /// `type:`
     pub ty: Option<Spanned<Scalar>>,
@@ -144,7 +147,7 @@ pub fn lower(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> RawNamespace {
             .into_iter()
             .filter_map(|(key, value)| {
                 let path = format!("enums.{}", key.text);
-                lower_enum(value, &path, diagnostics).map(|e| (key.clone(), e))
+                lower_enum(key, value, &path, diagnostics).map(|e| (key.clone(), e))
             })
             .collect();
     }
@@ -154,7 +157,7 @@ pub fn lower(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> RawNamespace {
             .into_iter()
             .filter_map(|(key, value)| {
                 let path = format!("tables.{}", key.text);
-                lower_table(value, &path, diagnostics).map(|t| (key.clone(), t))
+                lower_table(key, value, &path, diagnostics).map(|t| (key.clone(), t))
             })
             .collect();
     }
@@ -162,10 +165,15 @@ pub fn lower(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> RawNamespace {
     out
 }
 
-fn lower_enum(node: &Node, path: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<RawEnum> {
+fn lower_enum(
+    key: &Key,
+    node: &Node,
+    path: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<RawEnum> {
     let mut fields = Fields::of(node, path, ENUM_KEYS, diagnostics)?;
     let out = RawEnum {
-        position: node.position,
+        position: key.position,
         description: fields.scalar("description", diagnostics),
         ty: fields.scalar("type", diagnostics),
         open: fields.scalar("open", diagnostics),
@@ -188,7 +196,12 @@ fn lower_enum(node: &Node, path: &str, diagnostics: &mut Vec<Diagnostic>) -> Opt
     Some(out)
 }
 
-fn lower_table(node: &Node, path: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<RawTable> {
+fn lower_table(
+    key: &Key,
+    node: &Node,
+    path: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<RawTable> {
     let mut fields = Fields::of(node, path, TABLE_KEYS, diagnostics)?;
     let description = fields.scalar("description", diagnostics);
     let primary_key = fields.list("primary_key", diagnostics);
@@ -198,7 +211,7 @@ fn lower_table(node: &Node, path: &str, diagnostics: &mut Vec<Diagnostic>) -> Op
             .into_iter()
             .filter_map(|(key, value)| {
                 let column_path = format!("{columns_path}.{}", key.text);
-                lower_column(value, &column_path, diagnostics).map(|c| (key.clone(), c))
+                lower_column(key, value, &column_path, diagnostics).map(|c| (key.clone(), c))
             })
             .collect();
         Spanned {
@@ -208,17 +221,22 @@ fn lower_table(node: &Node, path: &str, diagnostics: &mut Vec<Diagnostic>) -> Op
     });
     fields.finish(diagnostics);
     Some(RawTable {
-        position: node.position,
+        position: key.position,
         description,
         primary_key,
         columns,
     })
 }
 
-fn lower_column(node: &Node, path: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<RawColumn> {
+fn lower_column(
+    key: &Key,
+    node: &Node,
+    path: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<RawColumn> {
     let mut fields = Fields::of(node, path, COLUMN_KEYS, diagnostics)?;
     let out = RawColumn {
-        position: node.position,
+        position: key.position,
         ty: fields.scalar("type", diagnostics),
         description: fields.scalar("description", diagnostics),
         nullable: fields.scalar("nullable", diagnostics),
