@@ -76,7 +76,11 @@ fn the_schema_is_valid_under_the_2020_12_meta_schema() {
         "https://json-schema.org/draft/2020-12/schema"
     );
     // No union is written as DAP's literal `oneOf`.
-    assert!(!serde_json::to_string(&schema).unwrap().contains("\"oneOf\":"));
+    assert!(
+        !serde_json::to_string(&schema)
+            .unwrap()
+            .contains("\"oneOf\":")
+    );
 }
 
 #[test]
