@@ -24,6 +24,12 @@ pub fn all(namespace: &Namespace) -> Vec<Artifact> {
             contents: crate::emit::json_schema::render(namespace, table),
         });
     }
+    for dialect in crate::emit::sql::all_dialects() {
+        out.push(Artifact {
+            path: format!("schema/generated/sql/{}.sql", dialect.file_stem()),
+            contents: crate::emit::sql::render_namespace(dialect, namespace),
+        });
+    }
     out
 }
 
