@@ -30,6 +30,10 @@ pub fn all(namespace: &Namespace) -> Vec<Artifact> {
             contents: crate::emit::sql::render_namespace(dialect, namespace),
         });
     }
+    out.push(Artifact {
+        path: format!("schema/generated/rust/{}.rs", namespace.name()),
+        contents: crate::emit::rust::generate(namespace),
+    });
     out
 }
 

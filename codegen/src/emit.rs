@@ -2,6 +2,7 @@
 //! file system and cannot fail on a checked model; their output is deterministic (model order).
 
 pub mod json_schema;
+pub mod rust;
 pub mod sql;
 
 /// The first line of every generated artifact that allows comments.
