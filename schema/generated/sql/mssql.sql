@@ -21,7 +21,7 @@ BEGIN
       [conversation_id] bigint, -- references canvas.conversations
       [assignment_id] bigint, -- references canvas.assignments
       [url] nvarchar(max) NOT NULL,
-      [http_method] nvarchar(11) COLLATE Latin1_General_100_BIN2 NOT NULL CHECK ([http_method] IN (
+      [http_method] nvarchar(12) COLLATE Latin1_General_100_BIN2 NOT NULL CHECK ([http_method] IN (
         N'SEARCH', N'PROPFIND', N'LOCK', N'REPORT', N'PURGE', N'MKCOL', N'PROPPATCH', N'CHECKOUT',
         N'UNLOCK', N'MERGE', N'NOTIFY', N'MOVE', N'COPY', N'UNSUBSCRIBE', N'MKACTIVITY',
         N'SUBSCRIBE', N'CONNECT', N'DELETE', N'GET', N'HEAD', N'OPTIONS', N'PATCH', N'POST', N'PUT',
@@ -32,14 +32,14 @@ BEGIN
         304, 305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413,
         414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451, 500, 501, 502,
         503, 504, 505, 506, 507, 508, 510, 511)),
-      [http_version] nvarchar(3) COLLATE Latin1_General_100_BIN2 NOT NULL CHECK ([http_version] IN (N'0.9', N'1.0', N'1.1', N'2.0')
+      [http_version] nvarchar(4) COLLATE Latin1_General_100_BIN2 NOT NULL CHECK ([http_version] IN (N'0.9', N'1.0', N'1.1', N'2.0')
         AND DATALENGTH([http_version]) = 2 * LEN([http_version])),
       [remote_ip] varchar(45) NOT NULL CHECK (LEN([remote_ip]) BETWEEN 2 AND 45 AND [remote_ip] NOT LIKE '%[^0-9A-Fa-f:.]%'
         AND ([remote_ip] LIKE '%.%.%.%' OR [remote_ip] LIKE '%:%:%')),
       [interaction_micros] int NOT NULL,
       [web_application_controller] nvarchar(max),
       [web_application_action] nvarchar(max),
-      [web_application_context_type] nvarchar(23) COLLATE Latin1_General_100_BIN2 CHECK ([web_application_context_type] IN (
+      [web_application_context_type] nvarchar(24) COLLATE Latin1_General_100_BIN2 CHECK ([web_application_context_type] IN (
         N'Account', N'AssessmentQuestion', N'Assignment', N'ContentMigration', N'Course',
         N'CourseSection', N'Group', N'Quizzes::QuizSubmission', N'StudentEnrollment', N'User',
         N'UserProfile')

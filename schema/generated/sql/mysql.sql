@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS `canvas_logs__web_logs` (
   `conversation_id` bigint COMMENT 'Identifies the conversation if the request is for a conversation. References canvas.conversations (not enforced).', -- references canvas.conversations
   `assignment_id` bigint COMMENT 'Identifies the assignment if the request is for an assignment. References canvas.assignments (not enforced).', -- references canvas.assignments
   `url` longtext NOT NULL COMMENT 'The path and the query string components of the requested URL.',
-  `http_method` varchar(11) NOT NULL COMMENT 'HTTP method/verb (GET, POST, PUT, etc.) that was sent with the request.' CHECK (CAST(`http_method` AS BINARY) IN (
+  `http_method` varchar(12) NOT NULL COMMENT 'HTTP method/verb (GET, POST, PUT, etc.) that was sent with the request.' CHECK (CAST(`http_method` AS BINARY) IN (
     'SEARCH', 'PROPFIND', 'LOCK', 'REPORT', 'PURGE', 'MKCOL', 'PROPPATCH', 'CHECKOUT', 'UNLOCK',
     'MERGE', 'NOTIFY', 'MOVE', 'COPY', 'UNSUBSCRIBE', 'MKACTIVITY', 'SUBSCRIBE', 'CONNECT',
     'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE')),
@@ -28,12 +28,12 @@ CREATE TABLE IF NOT EXISTS `canvas_logs__web_logs` (
     304, 305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413,
     414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451, 500, 501, 502,
     503, 504, 505, 506, 507, 508, 510, 511)),
-  `http_version` varchar(3) NOT NULL COMMENT 'HTTP protocol version (e.g. HTTP/2.0).' CHECK (CAST(`http_version` AS BINARY) IN ('0.9', '1.0', '1.1', '2.0')),
+  `http_version` varchar(4) NOT NULL COMMENT 'HTTP protocol version (e.g. HTTP/2.0).' CHECK (CAST(`http_version` AS BINARY) IN ('0.9', '1.0', '1.1', '2.0')),
   `remote_ip` varchar(45) CHARACTER SET ascii COLLATE ascii_bin NOT NULL COMMENT 'IP (IPv4 or IPv6) address that was recorded for the request.' CHECK (IS_IPV4(`remote_ip`) OR IS_IPV6(`remote_ip`)),
   `interaction_micros` int NOT NULL COMMENT 'Total time required to service the request in microseconds.',
   `web_application_controller` longtext COMMENT 'The controller that the Canvas web application used to service this request.',
   `web_application_action` longtext COMMENT 'The action in the Canvas web application used to service this request.',
-  `web_application_context_type` varchar(23) COMMENT 'Containing object type that the Canvas web application used to service this request.' CHECK (CAST(`web_application_context_type` AS BINARY) IN (
+  `web_application_context_type` varchar(24) COMMENT 'Containing object type that the Canvas web application used to service this request.' CHECK (CAST(`web_application_context_type` AS BINARY) IN (
     'Account', 'AssessmentQuestion', 'Assignment', 'ContentMigration', 'Course', 'CourseSection',
     'Group', 'Quizzes::QuizSubmission', 'StudentEnrollment', 'User', 'UserProfile')),
   `web_application_context_id` bigint COMMENT 'Containing object ID that the Canvas web application used to service this request.',

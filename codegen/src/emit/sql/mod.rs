@@ -345,7 +345,15 @@ pub fn enum_accepted_values(e: &Enum) -> Vec<String> {
         .collect()
 }
 
-/// The longest accepted value of an enum, in characters (for `varchar(n)` sizing).
+/// The capacity of a text column holding a closed enum: one character more than the longest
+/// accepted value. MySQL and SQL Server silently cut trailing spaces that overflow a column
+/// instead of refusing the value, so `'0.9 '` would be stored as `'0.9'` in a `varchar(3)`; with
+/// room for one more character the trailing space reaches the `CHECK`, which refuses it.
+pub fn enum_text_capacity(e: &Enum) -> u32 {
+    enum_longest_value(e).saturating_add(1)
+}
+
+/// The longest accepted value of an enum, in characters.
 pub fn enum_longest_value(e: &Enum) -> u32 {
     let longest = enum_accepted_values(e)
         .iter()

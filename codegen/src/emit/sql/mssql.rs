@@ -22,14 +22,16 @@
 //!   supplementary character once, and the appended `N'x'` stops `LEN` from ignoring trailing
 //!   spaces. The official client's `varchar(1020)` needs a UTF-8 collation (SQL Server 2019+).
 //!   Unbounded -> `nvarchar(max)`.
-//! - closed string enum -> `nvarchar(n)` in `Latin1_General_100_BIN2` with `CHECK (... IN (...))`:
+//! - closed string enum -> `nvarchar(n + 1)` in `Latin1_General_100_BIN2` with `CHECK (... IN (...))`:
 //!   case-sensitive; `DATALENGTH(...) = 2 * LEN(...)` refuses the trailing spaces that SQL
-//!   Server's padded comparison would otherwise ignore. (The official client uses lookup tables.)
+//!   Server's padded comparison would otherwise ignore; the `+ 1` leaves room for that space,
+//!   which would otherwise be trimmed silently on insert. (The official client uses lookup
+//!   tables.)
 //! - integer enum (HTTPStatus) -> `smallint` with `CHECK (... IN (...))`.
 //! - open enum -> `nvarchar(max)`, with no 256-character lookup limit.
 
 use super::{
-    ColumnSql, Dialect, LengthLimit, column_comment_text, enum_accepted_values, enum_longest_value,
+    ColumnSql, Dialect, LengthLimit, column_comment_text, enum_accepted_values, enum_text_capacity,
     in_list, integer_enum_type,
 };
 use crate::model::{Column, ColumnType, EnumRepr, Namespace, Table};
@@ -156,7 +158,7 @@ impl Dialect for MsSql {
                         ColumnSql::checked(
                             format!(
                                 "nvarchar({}) COLLATE {ENUM_COLLATION}",
-                                enum_longest_value(e)
+                                enum_text_capacity(e)
                             ),
                             format!(
                                 "{}\n    AND DATALENGTH({quoted}) = 2 * LEN({quoted})",

@@ -24,17 +24,18 @@
 //! - bounded `string` -> `varchar(n)` in utf8mb4, which counts characters: 255 emoji fit.
 //!   Unbounded -> `longtext` (the official `mediumtext` stops at 16 MiB; `longtext` costs the same
 //!   for short values and never truncates).
-//! - closed string enum -> `varchar(n)` with `CHECK (CAST(... AS BINARY) IN (...))`, not
+//! - closed string enum -> `varchar(n + 1)` with `CHECK (CAST(... AS BINARY) IN (...))`, not
 //!   `ENUM(...)`: a number-like text that is not a member (`'1'`) is silently stored as the member
 //!   *at that index* (`'0.9'`) in an `ENUM` column, which corrupts `http_version`. The binary
 //!   comparison is case-sensitive and, unlike `utf8mb4_bin`'s PAD SPACE, does not ignore trailing
-//!   spaces, matching the validator.
+//!   spaces, matching the validator. The `+ 1`: strict mode still silently trims trailing spaces
+//!   that overflow a `varchar`, so `'0.9 '` must fit to be seen (and refused) by the `CHECK`.
 //! - integer enum (HTTPStatus) -> `smallint` with `CHECK (... IN (...))`.
 //! - open enum -> `longtext`, never a 64-character lookup value as in the official client.
 //! - The table's default collation is `utf8mb4_bin`: text compares exactly, as in the validator.
 
 use super::{
-    ColumnSql, Dialect, LengthLimit, column_comment_text, enum_accepted_values, enum_longest_value,
+    ColumnSql, Dialect, LengthLimit, column_comment_text, enum_accepted_values, enum_text_capacity,
     flat_table_name, in_list, integer_enum_type,
 };
 use crate::emit::json_schema::UUID_PATTERN;
@@ -123,7 +124,7 @@ impl Dialect for MySql {
                             .map(|v| self.string_literal(v))
                             .collect();
                         ColumnSql::checked(
-                            format!("varchar({})", enum_longest_value(e)),
+                            format!("varchar({})", enum_text_capacity(e)),
                             in_list(&format!("CAST({quoted} AS BINARY)"), &literals, "    "),
                         )
                     }

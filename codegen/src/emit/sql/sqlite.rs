@@ -11,7 +11,8 @@
 //! - `timestamp` -> `TEXT` holding DAP's own spelling, `YYYY-MM-DDThh:mm:ss[.ffffff]Z`, checked
 //!   for shape (0 to 6 fractional digits, the `Z`) and for a real date and time: the whole
 //!   seconds must survive a round trip through `julianday`, which refuses `2024-02-30` and
-//!   `24:00:00`. Text keeps every digit; SQLite's date functions read it directly. Texts with
+//!   `24:00:00`. The comparison is `IS`, not `=`: `julianday` of a non-date is NULL, and a
+//!   `CHECK` that evaluates to NULL passes. Text keeps every digit; SQLite's date functions read it directly. Texts with
 //!   different numbers of fractional digits do not sort as instants: order by `julianday(...)`.
 //! - `int32` -> `INTEGER` with a range `CHECK`; `int64` -> `INTEGER` (SQLite's are 64-bit).
 //! - `bool` -> `INTEGER` 0 or 1.
@@ -57,7 +58,7 @@ impl Sqlite {
                 "(length({quoted}) = 20 OR (substr({quoted}, 20, 1) = '.' AND length({quoted}) >= 22\n      AND substr({quoted}, 21, length({quoted}) - 21) NOT GLOB '*[^0-9]*'))"
             ),
             format!(
-                "strftime('%Y-%m-%dT%H:%M:%S', julianday(substr({quoted}, 1, 19))) = substr({quoted}, 1, 19)"
+                "strftime('%Y-%m-%dT%H:%M:%S', julianday(substr({quoted}, 1, 19))) IS substr({quoted}, 1, 19)"
             ),
         ]
         .join("\n    AND ")

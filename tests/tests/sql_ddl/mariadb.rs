@@ -1,0 +1,309 @@
+//! MariaDB (standing in for MySQL): the generated DDL on a real, throwaway server, driven by the `mariadb` client.
+//!
+//! The server comes from the Debian packages (`mariadb-server`, `mariadb-client`):
+//! `mariadb-install-db` creates a data directory in a temporary directory and `mariadbd` serves
+//! it on a Unix socket there, without networking; the system service is never used. Rows are
+//! written as a loader would write DAP text: integers and booleans as SQL numbers and
+//! `TRUE`/`FALSE`, timestamps without DAP's trailing `Z` (the column holds UTC), everything else
+//! as quoted text.
+
+use crate::corpus::{self, InvalidCase, Row};
+use crate::server::{
+    TempDir, describe, find_program, run_with_input, running_as_root, skip_or_fail, wait_until,
+};
+use canvas_logs_codegen::model::{Column, ColumnType, EnumRepr, Namespace, Table};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+fn sbin_dirs() -> Vec<PathBuf> {
+    ["/usr/sbin", "/usr/local/sbin", "/usr/bin"]
+        .iter()
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// A running throwaway server; killed and deleted on drop.
+struct MariaDbServer {
+    // Dropped after `child` is killed (fields drop in order, after `Drop::drop`).
+    dir: TempDir,
+    child: Child,
+    client: PathBuf,
+}
+
+impl MariaDbServer {
+    fn start(server: &Path, install_db: &Path, client: &Path) -> Result<Self, String> {
+        let dir = TempDir::new("ddl-mariadb").map_err(|e| format!("temporary directory: {e}"))?;
+        let data = dir.path().join("data");
+        let mut install = Command::new(install_db);
+        install
+            .arg("--no-defaults")
+            .arg(format!("--datadir={}", data.display()))
+            .args(["--auth-root-authentication-method=normal", "--skip-test-db"]);
+        if running_as_root() {
+            install.arg("--user=root");
+        }
+        let installed = install
+            .output()
+            .map_err(|e| format!("{}: {e}", install_db.display()))?;
+        if !installed.status.success() {
+            return Err(format!(
+                "mariadb-install-db failed: {}",
+                describe(&installed)
+            ));
+        }
+        let socket = dir.path().join("mariadbd.sock");
+        let log = dir.path().join("server.log");
+        let mut command = Command::new(server);
+        command
+            .arg("--no-defaults")
+            .arg(format!("--datadir={}", data.display()))
+            .arg(format!("--socket={}", socket.display()))
+            .arg(format!(
+                "--pid-file={}",
+                dir.path().join("mariadbd.pid").display()
+            ))
+            .arg(format!("--log-error={}", log.display()))
+            .args([
+                "--skip-networking",
+                "--innodb-buffer-pool-size=32M",
+                "--innodb-log-file-size=16M",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if running_as_root() {
+            command.arg("--user=root");
+        }
+        let child = command
+            .spawn()
+            .map_err(|e| format!("{}: {e}", server.display()))?;
+        let mut started = MariaDbServer {
+            dir,
+            child,
+            client: client.to_path_buf(),
+        };
+        let ready = wait_until(60, || {
+            started.child.try_wait().ok().flatten().is_none()
+                && started.sql(None, "SELECT 1").status.success()
+        });
+        if !ready {
+            let log = std::fs::read_to_string(&log).unwrap_or_default();
+            return Err(format!("mariadbd did not start\nlog:\n{log}"));
+        }
+        Ok(started)
+    }
+
+    /// Runs `sql` through the client (in `database` if given), stopping at the first error.
+    fn sql(&self, database: Option<&str>, sql: &str) -> Output {
+        let mut command = Command::new(&self.client);
+        command
+            .arg("--no-defaults")
+            .arg(format!(
+                "--socket={}",
+                self.dir.path().join("mariadbd.sock").display()
+            ))
+            .args([
+                "-u",
+                "root",
+                "--default-character-set=utf8mb4",
+                "--batch",
+                "--skip-column-names",
+            ]);
+        if let Some(database) = database {
+            command.arg(format!("--database={database}"));
+        }
+        run_with_input(&mut command, sql.as_bytes())
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.client.display()))
+    }
+
+    fn query_value(&self, sql: &str) -> String {
+        let output = self.sql(Some(DATABASE), sql);
+        assert!(output.status.success(), "{sql}: {}", describe(&output));
+        String::from_utf8_lossy(&output.stdout)
+            .trim_end_matches('\n')
+            .to_owned()
+    }
+}
+
+impl Drop for MariaDbServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const DATABASE: &str = "dap";
+
+/// A MySQL string literal: `\` and `'` escaped (the default, without `NO_BACKSLASH_ESCAPES`).
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+/// The SQL literal a loader writes for a DAP text value in `column`.
+fn literal(namespace: &Namespace, column: &Column, field: Option<&str>) -> String {
+    let Some(text) = field else {
+        return "NULL".to_owned();
+    };
+    let integer_like = match column.ty() {
+        ColumnType::Int32 | ColumnType::Int64 => true,
+        ColumnType::Enum(id) => namespace.enum_by_id(id).repr() == EnumRepr::Integer,
+        _ => false,
+    };
+    let is_integer_text = {
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    match (column.ty(), text) {
+        (ColumnType::Bool, "true") => "TRUE".to_owned(),
+        (ColumnType::Bool, "false") => "FALSE".to_owned(),
+        (ColumnType::Timestamp, _) => quoted(text.strip_suffix('Z').unwrap_or(text)),
+        _ if integer_like && is_integer_text => text.to_owned(),
+        _ => quoted(text),
+    }
+}
+
+fn insert_statement(namespace: &Namespace, table: &Table, row: &Row) -> String {
+    let columns: Vec<String> = table
+        .columns()
+        .iter()
+        .map(|c| format!("`{}`", c.name()))
+        .collect();
+    let values: Vec<String> = table
+        .columns()
+        .iter()
+        .zip(&row.fields)
+        .map(|(column, field)| literal(namespace, column, field.as_deref()))
+        .collect();
+    format!(
+        "INSERT INTO `canvas_logs__web_logs` ({}) VALUES ({});\n",
+        columns.join(", "),
+        values.join(", ")
+    )
+}
+
+#[test]
+fn mariadb_loads_every_valid_row_and_refuses_every_invalid_one() {
+    const TEST: &str = "mariadb";
+    let sbin = sbin_dirs();
+    let server = find_program("mariadbd", &sbin).or_else(|| find_program("mysqld", &sbin));
+    let install_db = find_program("mariadb-install-db", &sbin)
+        .or_else(|| find_program("mysql_install_db", &sbin));
+    let client = find_program("mariadb", &sbin);
+    let (Some(server), Some(install_db), Some(client)) = (server, install_db, client) else {
+        skip_or_fail(
+            TEST,
+            "MariaDB binaries (mariadbd, mariadb-install-db, mariadb) not found; \
+             apt-get install mariadb-server mariadb-client",
+        );
+        return;
+    };
+    let server =
+        MariaDbServer::start(&server, &install_db, &client).unwrap_or_else(|e| panic!("{e}"));
+    let (namespace, table) = crate::web_logs();
+    let ddl = crate::checked_in_ddl("mysql");
+
+    let created = server.sql(
+        None,
+        &format!("CREATE DATABASE `{DATABASE}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"),
+    );
+    assert!(created.status.success(), "{}", describe(&created));
+    for attempt in ["first", "second"] {
+        let applied = server.sql(Some(DATABASE), &ddl);
+        assert!(
+            applied.status.success(),
+            "{attempt} application of the DDL failed: {}",
+            describe(&applied)
+        );
+    }
+    let strict = server.query_value("SELECT @@sql_mode");
+    assert!(
+        strict.contains("STRICT_TRANS_TABLES"),
+        "sql_mode is {strict}"
+    );
+
+    let valid = corpus::valid_rows(&namespace, &table);
+    let script: String = valid
+        .iter()
+        .map(|row| insert_statement(&namespace, &table, row))
+        .collect();
+    let loaded = server.sql(Some(DATABASE), &script);
+    assert!(
+        loaded.status.success(),
+        "valid rows refused: {}",
+        describe(&loaded)
+    );
+    let count = server.query_value("SELECT count(*) FROM canvas_logs__web_logs");
+    assert_eq!(count, valid.len().to_string());
+
+    // Microseconds survive (the official client's `datetime` would drop them), 255 emoji are
+    // 255 characters, and open enum values are not cut at 64 characters.
+    let micros = server.query_value(
+        "SELECT count(*) FROM canvas_logs__web_logs \
+         WHERE `timestamp` = '2024-05-01 12:34:56.123456'",
+    );
+    assert_ne!(micros, "0", "no row kept the timestamp's microseconds");
+    let emoji = server.query_value(&format!(
+        "SELECT DISTINCT CHAR_LENGTH(user_agent) FROM canvas_logs__web_logs WHERE user_agent = {}",
+        quoted(&"😀".repeat(255))
+    ));
+    assert_eq!(emoji, "255");
+    let controller_length = server.query_value(
+        "SELECT MAX(CHAR_LENGTH(web_application_controller)) FROM canvas_logs__web_logs",
+    );
+    assert!(
+        controller_length.parse::<usize>().unwrap_or(0) > 64,
+        "open enum values longer than 64 characters must load, longest was {controller_length}"
+    );
+
+    let problems = crate::refusal_problems(
+        &corpus::invalid_cases(&namespace, &table),
+        |_case: &InvalidCase| true,
+        |row: &Row| {
+            let output = server.sql(Some(DATABASE), &insert_statement(&namespace, &table, row));
+            if output.status.success() {
+                Ok(())
+            } else {
+                Err(String::from_utf8_lossy(&output.stderr).into_owned())
+            }
+        },
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+    let after = server.query_value("SELECT count(*) FROM canvas_logs__web_logs");
+    assert_eq!(after, count, "an invalid row was stored");
+}
+
+#[test]
+fn loader_literals_follow_the_column_type() {
+    let (namespace, table) = crate::web_logs();
+    let column = |name: &str| {
+        table
+            .column(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    assert_eq!(
+        literal(
+            &namespace,
+            &column("timestamp"),
+            Some("2024-05-01T12:00:00.5Z")
+        ),
+        "'2024-05-01T12:00:00.5'"
+    );
+    assert_eq!(
+        literal(&namespace, &column("participated"), Some("true")),
+        "TRUE"
+    );
+    assert_eq!(
+        literal(&namespace, &column("http_status"), Some("200")),
+        "200"
+    );
+    assert_eq!(
+        literal(&namespace, &column("http_status"), Some("OK")),
+        "'OK'"
+    );
+    assert_eq!(
+        literal(&namespace, &column("url"), Some("a'\\")),
+        "'a''\\\\'"
+    );
+    assert_eq!(literal(&namespace, &column("user_id"), None), "NULL");
+}
