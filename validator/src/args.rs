@@ -1,0 +1,124 @@
+//! The command line, as a library type (so tests and other tools can build one).
+
+use clap::{Parser, ValueEnum};
+use std::path::PathBuf;
+
+/// Validate Canvas Data 2 (DAP) exports of a table against its schema.
+///
+/// Exit status: 0 no errors (warnings allowed); 1 at least one error-level violation; 2 could
+/// not validate (usage, bad schema, unreadable or corrupt input); what was checked before is
+/// still reported.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "dap-validate", version, about, long_about = None)]
+pub struct Args {
+    /// Export files, directories (recursed: *.jsonl, *.json, *.csv, *.tsv, optionally .gz, and
+    /// *.parquet, in sorted order), or - for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Namespace definition YAML (default: the embedded canvas_logs.yaml).
+    #[arg(long, value_name = "YAML")]
+    pub schema: Option<PathBuf>,
+
+    /// Table to validate against (default: the namespace's only table).
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
+
+    /// Input format (auto: from the file name; gzip is detected by its magic bytes).
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto, value_name = "F")]
+    pub input_format: InputFormat,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human, value_name = "R")]
+    pub report: ReportFormat,
+
+    /// Worker threads (default: the number of cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    /// Violations printed per file (counts stay exact).
+    #[arg(long, value_name = "N")]
+    pub max_errors: Option<u64>,
+
+    /// Never print values (exports hold personal data).
+    #[arg(long)]
+    pub redact: bool,
+
+    /// Write the records without errors here, byte for byte.
+    #[arg(long, value_name = "PATH")]
+    pub valid_out: Option<PathBuf>,
+
+    /// Write the records with errors here, byte for byte.
+    #[arg(long, value_name = "PATH")]
+    pub invalid_out: Option<PathBuf>,
+}
+
+/// `--input-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// From the file name (`.jsonl`, `.json`, `.csv`, `.tsv`, `.parquet`, each optionally `.gz`);
+    /// JSONL for standard input and unrecognised names.
+    Auto,
+    /// JSON Lines.
+    Jsonl,
+    /// CSV (not supported yet).
+    Csv,
+    /// TSV (not supported yet).
+    Tsv,
+    /// Parquet (not supported yet).
+    Parquet,
+}
+
+/// `--report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// `file:line: column: message` lines and a summary table.
+    Human,
+    /// JSON Lines: violation objects, then a summary object.
+    Json,
+    /// GitHub Actions workflow-command annotations, then the summary.
+    Github,
+    /// JUnit XML (not supported yet).
+    Junit,
+    /// SARIF (not supported yet).
+    Sarif,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_contract_option_parses() {
+        let args = Args::try_parse_from([
+            "dap-validate",
+            "--schema",
+            "s.yaml",
+            "--table",
+            "web_logs",
+            "--input-format",
+            "jsonl",
+            "--report",
+            "json",
+            "--jobs",
+            "3",
+            "--max-errors",
+            "10",
+            "--redact",
+            "--valid-out",
+            "v.jsonl",
+            "--invalid-out",
+            "i.jsonl",
+            "a.jsonl.gz",
+            "-",
+        ]);
+        let args = args.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(args.paths.len(), 2);
+        assert_eq!(args.report, ReportFormat::Json);
+        assert_eq!(args.input_format, InputFormat::Jsonl);
+        assert_eq!(args.jobs, Some(3));
+        assert!(args.redact);
+        assert!(Args::try_parse_from(["dap-validate", "--jobs", "0", "x"]).is_err());
+        assert!(Args::try_parse_from(["dap-validate"]).is_err());
+    }
+}

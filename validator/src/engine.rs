@@ -1,0 +1,672 @@
+//! The run: arguments -> plan -> files -> (read | check on workers | merge in order) -> reporter.
+//!
+//! Threads, for `--jobs N` with N > 1 (one large file and many files are handled alike, batch
+//! by batch, files in order):
+//!
+//! ```text
+//! reader thread:   for each file: input (gzip on its own thread) -> Batcher -> work queue
+//! N workers:       batch -> RecordFormat::check_batch -> outcome  -> event queue
+//! calling thread:  events in sequence order -> violations, duplicate keys, counts -> reporter
+//! ```
+//!
+//! Memory is flat: at most `4 × N + 2` batch buffers exist (the reader waits for one to come back
+//! before it reads more), the work queue holds `2 × N`, and the merge step's reorder buffer can
+//! only hold batches that own one of those buffers. The one structure that grows is the
+//! duplicate-key set ([`crate::dedup`]). With `--jobs 1` everything but gzip decompression runs
+//! on the calling thread, with the same code and the same output.
+
+use crate::args::{Args, ReportFormat};
+use crate::dedup::{DuplicateKeys, Seen};
+use crate::error::{Error, ErrorKind};
+use crate::files::{self, ExportFile, Format};
+use crate::input::Input;
+use crate::plan::{CheckPlan, Rule};
+use crate::reader::jsonl::JsonlFormat;
+use crate::reader::{
+    Batch, BatchOutcome, BatchSink, Batched, Batcher, KeyEntry, Limits, RecordFormat, WorkerState,
+    check_batch,
+};
+use crate::report::github::GithubReporter;
+use crate::report::human::HumanReporter;
+use crate::report::json::JsonReporter;
+use crate::report::{FileTotals, ReportOptions, Reporter};
+use crate::summary::{OpenEnumTally, OpenEnumValues, Summary};
+use crate::violation::{Code, LineNumber, Violation};
+use canvas_logs_codegen::Namespace;
+use std::collections::BTreeMap;
+use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+
+/// How a run ended, as the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// No error-level violation (warnings allowed): exit 0.
+    Clean,
+    /// At least one error-level violation: exit 1.
+    Findings,
+    /// Some input could not be read to the end: exit 2 (what was read is reported).
+    Incomplete,
+}
+
+impl Outcome {
+    /// The process exit status.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Clean => 0,
+            Outcome::Findings => 1,
+            Outcome::Incomplete => 2,
+        }
+    }
+}
+
+/// Everything a validation needs besides the plan.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The files, in order.
+    pub files: Vec<ExportFile>,
+    /// Worker threads (1: everything on the calling thread).
+    pub jobs: usize,
+    /// Violations printed per file.
+    pub max_errors: Option<u64>,
+    /// Never keep values.
+    pub redact: bool,
+    /// Buffer and record sizes.
+    pub limits: Limits,
+}
+
+/// Runs the command line: prints the report to standard output and file errors to standard
+/// error. `Err` means nothing useful could be validated (exit 2).
+pub fn run(args: &Args) -> Result<Outcome, Error> {
+    let namespace = load_schema(args)?;
+    let table = choose_table(&namespace, args.table.as_deref())?;
+    let plan = CheckPlan::compile(&namespace, table);
+    if args.valid_out.is_some() || args.invalid_out.is_some() {
+        return Err(Error::new(ErrorKind::NotSupported(
+            "--valid-out/--invalid-out".to_owned(),
+        )));
+    }
+    if matches!(args.report, ReportFormat::Junit | ReportFormat::Sarif) {
+        let name = if args.report == ReportFormat::Junit { "junit" } else { "sarif" };
+        return Err(Error::new(ErrorKind::NotSupported(format!("--report {name}"))));
+    }
+    let files = files::collect(&args.paths, args.input_format)?;
+    if let Some(file) = files.iter().find(|f| f.format != Format::Jsonl) {
+        return Err(Error::new(ErrorKind::NotSupported(format!(
+            "{} input ({})",
+            file.format.name(),
+            file.display
+        ))));
+    }
+    let jobs = match args.jobs {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+    };
+    let config = Config {
+        files,
+        jobs,
+        max_errors: args.max_errors,
+        redact: args.redact,
+        limits: Limits::default(),
+    };
+    let stdout = io::stdout();
+    let color = args.report == ReportFormat::Human
+        && stdout.is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let options = ReportOptions {
+        redact: args.redact,
+        color,
+    };
+    let out = io::BufWriter::with_capacity(64 << 10, stdout.lock());
+    let mut reporter: Box<dyn Reporter> = match args.report {
+        ReportFormat::Json => Box::new(JsonReporter::new(out, options)),
+        ReportFormat::Github => Box::new(GithubReporter::new(out, options)),
+        _ => Box::new(HumanReporter::new(out, options)),
+    };
+    let mut stderr = io::stderr();
+    let summary = validate(&plan, &config, reporter.as_mut(), &mut stderr)
+        .map_err(|e| Error::io(ErrorKind::Output, "-", e))?;
+    Ok(outcome_of(&summary))
+}
+
+/// The exit outcome a summary implies.
+pub fn outcome_of(summary: &Summary) -> Outcome {
+    if summary.unreadable_files > 0 {
+        Outcome::Incomplete
+    } else if summary.has_errors() {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    }
+}
+
+fn load_schema(args: &Args) -> Result<Namespace, Error> {
+    let Some(path) = &args.schema else {
+        return Ok(canvas_logs_codegen::load_embedded());
+    };
+    let display = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::io(ErrorKind::SchemaFile, &display, e))?;
+    canvas_logs_codegen::load(&display, &text)
+        .map_err(|d| Error::at(ErrorKind::Schema(d), display))
+}
+
+fn choose_table<'n>(
+    namespace: &'n Namespace,
+    name: Option<&str>,
+) -> Result<&'n canvas_logs_codegen::model::Table, Error> {
+    let names = || {
+        namespace
+            .tables()
+            .iter()
+            .map(|t| t.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match name {
+        Some(name) => namespace.table(name).ok_or_else(|| {
+            Error::new(ErrorKind::Usage(format!(
+                "no table `{name}` in namespace {} (tables: {})",
+                namespace.name(),
+                names()
+            )))
+        }),
+        None => match namespace.tables() {
+            [only] => Ok(only),
+            _ => Err(Error::new(ErrorKind::Usage(format!(
+                "namespace {} has {} tables ({}); choose one with --table",
+                namespace.name(),
+                namespace.tables().len(),
+                names()
+            )))),
+        },
+    }
+}
+
+/// Validates `config.files` with `plan`, reporting to `reporter`; file errors (unreadable,
+/// corrupt) go to `errors` as `error: ...` lines. Returns the summary; `Err` only when writing
+/// the report failed.
+pub fn validate(
+    plan: &CheckPlan,
+    config: &Config,
+    reporter: &mut dyn Reporter,
+    errors: &mut dyn Write,
+) -> io::Result<Summary> {
+    let mut merger = Merger::new(plan, config, reporter, errors);
+    let format = JsonlFormat;
+    let tally = if config.jobs <= 1 {
+        run_sequential(plan, config, &format, &mut merger)?
+    } else {
+        run_parallel(plan, config, &format, &mut merger)?
+    };
+    merger.finish(tally)
+}
+
+/// What the reader tells the merge step, in sequence order.
+enum Event {
+    FileStart(usize),
+    Batch(Batch, BatchOutcome),
+    FileEnd(usize),
+    FileError(usize, io::Error),
+}
+
+/// Reads every file, handing events to `sink`.
+fn read_files(config: &Config, sink: &mut dyn EventSink) {
+    for (index, file) in config.files.iter().enumerate() {
+        if !sink.control(Event::FileStart(index)) {
+            return;
+        }
+        let mut input = match Input::open(&file.source) {
+            Ok(input) => input,
+            Err(e) => {
+                if !sink.control(Event::FileError(index, e)) {
+                    return;
+                }
+                continue;
+            }
+        };
+        let batcher = Batcher::new(&JsonlFormat, config.limits, index);
+        let event = match batcher.run(&mut input, sink.as_batch_sink()) {
+            Ok(Batched::Complete) => Event::FileEnd(index),
+            Ok(Batched::Stopped) => return,
+            Err(e) => Event::FileError(index, e),
+        };
+        if !sink.control(event) {
+            return;
+        }
+    }
+}
+
+trait EventSink: BatchSink {
+    fn control(&mut self, event: Event) -> bool;
+    fn as_batch_sink(&mut self) -> &mut dyn BatchSink;
+}
+
+fn run_sequential(
+    plan: &CheckPlan,
+    config: &Config,
+    format: &dyn RecordFormat,
+    merger: &mut Merger<'_>,
+) -> io::Result<OpenEnumTally> {
+    struct Sequential<'a, 'm> {
+        plan: &'a CheckPlan,
+        format: &'a dyn RecordFormat,
+        merger: &'a mut Merger<'m>,
+        state: WorkerState,
+        spare: Vec<Vec<u8>>,
+        seq: u64,
+        error: Option<io::Error>,
+    }
+    impl BatchSink for Sequential<'_, '_> {
+        fn buffer(&mut self, len: usize) -> Option<Vec<u8>> {
+            if self.error.is_some() {
+                return None;
+            }
+            Some(self.spare.pop().unwrap_or_else(|| vec![0; len]))
+        }
+        fn batch(&mut self, batch: Batch) -> bool {
+            let outcome = check_batch(self.format, self.plan, &batch, &mut self.state);
+            self.control(Event::Batch(batch, outcome))
+        }
+        fn next_seq(&mut self) -> u64 {
+            self.seq += 1;
+            self.seq
+        }
+    }
+    impl EventSink for Sequential<'_, '_> {
+        fn control(&mut self, event: Event) -> bool {
+            match self.merger.handle(event) {
+                Ok(Some(buffer)) => {
+                    if self.spare.len() < 2 {
+                        self.spare.push(buffer);
+                    }
+                    true
+                }
+                Ok(None) => true,
+                Err(e) => {
+                    self.error = Some(e);
+                    false
+                }
+            }
+        }
+        fn as_batch_sink(&mut self) -> &mut dyn BatchSink {
+            self
+        }
+    }
+    let mut sink = Sequential {
+        plan,
+        format,
+        merger,
+        state: WorkerState::new(plan),
+        spare: Vec::new(),
+        seq: 0,
+        error: None,
+    };
+    read_files(config, &mut sink);
+    match sink.error {
+        Some(e) => Err(e),
+        None => Ok(sink.state.tally),
+    }
+}
+
+fn run_parallel(
+    plan: &CheckPlan,
+    config: &Config,
+    format: &(dyn RecordFormat + Sync),
+    merger: &mut Merger<'_>,
+) -> io::Result<OpenEnumTally> {
+    let jobs = config.jobs.max(1);
+    let max_buffers = 4 * jobs + 2;
+    let (work_tx, work_rx) = mpsc::sync_channel::<Batch>(2 * jobs);
+    let work_rx = Mutex::new(work_rx);
+    let (event_tx, event_rx) = mpsc::channel::<(u64, Event)>();
+    let (pool_tx, pool_rx) = mpsc::sync_channel::<Vec<u8>>(max_buffers);
+    let stop = AtomicBool::new(false);
+
+    struct Parallel<'a> {
+        work: mpsc::SyncSender<Batch>,
+        events: mpsc::Sender<(u64, Event)>,
+        pool: mpsc::Receiver<Vec<u8>>,
+        allocated: usize,
+        max_buffers: usize,
+        seq: u64,
+        stop: &'a AtomicBool,
+    }
+    impl BatchSink for Parallel<'_> {
+        fn buffer(&mut self, len: usize) -> Option<Vec<u8>> {
+            if self.stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            if let Ok(buffer) = self.pool.try_recv() {
+                return Some(buffer);
+            }
+            if self.allocated < self.max_buffers {
+                self.allocated += 1;
+                return Some(vec![0; len]);
+            }
+            self.pool.recv().ok()
+        }
+        fn batch(&mut self, batch: Batch) -> bool {
+            !self.stop.load(Ordering::Relaxed) && self.work.send(batch).is_ok()
+        }
+        fn next_seq(&mut self) -> u64 {
+            self.seq += 1;
+            self.seq
+        }
+    }
+    impl EventSink for Parallel<'_> {
+        fn control(&mut self, event: Event) -> bool {
+            let seq = self.next_seq();
+            !self.stop.load(Ordering::Relaxed) && self.events.send((seq, event)).is_ok()
+        }
+        fn as_batch_sink(&mut self) -> &mut dyn BatchSink {
+            self
+        }
+    }
+
+    std::thread::scope(|scope| {
+        let mut workers = Vec::with_capacity(jobs);
+        for _ in 0..jobs {
+            let events = event_tx.clone();
+            let work_rx = &work_rx;
+            workers.push(scope.spawn(move || {
+                let mut state = WorkerState::new(plan);
+                loop {
+                    let next = match work_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok(batch) = next else { break };
+                    let outcome = check_batch(format, plan, &batch, &mut state);
+                    if events.send((batch.seq, Event::Batch(batch, outcome))).is_err() {
+                        break;
+                    }
+                }
+                state.tally
+            }));
+        }
+        let reader_events = event_tx.clone();
+        let stop_ref = &stop;
+        scope.spawn(move || {
+            let mut sink = Parallel {
+                work: work_tx,
+                events: reader_events,
+                pool: pool_rx,
+                allocated: 0,
+                max_buffers,
+                seq: 0,
+                stop: stop_ref,
+            };
+            read_files(config, &mut sink);
+        });
+        drop(event_tx);
+
+        // The merge step, on this thread: restore sequence order, then hand on.
+        let mut waiting: BTreeMap<u64, Event> = BTreeMap::new();
+        let mut next_seq = 1u64;
+        let mut failure = None;
+        'events: while let Ok((seq, event)) = event_rx.recv() {
+            waiting.insert(seq, event);
+            while let Some(event) = waiting.remove(&next_seq) {
+                next_seq += 1;
+                match merger.handle(event) {
+                    Ok(Some(mut buffer)) => {
+                        buffer.truncate(config.limits.batch_bytes);
+                        buffer.shrink_to(config.limits.batch_bytes);
+                        let _ = pool_tx.try_send(buffer);
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        failure = Some(e);
+                        break 'events;
+                    }
+                }
+            }
+        }
+        if failure.is_some() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        // Unblock everyone: the reader waits for buffers, the workers for the event queue.
+        drop(pool_tx);
+        drop(event_rx);
+        drop(waiting);
+        let mut tally = OpenEnumTally::new(plan.open_enum_columns().len());
+        for worker in workers {
+            if let Ok(worker_tally) = worker.join() {
+                tally.merge(worker_tally);
+            }
+        }
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(tally),
+        }
+    })
+}
+
+/// Per-file state of the merge step.
+struct FileState {
+    index: usize,
+    name: Arc<str>,
+    lines: u64,
+    records: u64,
+    invalid_records: u64,
+    errors: u64,
+    warnings: u64,
+    printed: u64,
+    omitted: u64,
+}
+
+/// The merge step: places batch outcomes in their files, finds duplicate keys, counts, reports.
+struct Merger<'r> {
+    plan: &'r CheckPlan,
+    files: &'r [ExportFile],
+    max_errors: Option<u64>,
+    redact: bool,
+    reporter: &'r mut dyn Reporter,
+    errors: &'r mut dyn Write,
+    summary: Summary,
+    keys: DuplicateKeys,
+    current: Option<FileState>,
+    key_column: Option<String>,
+}
+
+impl<'r> Merger<'r> {
+    fn new(
+        plan: &'r CheckPlan,
+        config: &'r Config,
+        reporter: &'r mut dyn Reporter,
+        errors: &'r mut dyn Write,
+    ) -> Merger<'r> {
+        let key_column = match plan.key_columns() {
+            [only] => plan.columns().get(*only).map(|c| c.name.to_string()),
+            _ => None,
+        };
+        Merger {
+            plan,
+            files: &config.files,
+            max_errors: config.max_errors,
+            redact: config.redact,
+            reporter,
+            errors,
+            summary: Summary::default(),
+            keys: DuplicateKeys::new(),
+            current: None,
+            key_column,
+        }
+    }
+
+    /// Handles one event; returns the batch's buffer for reuse.
+    fn handle(&mut self, event: Event) -> io::Result<Option<Vec<u8>>> {
+        match event {
+            Event::FileStart(index) => {
+                let name = self
+                    .files
+                    .get(index)
+                    .map_or_else(|| Arc::from("?"), |f| f.display.clone());
+                self.current = Some(FileState {
+                    index,
+                    name,
+                    lines: 0,
+                    records: 0,
+                    invalid_records: 0,
+                    errors: 0,
+                    warnings: 0,
+                    printed: 0,
+                    omitted: 0,
+                });
+                Ok(None)
+            }
+            Event::Batch(batch, outcome) => {
+                self.merge_batch(outcome)?;
+                Ok(Some(batch.data))
+            }
+            Event::FileEnd(index) => {
+                let Some(file) = self.current.take_if(|f| f.index == index) else {
+                    return Ok(None);
+                };
+                self.summary.files += 1;
+                self.reporter.file_done(&FileTotals {
+                    file: file.name.to_string(),
+                    records: file.records,
+                    invalid_records: file.invalid_records,
+                    errors: file.errors,
+                    warnings: file.warnings,
+                    omitted: file.omitted,
+                })?;
+                Ok(None)
+            }
+            Event::FileError(index, error) => {
+                let name = self
+                    .files
+                    .get(index)
+                    .map_or_else(|| "?".to_owned(), |f| f.display.to_string());
+                self.current = None;
+                self.summary.files += 1;
+                self.summary.unreadable_files += 1;
+                let message = format!("cannot read {name}: {error}");
+                let _ = writeln!(self.errors, "error: {message}");
+                self.reporter.file_failed(&name, &message)?;
+                Ok(None)
+            }
+        }
+    }
+
+    fn merge_batch(&mut self, outcome: BatchOutcome) -> io::Result<()> {
+        let Some(mut file) = self.current.take() else {
+            return Ok(());
+        };
+        let mut keys = outcome.keys.iter().peekable();
+        let mut result = Ok(());
+        for located in outcome.findings {
+            while let Some(key) = keys.next_if(|k| k.record < located.record) {
+                result = result.and_then(|()| self.duplicate(&mut file, key));
+            }
+            let finding = located.finding;
+            let violation = Violation {
+                file: file.name.clone(),
+                line: LineNumber::from_zero_based(file.lines + located.line),
+                record: LineNumber::from_zero_based(file.records + located.record),
+                column: self.plan.column_name(&finding.column),
+                code: finding.code,
+                severity: finding.code.severity(),
+                message: finding.message,
+                value: if self.redact { None } else { finding.value },
+            };
+            result = result.and_then(|()| self.emit(&mut file, &violation));
+        }
+        for key in keys {
+            result = result.and_then(|()| self.duplicate(&mut file, key));
+        }
+        file.lines += outcome.lines;
+        file.records += outcome.records;
+        file.invalid_records += outcome.invalid_records;
+        self.summary.records += outcome.records;
+        self.summary.invalid_records += outcome.invalid_records;
+        self.current = Some(file);
+        result
+    }
+
+    fn duplicate(&mut self, file: &mut FileState, key: &KeyEntry) -> io::Result<()> {
+        let (seen, message) = match self.keys.insert(key.key, key.record_hash) {
+            Seen::First => return Ok(()),
+            Seen::Identical => (
+                Seen::Identical,
+                "duplicate key: an earlier record in this run has the same key and identical content",
+            ),
+            Seen::Conflicting => (
+                Seen::Conflicting,
+                "duplicate key: an earlier record in this run has the same key and different content",
+            ),
+        };
+        match seen {
+            Seen::Identical => self.summary.identical_duplicates += 1,
+            _ => self.summary.conflicting_duplicates += 1,
+        }
+        let violation = Violation {
+            file: file.name.clone(),
+            line: LineNumber::from_zero_based(file.lines + key.line),
+            record: LineNumber::from_zero_based(file.records + key.record),
+            column: self.key_column.clone(),
+            code: Code::DuplicateKey,
+            severity: Code::DuplicateKey.severity(),
+            message: message.to_owned(),
+            value: if self.redact {
+                None
+            } else {
+                key.uuid.map(format_uuid)
+            },
+        };
+        self.emit(file, &violation)
+    }
+
+    fn emit(&mut self, file: &mut FileState, violation: &Violation) -> io::Result<()> {
+        self.summary.count(violation);
+        match violation.severity {
+            crate::violation::Severity::Error => file.errors += 1,
+            crate::violation::Severity::Warning => file.warnings += 1,
+        }
+        if self.max_errors.is_none_or(|max| file.printed < max) {
+            file.printed += 1;
+            self.reporter.violation(violation)
+        } else {
+            file.omitted += 1;
+            Ok(())
+        }
+    }
+
+    fn finish(mut self, tally: OpenEnumTally) -> io::Result<Summary> {
+        self.summary.valid_records = self.summary.records - self.summary.invalid_records;
+        for (slot, &column) in self.plan.open_enum_columns().iter().enumerate() {
+            let Some(plan) = self.plan.columns().get(column) else {
+                continue;
+            };
+            let enum_name = match &plan.rule {
+                Rule::StringEnum { name, .. } | Rule::IntegerEnum { name, .. } => name.to_string(),
+                _ => String::new(),
+            };
+            let (values, untracked) = tally.sorted(slot);
+            self.summary.open_enum_values.push(OpenEnumValues {
+                column: plan.name.to_string(),
+                enum_name,
+                values,
+                untracked,
+            });
+        }
+        self.reporter.finish(&self.summary)?;
+        Ok(self.summary)
+    }
+}
+
+/// A uuid's canonical text (lower-case, hyphenated).
+pub fn format_uuid(value: u128) -> String {
+    let hex = format!("{value:032x}");
+    let part = |a: usize, b: usize| hex.get(a..b).unwrap_or_default().to_owned();
+    format!(
+        "{}-{}-{}-{}-{}",
+        part(0, 8),
+        part(8, 12),
+        part(12, 16),
+        part(16, 20),
+        part(20, 32)
+    )
+}

@@ -1,0 +1,138 @@
+//! The library's error type: what stopped a run from validating (exit status 2), as data.
+
+use canvas_logs_codegen::Diagnostics;
+use std::fmt;
+use std::io;
+
+/// Why a run could not validate (everything here maps to exit status 2).
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    path: Option<String>,
+    source: Option<io::Error>,
+}
+
+/// The kinds of [`Error`].
+#[derive(Debug)]
+pub enum ErrorKind {
+    /// The arguments make no sense together (a table that does not exist, ...).
+    Usage(String),
+    /// The `--schema` YAML has problems; each is a diagnostic with file:line:column.
+    Schema(Diagnostics),
+    /// An option or input format that is part of the contract but not implemented yet.
+    NotSupported(String),
+    /// A path to validate does not exist or cannot be listed.
+    Path,
+    /// A directory holds no export files.
+    NoExportFiles,
+    /// Reading the `--schema` file failed.
+    SchemaFile,
+    /// Writing the report failed.
+    Output,
+}
+
+impl Error {
+    /// An error of `kind` about nothing in particular.
+    pub fn new(kind: ErrorKind) -> Error {
+        Error {
+            kind,
+            path: None,
+            source: None,
+        }
+    }
+
+    /// An error of `kind` about `path`, caused by `source`.
+    pub fn io(kind: ErrorKind, path: impl Into<String>, source: io::Error) -> Error {
+        Error {
+            kind,
+            path: Some(path.into()),
+            source: Some(source),
+        }
+    }
+
+    /// An error of `kind` about `path`.
+    pub fn at(kind: ErrorKind, path: impl Into<String>) -> Error {
+        Error {
+            kind,
+            path: Some(path.into()),
+            source: None,
+        }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// The path concerned, if any.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// Whether this is a broken pipe on the report's output (the reader went away: not a failure).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self.kind, ErrorKind::Output)
+            && self
+                .source
+                .as_ref()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl fmt::Display for Error {
+    /// `{}` prints the error; `{:#}` appends its cause (`: No such file or directory`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.path.as_deref().unwrap_or("");
+        match &self.kind {
+            ErrorKind::Usage(message) => write!(f, "{message}")?,
+            ErrorKind::Schema(diagnostics) => write!(
+                f,
+                "{diagnostics}\n{} problem(s) in the schema {path}; nothing was validated",
+                diagnostics.len()
+            )?,
+            ErrorKind::NotSupported(what) => write!(f, "{what} is not supported yet")?,
+            ErrorKind::Path => write!(f, "cannot read {path}")?,
+            ErrorKind::NoExportFiles => write!(
+                f,
+                "no export files (*.jsonl, *.json, *.csv, *.tsv, optionally .gz; *.parquet) under {path}"
+            )?,
+            ErrorKind::SchemaFile => write!(f, "cannot read the schema {path}")?,
+            ErrorKind::Output => write!(f, "cannot write the report")?,
+        }
+        if f.alternate()
+            && let Some(source) = &self.source
+        {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alternate_display_adds_the_cause() {
+        let e = Error::io(
+            ErrorKind::Path,
+            "x.jsonl",
+            io::Error::new(io::ErrorKind::NotFound, "No such file or directory"),
+        );
+        assert_eq!(e.to_string(), "cannot read x.jsonl");
+        assert_eq!(format!("{e:#}"), "cannot read x.jsonl: No such file or directory");
+        assert_eq!(e.path(), Some("x.jsonl"));
+        assert!(matches!(e.kind(), ErrorKind::Path));
+        let pipe = Error::io(ErrorKind::Output, "-", io::Error::from(io::ErrorKind::BrokenPipe));
+        assert!(pipe.is_broken_pipe());
+        assert!(!e.is_broken_pipe());
+    }
+}

@@ -1,0 +1,202 @@
+//! The files stage: the paths on the command line -> the ordered list of export files to check.
+//!
+//! - `-` is standard input (reported as `-`).
+//! - A file named on the command line is always checked, whatever its name.
+//! - A directory is walked recursively; only export files are taken: names ending in `.jsonl`,
+//!   `.json`, `.csv` or `.tsv`, each optionally followed by `.gz`, or `.parquet`. Entries whose
+//!   name starts with `.` are skipped, symbolic links to directories are not followed (links to
+//!   files are), and each directory's entries are sorted by name (bytewise), so the order and
+//!   therefore every report is deterministic.
+//! - The format of each file comes from `--input-format`, or with `auto` from its name with any
+//!   `.gz` removed (JSONL when the name says nothing, and for standard input). Compression is not
+//!   decided here: the input stage looks at the magic bytes.
+
+use crate::args::InputFormat;
+use crate::error::{Error, ErrorKind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Where an export's bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A file.
+    Path(PathBuf),
+    /// Standard input.
+    Stdin,
+}
+
+/// A record format the run can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JSON Lines.
+    Jsonl,
+    /// CSV.
+    Csv,
+    /// TSV.
+    Tsv,
+    /// Parquet.
+    Parquet,
+}
+
+impl Format {
+    /// The name used in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "JSONL",
+            Format::Csv => "CSV",
+            Format::Tsv => "TSV",
+            Format::Parquet => "Parquet",
+        }
+    }
+}
+
+/// One file to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFile {
+    /// Where to read it.
+    pub source: Source,
+    /// How reports name it: the path as given or as joined while walking; `-` for stdin.
+    pub display: Arc<str>,
+    /// Its record format.
+    pub format: Format,
+}
+
+/// Expands `paths` into the files to check, in order.
+pub fn collect(paths: &[PathBuf], format: InputFormat) -> Result<Vec<ExportFile>, Error> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            files.push(ExportFile {
+                source: Source::Stdin,
+                display: "-".into(),
+                format: resolve(format, None),
+            });
+            continue;
+        }
+        let display = path.display().to_string();
+        let metadata =
+            std::fs::metadata(path).map_err(|e| Error::io(ErrorKind::Path, &display, e))?;
+        if metadata.is_dir() {
+            let before = files.len();
+            walk(path, format, &mut files)?;
+            if files.len() == before {
+                return Err(Error::at(ErrorKind::NoExportFiles, display));
+            }
+        } else {
+            files.push(ExportFile {
+                source: Source::Path(path.clone()),
+                format: resolve(format, Some(path)),
+                display: display.into(),
+            });
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, format: InputFormat, files: &mut Vec<ExportFile>) -> Result<(), Error> {
+    let listing_error = |e| Error::io(ErrorKind::Path, dir.display().to_string(), e);
+    let mut entries: Vec<(Vec<u8>, PathBuf)> = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(listing_error)? {
+        let entry = entry.map_err(listing_error)?;
+        let name = entry.file_name();
+        let name_bytes = name.as_encoded_bytes().to_vec();
+        if name_bytes.first() == Some(&b'.') {
+            continue;
+        }
+        entries.push((name_bytes, entry.path()));
+    }
+    entries.sort();
+    for (name, path) in entries {
+        let Ok(link) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if link.is_dir() {
+            walk(&path, format, files)?;
+            continue;
+        }
+        let is_file = if link.file_type().is_symlink() {
+            std::fs::metadata(&path).is_ok_and(|m| m.is_file())
+        } else {
+            link.is_file()
+        };
+        if is_file && export_format_of_name(&name).is_some() {
+            files.push(ExportFile {
+                format: resolve(format, Some(&path)),
+                display: path.display().to_string().into(),
+                source: Source::Path(path),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The format a file name announces, `None` when it is not an export file name.
+pub fn export_format_of_name(name: &[u8]) -> Option<Format> {
+    let name = name.strip_suffix(b".gz").unwrap_or(name);
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(b".jsonl") || lower.ends_with(b".json") {
+        Some(Format::Jsonl)
+    } else if lower.ends_with(b".csv") {
+        Some(Format::Csv)
+    } else if lower.ends_with(b".tsv") {
+        Some(Format::Tsv)
+    } else if lower.ends_with(b".parquet") {
+        Some(Format::Parquet)
+    } else {
+        None
+    }
+}
+
+fn resolve(format: InputFormat, path: Option<&Path>) -> Format {
+    match format {
+        InputFormat::Jsonl => Format::Jsonl,
+        InputFormat::Csv => Format::Csv,
+        InputFormat::Tsv => Format::Tsv,
+        InputFormat::Parquet => Format::Parquet,
+        InputFormat::Auto => path
+            .and_then(Path::file_name)
+            .and_then(|n| export_format_of_name(n.as_encoded_bytes()))
+            .unwrap_or(Format::Jsonl),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_announce_formats() {
+        assert_eq!(export_format_of_name(b"a.jsonl.gz"), Some(Format::Jsonl));
+        assert_eq!(export_format_of_name(b"a.JSON"), Some(Format::Jsonl));
+        assert_eq!(export_format_of_name(b"a.csv.gz"), Some(Format::Csv));
+        assert_eq!(export_format_of_name(b"a.tsv"), Some(Format::Tsv));
+        assert_eq!(export_format_of_name(b"a.parquet"), Some(Format::Parquet));
+        assert_eq!(export_format_of_name(b"a.gz"), None);
+        assert_eq!(export_format_of_name(b"README.md"), None);
+    }
+
+    #[test]
+    fn directories_are_walked_sorted_and_filtered() {
+        let dir = std::env::temp_dir().join(format!("dap-validate-files-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let sub = dir.join("sub");
+        std::fs::create_dir_all(&sub).unwrap_or_else(|e| panic!("{e}"));
+        for name in ["b.jsonl", "a.json.gz", "notes.txt", ".hidden.jsonl", "sub/c.jsonl"] {
+            std::fs::write(dir.join(name), b"").unwrap_or_else(|e| panic!("{e}"));
+        }
+        let files = collect(&[dir.clone(), PathBuf::from("-")], InputFormat::Auto)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.display.replace(&dir.display().to_string(), "D"))
+            .collect();
+        assert_eq!(names, ["D/a.json.gz", "D/b.jsonl", "D/sub/c.jsonl", "-"]);
+        let empty = dir.join("sub2");
+        std::fs::create_dir_all(&empty).unwrap_or_else(|e| panic!("{e}"));
+        let err = collect(&[empty], InputFormat::Auto).err();
+        assert!(matches!(err.as_ref().map(Error::kind), Some(ErrorKind::NoExportFiles)));
+        let missing = collect(&[dir.join("missing.jsonl")], InputFormat::Auto).err();
+        assert!(matches!(missing.as_ref().map(Error::kind), Some(ErrorKind::Path)));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

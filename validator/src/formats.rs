@@ -1,0 +1,226 @@
+//! Text formats the checks recognise: uuid, timestamp, IP address, and integers of a given width.
+//!
+//! Each is the exact rule the emitted JSON Schema states (`codegen/src/emit/json_schema.rs`):
+//!
+//! - **uuid**: 36 characters, hyphenated `8-4-4-4-12` hex digits, either case (any version and
+//!   variant; the 32-digit form without hyphens is not accepted in JSON).
+//! - **timestamp**: `YYYY-MM-DDThh:mm:ss[.f{1,6}]Z`: upper-case `T` and `Z` only, no offsets
+//!   other than `Z` (an offset would be silently dropped by a naive `timestamp` column), at most
+//!   microseconds, hours 00-23, minutes and seconds 00-59 (no leap second), and a real calendar
+//!   date (Gregorian leap years; year `0000` is accepted like `format: date-time` accepts it).
+//! - **ip**: whatever `std::net::IpAddr` parses: dotted-quad IPv4 (no leading zeros) or RFC 4291
+//!   IPv6 text (no zone id, no brackets, no prefix length).
+//! - **integers**: the JSON integer text parsed digit by digit into `i64` with overflow checks,
+//!   never through `f64` (int64 ids exceed 2^53).
+
+use std::net::IpAddr;
+
+/// Parses a hyphenated uuid into its 128-bit value.
+#[inline]
+pub fn parse_uuid(text: &[u8]) -> Option<u128> {
+    if text.len() != 36 {
+        return None;
+    }
+    let mut value: u128 = 0;
+    for (i, &b) in text.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if b != b'-' {
+                return None;
+            }
+            continue;
+        }
+        let digit = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => return None,
+        };
+        value = (value << 4) | u128::from(digit);
+    }
+    Some(value)
+}
+
+/// Whether `text` is a timestamp in the one accepted form (see the module docs).
+#[inline]
+pub fn is_timestamp(text: &[u8]) -> bool {
+    // YYYY-MM-DDThh:mm:ssZ is 20 bytes; with .ffffff at most 27.
+    if text.len() < 20 || text.len() > 27 {
+        return false;
+    }
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let mut value = 0u32;
+        for &b in text.get(range)? {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            value = value * 10 + u32::from(b - b'0');
+        }
+        Some(value)
+    };
+    let separators_ok = text.get(4) == Some(&b'-')
+        && text.get(7) == Some(&b'-')
+        && text.get(10) == Some(&b'T')
+        && text.get(13) == Some(&b':')
+        && text.get(16) == Some(&b':')
+        && text.last() == Some(&b'Z');
+    if !separators_ok {
+        return false;
+    }
+    let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
+        digits(0..4),
+        digits(5..7),
+        digits(8..10),
+        digits(11..13),
+        digits(14..16),
+        digits(17..19),
+    ) else {
+        return false;
+    };
+    if hour > 23 || minute > 59 || second > 59 || !(1..=12).contains(&month) || day == 0 {
+        return false;
+    }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days_in_month = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if day > days_in_month {
+        return false;
+    }
+    // Between the seconds and the Z: nothing, or a dot and 1-6 digits.
+    match text.get(19..text.len() - 1) {
+        Some([]) => true,
+        Some([b'.', fraction @ ..]) => {
+            (1..=6).contains(&fraction.len()) && fraction.iter().all(u8::is_ascii_digit)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `text` is an IPv4 or IPv6 address as `std::net` parses them.
+#[inline]
+pub fn is_ip(text: &[u8]) -> bool {
+    // The longest IPv6 text (with an embedded IPv4) is 45 bytes; reject early what cannot be one.
+    if text.len() > 45 {
+        return false;
+    }
+    std::str::from_utf8(text).is_ok_and(|s| s.parse::<IpAddr>().is_ok())
+}
+
+/// Parses a JSON integer literal (`-?(0|[1-9][0-9]*)`, already checked by the scanner) into `i64`;
+/// `None` when it does not fit.
+#[inline]
+pub fn parse_i64(text: &[u8]) -> Option<i64> {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    // Accumulate as a negative number so that i64::MIN fits.
+    let mut value: i64 = 0;
+    for &b in digits {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value
+            .checked_mul(10)?
+            .checked_sub(i64::from(b - b'0'))?;
+    }
+    if negative {
+        Some(value)
+    } else {
+        value.checked_neg()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_hyphenated_either_case() {
+        assert_eq!(
+            parse_uuid(b"00000000-0000-0000-0000-000000000001"),
+            Some(1)
+        );
+        let lower = parse_uuid(b"0a1b2c3d-4e5f-6789-abcd-ef0123456789");
+        let upper = parse_uuid(b"0A1B2C3D-4E5F-6789-ABCD-EF0123456789");
+        assert!(lower.is_some());
+        assert_eq!(lower, upper);
+        for bad in [
+            &b"0a1b2c3d4e5f6789abcdef0123456789"[..],
+            b"0a1b2c3d-4e5f-6789-abcd-ef012345678",
+            b"0a1b2c3d-4e5f-6789-abcd-ef01234567890",
+            b"0a1b2c3d-4e5f-6789-abcd_ef0123456789",
+            b"0a1b2c3d-4e5f-6789-abcd-ef012345678g",
+            b"{0a1b2c3d-4e5f-6789-abcd-ef01234567}",
+            b"",
+        ] {
+            assert_eq!(parse_uuid(bad), None, "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn timestamps_utc_microseconds_real_dates() {
+        for ok in [
+            "2024-02-29T23:59:59Z",
+            "2024-01-01T00:00:00.1Z",
+            "2024-01-01T00:00:00.123456Z",
+            "2000-02-29T12:00:00Z",
+            "0000-01-01T00:00:00Z",
+            "2023-12-31T10:20:30.000000Z",
+        ] {
+            assert!(is_timestamp(ok.as_bytes()), "{ok}");
+        }
+        for bad in [
+            "2023-02-29T00:00:00Z",
+            "1900-02-29T00:00:00Z",
+            "2024-04-31T00:00:00Z",
+            "2024-13-01T00:00:00Z",
+            "2024-00-01T00:00:00Z",
+            "2024-01-00T00:00:00Z",
+            "2024-01-01T24:00:00Z",
+            "2024-01-01T00:60:00Z",
+            "2024-01-01T00:00:60Z",
+            "2024-01-01T00:00:00.1234567Z",
+            "2024-01-01T00:00:00.Z",
+            "2024-01-01T00:00:00",
+            "2024-01-01T00:00:00+00:00",
+            "2024-01-01T00:00:00z",
+            "2024-01-01t00:00:00Z",
+            "2024-01-01 00:00:00Z",
+            "2024-1-01T00:00:00Z",
+            "+2024-01-01T00:00:00Z",
+            "2024-01-01T00:00:00.12a4Z",
+            "",
+        ] {
+            assert!(!is_timestamp(bad.as_bytes()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ip_addresses_as_std_parses_them() {
+        for ok in ["10.0.0.1", "255.255.255.255", "::1", "2001:db8::8a2e:370:7334", "::ffff:192.0.2.1"] {
+            assert!(is_ip(ok.as_bytes()), "{ok}");
+        }
+        for bad in ["256.0.0.1", "10.0.0", "010.0.0.1", "[::1]", "fe80::1%eth0", "10.0.0.1/24", " 10.0.0.1", "", "example.org"] {
+            assert!(!is_ip(bad.as_bytes()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn integers_parse_exactly_at_the_boundaries() {
+        assert_eq!(parse_i64(b"9223372036854775807"), Some(i64::MAX));
+        assert_eq!(parse_i64(b"-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(parse_i64(b"9223372036854775808"), None);
+        assert_eq!(parse_i64(b"-9223372036854775809"), None);
+        assert_eq!(parse_i64(b"9007199254740993"), Some(9_007_199_254_740_993));
+        assert_eq!(parse_i64(b"-0"), Some(0));
+        assert_eq!(parse_i64(b"-"), None);
+        assert_eq!(parse_i64(b"1.0"), None);
+    }
+}

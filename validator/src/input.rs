@@ -1,0 +1,241 @@
+//! The input stage: a [`Source`] -> a byte stream, decompressed when it is gzip.
+//!
+//! Compression is decided by the first two bytes (`1f 8b`), never by the name, so a `.gz` that is
+//! not compressed and a compressed file without `.gz` both read correctly. Gzip is decoded with
+//! flate2's `MultiGzDecoder` (zlib-rs backend), which reads every member of a multi-member file
+//! (as `cat a.gz b.gz` or parallel compressors produce). Decompression runs on its own thread and
+//! hands 256 KiB chunks through a bounded queue of four, so it overlaps with checking and memory
+//! stays flat; chunks are recycled. A corrupt or truncated gzip stream is an I/O error
+//! (`InvalidData`/`UnexpectedEof`), which ends that file with exit status 2.
+
+use crate::files::Source;
+use flate2::bufread::MultiGzDecoder;
+use std::io::{self, BufReader, Cursor, Read};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+
+const CHUNK_BYTES: usize = 256 << 10;
+const QUEUE_CHUNKS: usize = 4;
+
+/// How the bytes were stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// As is.
+    None,
+    /// gzip (one or more members).
+    Gzip,
+}
+
+/// An open export: its decompressed bytes.
+pub struct Input {
+    reader: Box<dyn Read + Send>,
+    compression: Compression,
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Input")
+            .field("compression", &self.compression)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Input {
+    /// Opens `source` and looks at its first bytes.
+    pub fn open(source: &Source) -> io::Result<Input> {
+        let raw: Box<dyn Read + Send> = match source {
+            Source::Path(path) => Box::new(std::fs::File::open(path)?),
+            Source::Stdin => Box::new(io::stdin()),
+        };
+        Input::from_reader(raw)
+    }
+
+    /// Wraps any reader (gzip detected the same way).
+    pub fn from_reader(mut raw: Box<dyn Read + Send>) -> io::Result<Input> {
+        let mut magic = [0u8; 2];
+        let mut got = 0;
+        while got < magic.len() {
+            match raw.read(magic.get_mut(got..).unwrap_or_default()) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let prefix = Cursor::new(magic.get(..got).unwrap_or_default().to_vec());
+        let whole = prefix.chain(raw);
+        if got == 2 && magic == [0x1f, 0x8b] {
+            Ok(Input {
+                reader: Box::new(spawn_decoder(whole)),
+                compression: Compression::Gzip,
+            })
+        } else {
+            Ok(Input {
+                reader: Box::new(whole),
+                compression: Compression::None,
+            })
+        }
+    }
+
+    /// Whether the input was gzip.
+    pub fn compression(&self) -> Compression {
+        self.compression
+    }
+}
+
+impl Read for Input {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.reader.read(buf)
+    }
+}
+
+/// Starts the decompression thread; returns the reading end.
+fn spawn_decoder(compressed: impl Read + Send + 'static) -> ChunkReader {
+    let (chunks_tx, chunks_rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(QUEUE_CHUNKS);
+    let (spare_tx, spare_rx) = mpsc::sync_channel::<Vec<u8>>(QUEUE_CHUNKS + 2);
+    std::thread::spawn(move || decode(compressed, &chunks_tx, &spare_rx));
+    ChunkReader {
+        chunks: chunks_rx,
+        spare: spare_tx,
+        current: Vec::new(),
+        at: 0,
+        done: false,
+    }
+}
+
+fn decode(
+    compressed: impl Read,
+    chunks: &SyncSender<io::Result<Vec<u8>>>,
+    spare: &Receiver<Vec<u8>>,
+) {
+    let mut decoder = MultiGzDecoder::new(BufReader::with_capacity(CHUNK_BYTES, compressed));
+    loop {
+        let mut chunk = spare.try_recv().unwrap_or_else(|_| vec![0; CHUNK_BYTES]);
+        chunk.resize(CHUNK_BYTES, 0);
+        let mut filled = 0;
+        let result = loop {
+            match chunk.get_mut(filled..).map(|space| decoder.read(space)) {
+                Some(Ok(0)) | None => break Ok(()),
+                Some(Ok(n)) => {
+                    filled += n;
+                    if filled == chunk.len() {
+                        break Ok(());
+                    }
+                }
+                Some(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
+                Some(Err(e)) => break Err(e),
+            }
+        };
+        let end = filled == 0;
+        chunk.truncate(filled);
+        if filled > 0 && chunks.send(Ok(chunk)).is_err() {
+            return; // the reader went away
+        }
+        if let Err(e) = result {
+            let _ = chunks.send(Err(e));
+            return;
+        }
+        if end {
+            return;
+        }
+    }
+}
+
+/// The reading end of the decompression thread.
+struct ChunkReader {
+    chunks: Receiver<io::Result<Vec<u8>>>,
+    spare: SyncSender<Vec<u8>>,
+    current: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+impl Read for ChunkReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if let Some(rest) = self.current.get(self.at..)
+                && !rest.is_empty()
+            {
+                let n = rest.len().min(buf.len());
+                if let (Some(dst), Some(src)) = (buf.get_mut(..n), rest.get(..n)) {
+                    dst.copy_from_slice(src);
+                }
+                self.at += n;
+                return Ok(n);
+            }
+            if self.done {
+                return Ok(0);
+            }
+            match self.chunks.recv() {
+                Ok(Ok(chunk)) => {
+                    let used = std::mem::replace(&mut self.current, chunk);
+                    self.at = 0;
+                    if used.capacity() > 0 {
+                        let _ = self.spare.try_send(used);
+                    }
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                Err(_) => {
+                    self.done = true;
+                    return Ok(0);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::Compression as Level;
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut encoder = GzEncoder::new(Vec::new(), Level::fast());
+        encoder.write_all(bytes).unwrap_or_else(|e| panic!("{e}"));
+        encoder.finish().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn read_all(bytes: Vec<u8>) -> (Compression, io::Result<Vec<u8>>) {
+        let mut input = Input::from_reader(Box::new(Cursor::new(bytes)))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut out = Vec::new();
+        let result = input.read_to_end(&mut out).map(|_| out);
+        (input.compression(), result)
+    }
+
+    #[test]
+    fn plain_and_tiny_inputs_pass_through() {
+        assert_eq!(read_all(b"{}\n".to_vec()).1.ok(), Some(b"{}\n".to_vec()));
+        assert_eq!(read_all(b"{".to_vec()).1.ok(), Some(b"{".to_vec()));
+        assert_eq!(read_all(Vec::new()).1.ok(), Some(Vec::new()));
+        assert_eq!(read_all(vec![0x1f]).0, Compression::None);
+    }
+
+    #[test]
+    fn multi_member_gzip_is_read_whole() {
+        let big: Vec<u8> = (0..200_000u32).flat_map(|i| format!("{i}\n").into_bytes()).collect();
+        let mut both = gzip(&big);
+        both.extend(gzip(b"second member\n"));
+        let (compression, result) = read_all(both);
+        assert_eq!(compression, Compression::Gzip);
+        let mut expected = big;
+        expected.extend_from_slice(b"second member\n");
+        assert_eq!(result.ok(), Some(expected));
+    }
+
+    #[test]
+    fn corrupt_and_truncated_gzip_are_errors() {
+        let good = gzip(&b"hello world\n".repeat(1000));
+        let truncated = good[..good.len() / 2].to_vec();
+        assert!(read_all(truncated).1.is_err());
+        let mut corrupt = good.clone();
+        for b in corrupt.iter_mut().skip(12).take(20) {
+            *b ^= 0x55;
+        }
+        assert!(read_all(corrupt).1.is_err());
+    }
+}

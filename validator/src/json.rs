@@ -1,0 +1,710 @@
+//! A strict RFC 8259 JSON scanner over bytes, the lexical layer of the JSONL reader.
+//!
+//! It does not build values: callers pull one token at a time and decide what to keep, which is
+//! what makes the schema-directed parse in [`crate::reader::jsonl`] allocation-free in the common
+//! case. Strict means:
+//!
+//! - strings: no raw control characters (U+0000..U+001F); escapes exactly `\" \\ \/ \b \f \n \r
+//!   \t \uXXXX`; a `\uD800..\uDBFF` must be followed by `\uDC00..\uDFFF` (a surrogate pair),
+//!   a lone surrogate is an error (UTF-8 cannot carry it); the input must already be valid UTF-8
+//!   (the reader checks the whole record once, see [`Scanner::new`]);
+//! - numbers: `-? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?`, nothing else (no `+1`, `01`,
+//!   `.5`, `1.`, `NaN`);
+//! - literals `true`, `false`, `null`; whitespace is space, tab, LF, CR;
+//! - nesting deeper than [`MAX_DEPTH`] is an error, so hostile input cannot exhaust the stack;
+//! - [`Scanner::skip_value`] checks a whole value, including duplicate keys in every object.
+
+use std::fmt;
+
+/// Objects and arrays nested deeper than this make a record malformed.
+pub const MAX_DEPTH: usize = 128;
+
+/// Why a record is not JSON, with the byte offset in the record where it was noticed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// 0-based byte offset in the record.
+    pub offset: usize,
+    /// What was wrong.
+    pub kind: SyntaxErrorKind,
+}
+
+/// The kinds of [`SyntaxError`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyntaxErrorKind {
+    /// The record ended inside a value.
+    UnexpectedEnd,
+    /// A byte that cannot start or continue what was expected.
+    UnexpectedByte(u8),
+    /// A raw control character inside a string.
+    ControlCharacter(u8),
+    /// A backslash escape that JSON does not define.
+    InvalidEscape,
+    /// A `\u` escape that encodes half of a surrogate pair alone.
+    LoneSurrogate,
+    /// A number that breaks the RFC 8259 grammar.
+    InvalidNumber,
+    /// More than [`MAX_DEPTH`] nested objects/arrays.
+    TooDeep,
+    /// The same key twice in one object (the text of the key).
+    DuplicateKey(String),
+    /// The record is not valid UTF-8.
+    InvalidUtf8,
+    /// Non-whitespace after the end of the record's value.
+    TrailingCharacters,
+    /// The record is a JSON value but not an object.
+    NotAnObject(&'static str),
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = self.offset + 1;
+        match &self.kind {
+            SyntaxErrorKind::UnexpectedEnd => write!(f, "invalid JSON: record ends early"),
+            SyntaxErrorKind::UnexpectedByte(b) => {
+                write!(
+                    f,
+                    "invalid JSON: unexpected {} at byte {at}",
+                    describe_byte(*b)
+                )
+            }
+            SyntaxErrorKind::ControlCharacter(b) => write!(
+                f,
+                "invalid JSON: unescaped control character 0x{b:02X} in a string at byte {at}"
+            ),
+            SyntaxErrorKind::InvalidEscape => {
+                write!(f, "invalid JSON: invalid escape in a string at byte {at}")
+            }
+            SyntaxErrorKind::LoneSurrogate => write!(
+                f,
+                "invalid JSON: \\u escape of a lone UTF-16 surrogate at byte {at}"
+            ),
+            SyntaxErrorKind::InvalidNumber => write!(f, "invalid JSON: invalid number at byte {at}"),
+            SyntaxErrorKind::TooDeep => write!(
+                f,
+                "invalid JSON: nested deeper than {MAX_DEPTH} levels at byte {at}"
+            ),
+            SyntaxErrorKind::DuplicateKey(key) => {
+                write!(f, "duplicate key {key:?} in one object at byte {at}")
+            }
+            SyntaxErrorKind::InvalidUtf8 => write!(f, "invalid UTF-8 at byte {at}"),
+            SyntaxErrorKind::TrailingCharacters => {
+                write!(f, "invalid JSON: characters after the record at byte {at}")
+            }
+            SyntaxErrorKind::NotAnObject(found) => {
+                write!(f, "the record is a JSON {found}, not an object")
+            }
+        }
+    }
+}
+
+fn describe_byte(b: u8) -> String {
+    if b.is_ascii_graphic() {
+        format!("'{}'", b as char)
+    } else {
+        format!("byte 0x{b:02X}")
+    }
+}
+
+/// A number token: its text and whether it is an integer literal (no fraction, no exponent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberToken<'a> {
+    /// The number exactly as written.
+    pub text: &'a [u8],
+    /// No `.` and no exponent.
+    pub is_integer: bool,
+}
+
+/// What kind of value starts at the current position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Peek {
+    /// `{`
+    Object,
+    /// `[`
+    Array,
+    /// `"`
+    String,
+    /// `-` or a digit
+    Number,
+    /// `t` or `f`
+    Bool,
+    /// `n`
+    Null,
+    /// Anything else (an error when a value is expected).
+    Invalid(u8),
+    /// The end of the input.
+    End,
+}
+
+/// A cursor over one record's bytes.
+#[derive(Debug, Clone)]
+pub struct Scanner<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+type Result<T> = std::result::Result<T, SyntaxError>;
+
+impl<'a> Scanner<'a> {
+    /// A scanner over `bytes`, which the caller has checked to be valid UTF-8 (the scanner relies
+    /// on it only to pass string bytes through unchanged; it never panics if they are not).
+    pub fn new(bytes: &'a [u8]) -> Scanner<'a> {
+        Scanner { bytes, pos: 0 }
+    }
+
+    /// The current byte offset.
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// Moves to `offset` (to re-read a value whose syntax was already checked).
+    pub fn seek(&mut self, offset: usize) {
+        self.pos = offset.min(self.bytes.len());
+    }
+
+    /// The whole input.
+    pub fn input(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// An error of `kind` at the current offset.
+    pub fn error(&self, kind: SyntaxErrorKind) -> SyntaxError {
+        SyntaxError {
+            offset: self.pos,
+            kind,
+        }
+    }
+
+    /// Skips JSON whitespace.
+    #[inline]
+    pub fn skip_whitespace(&mut self) {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// Whether only whitespace remains.
+    pub fn at_end_after_whitespace(&mut self) -> bool {
+        self.skip_whitespace();
+        self.pos >= self.bytes.len()
+    }
+
+    /// Skips whitespace and classifies the next value.
+    #[inline]
+    pub fn peek(&mut self) -> Peek {
+        self.skip_whitespace();
+        match self.bytes.get(self.pos) {
+            None => Peek::End,
+            Some(b'{') => Peek::Object,
+            Some(b'[') => Peek::Array,
+            Some(b'"') => Peek::String,
+            Some(b'-' | b'0'..=b'9') => Peek::Number,
+            Some(b't' | b'f') => Peek::Bool,
+            Some(b'n') => Peek::Null,
+            Some(&b) => Peek::Invalid(b),
+        }
+    }
+
+    /// Skips whitespace and consumes `expected`.
+    #[inline]
+    pub fn expect(&mut self, expected: u8) -> Result<()> {
+        self.skip_whitespace();
+        match self.bytes.get(self.pos) {
+            Some(&b) if b == expected => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(&b) => Err(self.error(SyntaxErrorKind::UnexpectedByte(b))),
+            None => Err(self.error(SyntaxErrorKind::UnexpectedEnd)),
+        }
+    }
+
+    /// After `{` or a member: skips whitespace and consumes `,` (returns `true`, another member
+    /// follows) or `}` (returns `false`). `first` is for the position right after `{`, where `}`
+    /// is allowed but `,` is not.
+    #[inline]
+    pub fn next_member(&mut self, first: bool) -> Result<bool> {
+        self.skip_whitespace();
+        match self.bytes.get(self.pos) {
+            Some(b'}') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(b',') if !first => {
+                self.pos += 1;
+                self.skip_whitespace();
+                match self.bytes.get(self.pos) {
+                    Some(b'"') => Ok(true),
+                    Some(&b) => Err(self.error(SyntaxErrorKind::UnexpectedByte(b))),
+                    None => Err(self.error(SyntaxErrorKind::UnexpectedEnd)),
+                }
+            }
+            Some(b'"') if first => Ok(true),
+            Some(&b) => Err(self.error(SyntaxErrorKind::UnexpectedByte(b))),
+            None => Err(self.error(SyntaxErrorKind::UnexpectedEnd)),
+        }
+    }
+
+    /// Reads a member name and the `:` after it. See [`Scanner::string`] for the result.
+    #[inline]
+    pub fn member_name(&mut self, scratch: &mut Vec<u8>) -> Result<Option<&'a [u8]>> {
+        let name = self.string(scratch)?;
+        self.expect(b':')?;
+        Ok(name)
+    }
+
+    /// Reads a string (the current byte must be `"`). Returns `Some(raw)` when it has no escapes
+    /// (the bytes between the quotes, borrowed from the input), or `None` when it had escapes
+    /// and its decoded UTF-8 is in `scratch` (cleared first).
+    #[inline]
+    pub fn string(&mut self, scratch: &mut Vec<u8>) -> Result<Option<&'a [u8]>> {
+        self.skip_whitespace();
+        match self.bytes.get(self.pos) {
+            Some(b'"') => self.pos += 1,
+            Some(&b) => return Err(self.error(SyntaxErrorKind::UnexpectedByte(b))),
+            None => return Err(self.error(SyntaxErrorKind::UnexpectedEnd)),
+        }
+        let start = self.pos;
+        let stop = find_string_special(self.bytes, start);
+        match self.bytes.get(stop) {
+            Some(b'"') => {
+                self.pos = stop + 1;
+                Ok(self.bytes.get(start..stop))
+            }
+            Some(b'\\') => {
+                scratch.clear();
+                scratch.extend_from_slice(self.bytes.get(start..stop).unwrap_or_default());
+                self.pos = stop;
+                self.decode_rest(scratch)?;
+                Ok(None)
+            }
+            Some(&b) => {
+                self.pos = stop;
+                Err(self.error(SyntaxErrorKind::ControlCharacter(b)))
+            }
+            None => {
+                self.pos = self.bytes.len();
+                Err(self.error(SyntaxErrorKind::UnexpectedEnd))
+            }
+        }
+    }
+
+    /// Continues a string at a backslash, appending decoded bytes to `out` until the closing quote.
+    fn decode_rest(&mut self, out: &mut Vec<u8>) -> Result<()> {
+        loop {
+            match self.bytes.get(self.pos) {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let Some(&e) = self.bytes.get(self.pos) else {
+                        return Err(self.error(SyntaxErrorKind::UnexpectedEnd));
+                    };
+                    self.pos += 1;
+                    let simple = match e {
+                        b'"' => Some(b'"'),
+                        b'\\' => Some(b'\\'),
+                        b'/' => Some(b'/'),
+                        b'b' => Some(0x08),
+                        b'f' => Some(0x0C),
+                        b'n' => Some(b'\n'),
+                        b'r' => Some(b'\r'),
+                        b't' => Some(b'\t'),
+                        b'u' => None,
+                        _ => {
+                            self.pos -= 1;
+                            return Err(self.error(SyntaxErrorKind::InvalidEscape));
+                        }
+                    };
+                    if let Some(byte) = simple {
+                        out.push(byte);
+                        continue;
+                    }
+                    let escape_start = self.pos - 2;
+                    let first = self.hex4()?;
+                    let ch = if (0xD800..0xDC00).contains(&first) {
+                        // A high surrogate: a low one must follow as another \u escape.
+                        let low = if self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u") {
+                            self.pos += 2;
+                            self.hex4()?
+                        } else {
+                            0
+                        };
+                        if !(0xDC00..0xE000).contains(&low) {
+                            self.pos = escape_start;
+                            return Err(self.error(SyntaxErrorKind::LoneSurrogate));
+                        }
+                        0x10000 + ((first - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00..0xE000).contains(&first) {
+                        self.pos = escape_start;
+                        return Err(self.error(SyntaxErrorKind::LoneSurrogate));
+                    } else {
+                        first
+                    };
+                    let Some(c) = char::from_u32(ch) else {
+                        self.pos = escape_start;
+                        return Err(self.error(SyntaxErrorKind::LoneSurrogate));
+                    };
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
+                Some(_) => {
+                    let start = self.pos;
+                    let stop = find_string_special(self.bytes, start);
+                    out.extend_from_slice(self.bytes.get(start..stop).unwrap_or_default());
+                    self.pos = stop;
+                    match self.bytes.get(stop) {
+                        Some(b'"' | b'\\') => {}
+                        Some(&b) => return Err(self.error(SyntaxErrorKind::ControlCharacter(b))),
+                        None => return Err(self.error(SyntaxErrorKind::UnexpectedEnd)),
+                    }
+                }
+                None => return Err(self.error(SyntaxErrorKind::UnexpectedEnd)),
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32> {
+        let mut value = 0u32;
+        for _ in 0..4 {
+            let Some(&b) = self.bytes.get(self.pos) else {
+                return Err(self.error(SyntaxErrorKind::UnexpectedEnd));
+            };
+            let digit = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                b'A'..=b'F' => b - b'A' + 10,
+                _ => return Err(self.error(SyntaxErrorKind::InvalidEscape)),
+            };
+            value = value * 16 + u32::from(digit);
+            self.pos += 1;
+        }
+        Ok(value)
+    }
+
+    /// Reads a number (the current byte must be `-` or a digit) by the RFC 8259 grammar.
+    #[inline]
+    pub fn number(&mut self) -> Result<NumberToken<'a>> {
+        self.skip_whitespace();
+        let start = self.pos;
+        let b = self.bytes;
+        let mut i = start;
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                i += 1;
+                while matches!(b.get(i), Some(b'0'..=b'9')) {
+                    i += 1;
+                }
+            }
+            _ => {
+                self.pos = i;
+                return Err(self.error(SyntaxErrorKind::InvalidNumber));
+            }
+        }
+        let mut is_integer = true;
+        if b.get(i) == Some(&b'.') {
+            is_integer = false;
+            i += 1;
+            if !matches!(b.get(i), Some(b'0'..=b'9')) {
+                self.pos = i;
+                return Err(self.error(SyntaxErrorKind::InvalidNumber));
+            }
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            is_integer = false;
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            if !matches!(b.get(i), Some(b'0'..=b'9')) {
+                self.pos = i;
+                return Err(self.error(SyntaxErrorKind::InvalidNumber));
+            }
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+        }
+        // A number must end at a delimiter: `01` or `1x` are not numbers.
+        if let Some(&next) = b.get(i)
+            && !matches!(next, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+        {
+            self.pos = i;
+            return Err(self.error(SyntaxErrorKind::InvalidNumber));
+        }
+        self.pos = i;
+        Ok(NumberToken {
+            text: b.get(start..i).unwrap_or_default(),
+            is_integer,
+        })
+    }
+
+    /// Reads `true` or `false`.
+    pub fn boolean(&mut self) -> Result<bool> {
+        self.skip_whitespace();
+        if self.literal(b"true") {
+            Ok(true)
+        } else if self.literal(b"false") {
+            Ok(false)
+        } else {
+            Err(self.unexpected())
+        }
+    }
+
+    /// Reads `null`.
+    pub fn null(&mut self) -> Result<()> {
+        self.skip_whitespace();
+        if self.literal(b"null") {
+            Ok(())
+        } else {
+            Err(self.unexpected())
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> bool {
+        if self.bytes.get(self.pos..self.pos + word.len()) == Some(word) {
+            // A literal must end at a delimiter too (`nullx` is not `null`).
+            match self.bytes.get(self.pos + word.len()) {
+                None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') => {
+                    self.pos += word.len();
+                    true
+                }
+                Some(_) => false,
+            }
+        } else {
+            false
+        }
+    }
+
+    fn unexpected(&self) -> SyntaxError {
+        match self.bytes.get(self.pos) {
+            Some(&b) => self.error(SyntaxErrorKind::UnexpectedByte(b)),
+            None => self.error(SyntaxErrorKind::UnexpectedEnd),
+        }
+    }
+
+    /// Checks and skips one whole value of any kind at nesting `depth` (the caller's depth; the
+    /// record object is depth 1), including duplicate keys in every nested object.
+    pub fn skip_value(&mut self, depth: usize, scratch: &mut Vec<u8>) -> Result<()> {
+        match self.peek() {
+            Peek::String => self.string(scratch).map(|_| ()),
+            Peek::Number => self.number().map(|_| ()),
+            Peek::Bool => self.boolean().map(|_| ()),
+            Peek::Null => self.null(),
+            Peek::Object => {
+                if depth >= MAX_DEPTH {
+                    return Err(self.error(SyntaxErrorKind::TooDeep));
+                }
+                self.pos += 1;
+                // Keys of this object, kept only to detect duplicates (a rare, slow path:
+                // objects never appear in a valid record's columns).
+                let mut keys: Vec<Vec<u8>> = Vec::new();
+                let mut first = true;
+                while self.next_member(first)? {
+                    first = false;
+                    let key_offset = self.pos;
+                    let key = match self.member_name(scratch)? {
+                        Some(raw) => raw.to_vec(),
+                        None => scratch.clone(),
+                    };
+                    if keys.contains(&key) {
+                        return Err(SyntaxError {
+                            offset: key_offset,
+                            kind: SyntaxErrorKind::DuplicateKey(
+                                String::from_utf8_lossy(&key).into_owned(),
+                            ),
+                        });
+                    }
+                    keys.push(key);
+                    self.skip_value(depth + 1, scratch)?;
+                }
+                Ok(())
+            }
+            Peek::Array => {
+                if depth >= MAX_DEPTH {
+                    return Err(self.error(SyntaxErrorKind::TooDeep));
+                }
+                self.pos += 1;
+                self.skip_whitespace();
+                if self.bytes.get(self.pos) == Some(&b']') {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip_value(depth + 1, scratch)?;
+                    self.skip_whitespace();
+                    match self.bytes.get(self.pos) {
+                        Some(b',') => self.pos += 1,
+                        Some(b']') => {
+                            self.pos += 1;
+                            return Ok(());
+                        }
+                        Some(&b) => return Err(self.error(SyntaxErrorKind::UnexpectedByte(b))),
+                        None => return Err(self.error(SyntaxErrorKind::UnexpectedEnd)),
+                    }
+                }
+            }
+            Peek::Invalid(b) => Err(self.error(SyntaxErrorKind::UnexpectedByte(b))),
+            Peek::End => Err(self.error(SyntaxErrorKind::UnexpectedEnd)),
+        }
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The index of the first `"`, `\` or control byte (< 0x20) at or after `start`, or `bytes.len()`.
+///
+/// Eight bytes at a time: for each of the three conditions the classic "has zero byte" trick sets
+/// the high bit of the lowest matching byte exactly (false positives only appear above a true
+/// match), so the lowest set bit of the union is the first match.
+#[inline]
+pub fn find_string_special(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        let hits = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (w.wrapping_sub(ONES * 0x20) & !w);
+        let hits = hits & HIGHS;
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn string_of(input: &str) -> Result<String> {
+        let mut scratch = Vec::new();
+        let mut s = Scanner::new(input.as_bytes());
+        let raw = s.string(&mut scratch)?;
+        let bytes = raw.map(<[u8]>::to_vec).unwrap_or(scratch);
+        Ok(String::from_utf8(bytes).unwrap_or_default())
+    }
+
+    fn skip(input: &str) -> Result<()> {
+        let mut s = Scanner::new(input.as_bytes());
+        let mut scratch = Vec::new();
+        s.skip_value(1, &mut scratch)?;
+        if s.at_end_after_whitespace() {
+            Ok(())
+        } else {
+            Err(s.error(SyntaxErrorKind::TrailingCharacters))
+        }
+    }
+
+    #[test]
+    fn strings_decode_every_escape() {
+        assert_eq!(string_of(r#""plain""#).as_deref(), Ok("plain"));
+        assert_eq!(
+            string_of(r#""a\"b\\c\/d\be\ff\ng\rh\ti""#).as_deref(),
+            Ok("a\"b\\c/d\u{8}e\u{c}f\ng\rh\ti")
+        );
+        assert_eq!(string_of(r#""\u00e9\u20AC""#).as_deref(), Ok("é€"));
+        assert_eq!(string_of(r#""x\ud83d\ude00y""#).as_deref(), Ok("x😀y"));
+        assert_eq!(string_of("\"é😀\"").as_deref(), Ok("é😀"));
+    }
+
+    #[test]
+    fn strings_reject_what_json_forbids() {
+        let kind = |s: &str| string_of(s).map_err(|e| e.kind);
+        assert_eq!(kind(r#""\ud83d""#), Err(SyntaxErrorKind::LoneSurrogate));
+        assert_eq!(kind(r#""\ud83dx""#), Err(SyntaxErrorKind::LoneSurrogate));
+        assert_eq!(kind(r#""\ude00""#), Err(SyntaxErrorKind::LoneSurrogate));
+        assert_eq!(kind(r#""\ud83d\u0041""#), Err(SyntaxErrorKind::LoneSurrogate));
+        assert_eq!(kind(r#""\x41""#), Err(SyntaxErrorKind::InvalidEscape));
+        assert_eq!(kind(r#""\u12g4""#), Err(SyntaxErrorKind::InvalidEscape));
+        assert_eq!(kind("\"a\tb\""), Err(SyntaxErrorKind::ControlCharacter(b'\t')));
+        assert_eq!(
+            kind("\"aaaaaaaaaa\u{1}\""),
+            Err(SyntaxErrorKind::ControlCharacter(1))
+        );
+        assert_eq!(kind(r#""abc"#), Err(SyntaxErrorKind::UnexpectedEnd));
+        assert_eq!(kind(r#""ab\"#), Err(SyntaxErrorKind::UnexpectedEnd));
+    }
+
+    #[test]
+    fn special_bytes_are_found_at_every_position() {
+        for len in 0..20 {
+            for special in [b'"', b'\\', 0x00, 0x1f] {
+                let mut bytes = vec![b'a'; len];
+                bytes.push(special);
+                bytes.extend_from_slice(b"zzzzzzzz\"");
+                assert_eq!(find_string_special(&bytes, 0), len);
+            }
+            let mut high = vec![0xC3u8, 0xA9].repeat(len);
+            high.push(b'"');
+            assert_eq!(find_string_special(&high, 0), 2 * len);
+        }
+        assert_eq!(find_string_special(b"abc", 0), 3);
+    }
+
+    #[test]
+    fn numbers_follow_the_rfc_grammar() {
+        let mut scratch = Vec::new();
+        for ok in ["0", "-0", "12", "-12", "1.5", "1e5", "1E+5", "1e-5", "-0.0e0", "123456789012345678901234567890"] {
+            let mut s = Scanner::new(ok.as_bytes());
+            let n = s.number();
+            assert!(n.is_ok(), "{ok}");
+            assert!(s.at_end_after_whitespace());
+        }
+        for bad in ["01", "-", "+1", ".5", "1.", "1e", "1e+", "--1", "1x", "0x10", "-a"] {
+            let mut s = Scanner::new(bad.as_bytes());
+            assert!(s.skip_value(1, &mut scratch).is_err() || !s.at_end_after_whitespace(), "{bad}");
+        }
+        let mut s = Scanner::new(b"42");
+        assert_eq!(s.number().map(|n| n.is_integer), Ok(true));
+        let mut s = Scanner::new(b"4.0");
+        assert_eq!(s.number().map(|n| n.is_integer), Ok(false));
+        let mut s = Scanner::new(b"4e0");
+        assert_eq!(s.number().map(|n| n.is_integer), Ok(false));
+    }
+
+    #[test]
+    fn values_are_checked_whole() {
+        assert!(skip(r#"{"a":[1,2,{"b":null}],"c":true,"d":false,"e":"x"}"#).is_ok());
+        assert!(skip(" [ ] ").is_ok());
+        assert!(skip("{}").is_ok());
+        assert_eq!(
+            skip(r#"{"a":1,"a":2}"#).map_err(|e| e.kind),
+            Err(SyntaxErrorKind::DuplicateKey("a".into()))
+        );
+        assert_eq!(
+            skip(r#"{"a":{"b":1,"\u0062":2}}"#).map_err(|e| e.kind),
+            Err(SyntaxErrorKind::DuplicateKey("b".into()))
+        );
+        for bad in ["[1,]", "{\"a\":1,}", "{,}", "[1 2]", "{\"a\" 1}", "nul", "tru", "nullx", "{\"a\":1", "[", "{1:2}"] {
+            assert!(skip(bad).is_err(), "{bad}");
+        }
+        let deep_ok = format!("{}{}", "[".repeat(MAX_DEPTH - 1), "]".repeat(MAX_DEPTH - 1));
+        assert!(skip(&deep_ok).is_ok());
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert_eq!(skip(&deep).map_err(|e| e.kind), Err(SyntaxErrorKind::TooDeep));
+    }
+}

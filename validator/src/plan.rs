@@ -1,0 +1,885 @@
+//! The check plan: the model's rules compiled once into per-column checks.
+//!
+//! The plan knows columns and types, never file formats. A reader (JSONL today; CSV, TSV and
+//! Parquet later) turns each field into a [`FieldValue`] and calls [`CheckPlan::check`]; it
+//! reports absent columns with [`CheckPlan::missing`] and the envelope with
+//! [`CheckPlan::check_meta_ts`] and [`CheckPlan::check_meta_action`]. Findings go into a
+//! [`Findings`] buffer owned by the caller; nothing is allocated unless a rule is broken.
+//!
+//! Rules, per column type (they restate the emitted JSON Schema):
+//!
+//! | type | accepted | else |
+//! |---|---|---|
+//! | any | `null` (or absent) when nullable | `not_null` |
+//! | uuid, timestamp, ip | a string in the form of [`crate::formats`] | `type` / `format` |
+//! | int32, int64 | an integer literal within the width | `type` / `range` |
+//! | bool | `true`, `false` | `type` |
+//! | string | any string; with `max_length`, at most that many Unicode scalar values unless it is a sentinel (either spelling) | `type` / `max_length` |
+//! | closed string enum | exactly a listed value (case-sensitive; sentinels in both spellings) | `type` / `enum` |
+//! | closed integer enum | an integer literal equal to a listed value (HTTPStatus by number) | `type` / `enum` |
+//! | open enum | a listed value or any other string; unknown strings are counted, not reported | `type` (`enum` for an unlisted integer of an open integer enum) |
+//!
+//! Integers: a number with a fraction or an exponent (`1.0`, `1e2`) is a `type` violation for an
+//! integer column or integer enum. This is the one deliberate divergence from JSON Schema, whose
+//! `integer` admits `1.0`: a database or a typed reader would reject it. An integer literal
+//! outside the width is `range` (for an integer enum, `enum`), however many digits it has.
+
+use crate::formats;
+use crate::violation::{Code, truncate_bytes};
+use canvas_logs_codegen::model::{ColumnType, EnumRepr, Namespace, Table};
+
+/// One field's value as a reader delivers it, independent of the file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldValue<'a> {
+    /// JSON `null` (CSV `NULL`/empty, TSV `\N`).
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An integer literal's text: `-?(0|[1-9][0-9]*)`, any number of digits.
+    Integer(&'a [u8]),
+    /// A number with a fraction or exponent, as written.
+    Number(&'a [u8]),
+    /// Text, already unescaped; always valid UTF-8.
+    String(&'a [u8]),
+    /// A JSON object's raw text (only ever a `type` violation).
+    Object(&'a [u8]),
+    /// A JSON array's raw text (only ever a `type` violation).
+    Array(&'a [u8]),
+}
+
+impl FieldValue<'_> {
+    /// What the value is, for messages ("found a string").
+    pub fn describe(&self) -> &'static str {
+        match self {
+            FieldValue::Null => "null",
+            FieldValue::Bool(_) => "a boolean",
+            FieldValue::Integer(_) => "an integer",
+            FieldValue::Number(_) => "a number with a fraction or exponent",
+            FieldValue::String(_) => "a string",
+            FieldValue::Object(_) => "an object",
+            FieldValue::Array(_) => "an array",
+        }
+    }
+
+    /// The value as report text (truncated), `None` for null.
+    pub fn report_text(&self) -> Option<String> {
+        match self {
+            FieldValue::Null => None,
+            FieldValue::Bool(b) => Some(b.to_string()),
+            FieldValue::Integer(t)
+            | FieldValue::Number(t)
+            | FieldValue::String(t)
+            | FieldValue::Object(t)
+            | FieldValue::Array(t) => Some(truncate_bytes(t)),
+        }
+    }
+}
+
+/// Which column a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnRef {
+    /// A table column, by index into [`CheckPlan::columns`].
+    Column(usize),
+    /// `meta.ts`.
+    MetaTs,
+    /// `meta.action`.
+    MetaAction,
+    /// A name that is not a column (`unknown_column`), as the report should print it.
+    Named(Box<str>),
+    /// The record as a whole.
+    Record,
+}
+
+/// One broken rule inside a record, before it is placed in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The column.
+    pub column: ColumnRef,
+    /// The rule.
+    pub code: Code,
+    /// What is wrong.
+    pub message: String,
+    /// The offending value, truncated; `None` when absent or null.
+    pub value: Option<String>,
+}
+
+/// The findings of one record (a reusable buffer).
+#[derive(Debug, Default)]
+pub struct Findings {
+    items: Vec<Finding>,
+}
+
+impl Findings {
+    /// Adds a finding.
+    pub fn push(&mut self, column: ColumnRef, code: Code, message: String, value: Option<String>) {
+        self.items.push(Finding {
+            column,
+            code,
+            message,
+            value,
+        });
+    }
+
+    /// The findings so far.
+    pub fn as_slice(&self) -> &[Finding] {
+        &self.items
+    }
+
+    /// How many findings there are.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        self.items.clear();
+    }
+
+    /// Forgets the findings after the first `len`.
+    pub fn truncate(&mut self, len: usize) {
+        self.items.truncate(len);
+    }
+
+    /// Moves every finding out, leaving the buffer empty.
+    pub fn drain(&mut self) -> std::vec::Drain<'_, Finding> {
+        self.items.drain(..)
+    }
+}
+
+/// What a successful check learned beyond "valid".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checked {
+    /// Valid (or null where allowed).
+    Valid,
+    /// Valid, and a value outside the listed members of an open enum: the caller counts it in
+    /// [`crate::summary::OpenEnumTally`] slot `0` once it knows the record is readable.
+    OpenEnumValue(usize),
+    /// At least one finding was added.
+    Invalid,
+}
+
+/// The value of `meta.action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// `U`: an upsert.
+    Upsert,
+    /// `D`: a hard delete; its `value` is not checked.
+    Delete,
+}
+
+/// A small set of byte strings, looked up by length first and then by comparing bytes: no
+/// hashing, and for enums of a few dozen members rarely more than one comparison.
+#[derive(Debug, Clone, Default)]
+pub struct LiteralSet {
+    by_length: Vec<Vec<(Box<[u8]>, usize)>>,
+}
+
+impl LiteralSet {
+    /// Adds `literal` with an associated number (returned by [`LiteralSet::get`]).
+    pub fn insert(&mut self, literal: &[u8], id: usize) {
+        let len = literal.len();
+        if self.by_length.len() <= len {
+            self.by_length.resize_with(len + 1, Vec::new);
+        }
+        if let Some(bucket) = self.by_length.get_mut(len)
+            && !bucket.iter().any(|(l, _)| &**l == literal)
+        {
+            bucket.push((literal.into(), id));
+        }
+    }
+
+    /// The number associated with `literal`, if it is in the set.
+    #[inline]
+    pub fn get(&self, literal: &[u8]) -> Option<usize> {
+        self.by_length
+            .get(literal.len())?
+            .iter()
+            .find(|(l, _)| &**l == literal)
+            .map(|(_, id)| *id)
+    }
+
+    /// Whether `literal` is in the set.
+    #[inline]
+    pub fn contains(&self, literal: &[u8]) -> bool {
+        self.get(literal).is_some()
+    }
+}
+
+/// The compiled rule of one column.
+#[derive(Debug, Clone)]
+pub enum Rule {
+    /// A hyphenated uuid string.
+    Uuid,
+    /// A UTC timestamp string.
+    Timestamp,
+    /// An integer in `i32`.
+    Int32,
+    /// An integer in `i64`.
+    Int64,
+    /// `true`/`false`.
+    Bool,
+    /// An IPv4/IPv6 string.
+    Ip,
+    /// Text, optionally length-limited; sentinels always pass.
+    Text {
+        /// Maximum length in Unicode scalar values.
+        max_chars: Option<u32>,
+        /// Every accepted spelling of the column's sentinels.
+        sentinels: LiteralSet,
+    },
+    /// A string enum.
+    StringEnum {
+        /// The enum's name, for messages.
+        name: Box<str>,
+        /// Every accepted spelling of every member.
+        members: LiteralSet,
+        /// A short list of members for messages.
+        listing: Box<str>,
+        /// Whether other strings are valid too; `Some(slot)` is the tally slot.
+        open_slot: Option<usize>,
+    },
+    /// An integer enum (HTTPStatus).
+    IntegerEnum {
+        /// The enum's name, for messages.
+        name: Box<str>,
+        /// The members' values, sorted.
+        members: Vec<i64>,
+        /// Whether any string is valid too (an open integer enum); `Some(slot)` is the tally slot.
+        open_slot: Option<usize>,
+    },
+}
+
+/// One column's plan.
+#[derive(Debug, Clone)]
+pub struct ColumnPlan {
+    /// The schema column name.
+    pub name: Box<str>,
+    /// Whether null/absent is allowed.
+    pub nullable: bool,
+    /// Whether it is a primary key column (it lives under `key`).
+    pub in_key: bool,
+    /// The type rule.
+    pub rule: Rule,
+}
+
+/// The whole plan for one table.
+#[derive(Debug, Clone)]
+pub struct CheckPlan {
+    table: Box<str>,
+    columns: Vec<ColumnPlan>,
+    key_names: LiteralSet,
+    value_names: LiteralSet,
+    key_columns: Vec<usize>,
+    value_columns: Vec<usize>,
+    open_enum_slots: Vec<usize>,
+}
+
+/// The most members an enum message lists before it just names the enum.
+const MAX_LISTED_MEMBERS: usize = 12;
+
+impl CheckPlan {
+    /// Compiles the plan of `table` (which must belong to `namespace`).
+    pub fn compile(namespace: &Namespace, table: &Table) -> CheckPlan {
+        let mut columns = Vec::with_capacity(table.columns().len());
+        let mut key_names = LiteralSet::default();
+        let mut value_names = LiteralSet::default();
+        let mut key_columns = Vec::new();
+        let mut value_columns = Vec::new();
+        let mut open_enum_slots = Vec::new();
+        for (index, column) in table.columns().iter().enumerate() {
+            let in_key = table.is_key_column(index);
+            if in_key {
+                key_names.insert(column.name().as_bytes(), index);
+                key_columns.push(index);
+            } else {
+                value_names.insert(column.name().as_bytes(), index);
+                value_columns.push(index);
+            }
+            let rule = match column.ty() {
+                ColumnType::Uuid => Rule::Uuid,
+                ColumnType::Timestamp => Rule::Timestamp,
+                ColumnType::Int32 => Rule::Int32,
+                ColumnType::Int64 => Rule::Int64,
+                ColumnType::Bool => Rule::Bool,
+                ColumnType::Ip => Rule::Ip,
+                ColumnType::String => {
+                    let mut sentinels = LiteralSet::default();
+                    for spelling in column.accepted_sentinel_spellings() {
+                        sentinels.insert(spelling.as_bytes(), 0);
+                    }
+                    Rule::Text {
+                        max_chars: column.max_length(),
+                        sentinels,
+                    }
+                }
+                ColumnType::Enum(id) => {
+                    let e = namespace.enum_by_id(id);
+                    let open_slot = if e.is_open() {
+                        open_enum_slots.push(index);
+                        Some(open_enum_slots.len() - 1)
+                    } else {
+                        None
+                    };
+                    match e.repr() {
+                        EnumRepr::String => {
+                            let mut members = LiteralSet::default();
+                            let mut spellings = Vec::new();
+                            for (i, value) in e.values().iter().enumerate() {
+                                for spelling in value.accepted_spellings() {
+                                    members.insert(spelling.as_bytes(), i);
+                                    spellings.push(spelling);
+                                }
+                            }
+                            let listing = if spellings.len() <= MAX_LISTED_MEMBERS {
+                                spellings
+                                    .iter()
+                                    .map(|s| format!("{s:?}"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            } else {
+                                String::new()
+                            };
+                            Rule::StringEnum {
+                                name: e.name().into(),
+                                members,
+                                listing: listing.into(),
+                                open_slot,
+                            }
+                        }
+                        EnumRepr::Integer => {
+                            let mut members: Vec<i64> = e
+                                .values()
+                                .iter()
+                                .filter_map(|v| v.value().as_i32())
+                                .map(i64::from)
+                                .collect();
+                            members.sort_unstable();
+                            Rule::IntegerEnum {
+                                name: e.name().into(),
+                                members,
+                                open_slot,
+                            }
+                        }
+                    }
+                }
+            };
+            columns.push(ColumnPlan {
+                name: column.name().into(),
+                nullable: column.nullable(),
+                in_key,
+                rule,
+            });
+        }
+        CheckPlan {
+            table: table.name().into(),
+            columns,
+            key_names,
+            value_names,
+            key_columns,
+            value_columns,
+            open_enum_slots,
+        }
+    }
+
+    /// The table's name.
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// Every column's plan, in table order.
+    pub fn columns(&self) -> &[ColumnPlan] {
+        &self.columns
+    }
+
+    /// The report name of a column reference (`None` for the whole record).
+    pub fn column_name(&self, column: &ColumnRef) -> Option<String> {
+        match column {
+            ColumnRef::Column(i) => self.columns.get(*i).map(|c| c.name.to_string()),
+            ColumnRef::MetaTs => Some("meta.ts".to_owned()),
+            ColumnRef::MetaAction => Some("meta.action".to_owned()),
+            ColumnRef::Named(name) => Some(name.to_string()),
+            ColumnRef::Record => None,
+        }
+    }
+
+    /// The primary key columns (they live under `key`), in key order.
+    pub fn key_columns(&self) -> &[usize] {
+        &self.key_columns
+    }
+
+    /// The other columns (under `value`), in table order.
+    pub fn value_columns(&self) -> &[usize] {
+        &self.value_columns
+    }
+
+    /// Looks up a key column by name.
+    #[inline]
+    pub fn key_column(&self, name: &[u8]) -> Option<usize> {
+        self.key_names.get(name)
+    }
+
+    /// Looks up a value column by name.
+    #[inline]
+    pub fn value_column(&self, name: &[u8]) -> Option<usize> {
+        self.value_names.get(name)
+    }
+
+    /// The columns of open enums, by tally slot.
+    pub fn open_enum_columns(&self) -> &[usize] {
+        &self.open_enum_slots
+    }
+
+    /// Reports a column that is absent: `not_null` unless it is nullable.
+    pub fn missing(&self, column: usize, findings: &mut Findings) -> Checked {
+        match self.columns.get(column) {
+            Some(c) if !c.nullable => {
+                findings.push(
+                    ColumnRef::Column(column),
+                    Code::NotNull,
+                    "required column is missing".to_owned(),
+                    None,
+                );
+                Checked::Invalid
+            }
+            _ => Checked::Valid,
+        }
+    }
+
+    /// Checks one field of column `column`.
+    #[inline]
+    pub fn check(&self, column: usize, value: FieldValue<'_>, findings: &mut Findings) -> Checked {
+        let Some(plan) = self.columns.get(column) else {
+            return Checked::Valid;
+        };
+        let col = || ColumnRef::Column(column);
+        if value == FieldValue::Null {
+            if plan.nullable {
+                return Checked::Valid;
+            }
+            findings.push(
+                col(),
+                Code::NotNull,
+                "required column is null".to_owned(),
+                None,
+            );
+            return Checked::Invalid;
+        }
+        let wrong_type = |findings: &mut Findings, expected: &str| {
+            findings.push(
+                col(),
+                Code::Type,
+                format!("expected {expected}, found {}", value.describe()),
+                value.report_text(),
+            );
+            Checked::Invalid
+        };
+        match &plan.rule {
+            Rule::Uuid => match value {
+                FieldValue::String(s) if formats::parse_uuid(s).is_some() => Checked::Valid,
+                FieldValue::String(_) => {
+                    findings.push(
+                        col(),
+                        Code::Format,
+                        "not a uuid (8-4-4-4-12 hexadecimal digits with hyphens)".to_owned(),
+                        value.report_text(),
+                    );
+                    Checked::Invalid
+                }
+                _ => wrong_type(findings, "a uuid string"),
+            },
+            Rule::Timestamp => match value {
+                FieldValue::String(s) if formats::is_timestamp(s) => Checked::Valid,
+                FieldValue::String(_) => {
+                    findings.push(
+                        col(),
+                        Code::Format,
+                        "not a UTC timestamp YYYY-MM-DDThh:mm:ss[.ffffff]Z".to_owned(),
+                        value.report_text(),
+                    );
+                    Checked::Invalid
+                }
+                _ => wrong_type(findings, "a timestamp string"),
+            },
+            Rule::Ip => match value {
+                FieldValue::String(s) if formats::is_ip(s) => Checked::Valid,
+                FieldValue::String(_) => {
+                    findings.push(
+                        col(),
+                        Code::Format,
+                        "not an IPv4 or IPv6 address".to_owned(),
+                        value.report_text(),
+                    );
+                    Checked::Invalid
+                }
+                _ => wrong_type(findings, "an IP address string"),
+            },
+            Rule::Int32 | Rule::Int64 => {
+                let FieldValue::Integer(text) = value else {
+                    return wrong_type(findings, "an integer");
+                };
+                let (fits, width) = match (&plan.rule, formats::parse_i64(text)) {
+                    (Rule::Int32, Some(v)) => (i32::try_from(v).is_ok(), "int32"),
+                    (Rule::Int32, None) => (false, "int32"),
+                    (_, parsed) => (parsed.is_some(), "int64"),
+                };
+                if fits {
+                    Checked::Valid
+                } else {
+                    findings.push(
+                        col(),
+                        Code::Range,
+                        format!("integer out of the {width} range"),
+                        value.report_text(),
+                    );
+                    Checked::Invalid
+                }
+            }
+            Rule::Bool => match value {
+                FieldValue::Bool(_) => Checked::Valid,
+                _ => wrong_type(findings, "true or false"),
+            },
+            Rule::Text {
+                max_chars,
+                sentinels,
+            } => {
+                let FieldValue::String(s) = value else {
+                    return wrong_type(findings, "a string");
+                };
+                let Some(max) = max_chars.map(|m| m as usize) else {
+                    return Checked::Valid;
+                };
+                // Bytes bound characters from above: a short string needs no counting.
+                if s.len() <= max {
+                    return Checked::Valid;
+                }
+                let chars = count_chars(s);
+                if chars <= max || sentinels.contains(s) {
+                    return Checked::Valid;
+                }
+                findings.push(
+                    col(),
+                    Code::MaxLength,
+                    format!("{chars} characters, more than the {max} allowed"),
+                    value.report_text(),
+                );
+                Checked::Invalid
+            }
+            Rule::StringEnum {
+                name,
+                members,
+                listing,
+                open_slot,
+            } => {
+                let FieldValue::String(s) = value else {
+                    return wrong_type(findings, &format!("a {name} string"));
+                };
+                if members.contains(s) {
+                    return Checked::Valid;
+                }
+                if let Some(slot) = open_slot {
+                    return Checked::OpenEnumValue(*slot);
+                }
+                let message = if listing.is_empty() {
+                    format!("not a value of {name}")
+                } else {
+                    format!("not a value of {name} ({listing})")
+                };
+                findings.push(col(), Code::Enum, message, value.report_text());
+                Checked::Invalid
+            }
+            Rule::IntegerEnum {
+                name,
+                members,
+                open_slot,
+            } => match value {
+                FieldValue::Integer(text) => {
+                    let listed = formats::parse_i64(text)
+                        .is_some_and(|v| members.binary_search(&v).is_ok());
+                    if listed {
+                        Checked::Valid
+                    } else {
+                        findings.push(
+                            col(),
+                            Code::Enum,
+                            format!("not a value of {name}"),
+                            value.report_text(),
+                        );
+                        Checked::Invalid
+                    }
+                }
+                FieldValue::String(_) if open_slot.is_some() => {
+                    Checked::OpenEnumValue(open_slot.unwrap_or_default())
+                }
+                _ => wrong_type(findings, &format!("a {name} integer")),
+            },
+        }
+    }
+
+    /// Checks `meta.ts`: a required UTC timestamp.
+    pub fn check_meta_ts(&self, value: FieldValue<'_>, findings: &mut Findings) -> Checked {
+        match value {
+            FieldValue::String(s) if formats::is_timestamp(s) => Checked::Valid,
+            FieldValue::String(_) => {
+                findings.push(
+                    ColumnRef::MetaTs,
+                    Code::Format,
+                    "not a UTC timestamp YYYY-MM-DDThh:mm:ss[.ffffff]Z".to_owned(),
+                    value.report_text(),
+                );
+                Checked::Invalid
+            }
+            FieldValue::Null => {
+                findings.push(
+                    ColumnRef::MetaTs,
+                    Code::NotNull,
+                    "meta.ts is required and is null".to_owned(),
+                    None,
+                );
+                Checked::Invalid
+            }
+            _ => {
+                findings.push(
+                    ColumnRef::MetaTs,
+                    Code::Type,
+                    format!("expected a timestamp string, found {}", value.describe()),
+                    value.report_text(),
+                );
+                Checked::Invalid
+            }
+        }
+    }
+
+    /// Reports an absent `meta.ts`.
+    pub fn missing_meta_ts(&self, findings: &mut Findings) {
+        findings.push(
+            ColumnRef::MetaTs,
+            Code::NotNull,
+            "meta.ts is required and is missing".to_owned(),
+            None,
+        );
+    }
+
+    /// Checks `meta.action` when present: exactly `"U"` or `"D"` (`null` is a `type` violation,
+    /// as in the JSON Schema). Returns the action when valid.
+    pub fn check_meta_action(
+        &self,
+        value: FieldValue<'_>,
+        findings: &mut Findings,
+    ) -> Option<Action> {
+        match value {
+            FieldValue::String(b"U") => Some(Action::Upsert),
+            FieldValue::String(b"D") => Some(Action::Delete),
+            FieldValue::String(_) => {
+                findings.push(
+                    ColumnRef::MetaAction,
+                    Code::Enum,
+                    "not an action (\"U\", \"D\")".to_owned(),
+                    value.report_text(),
+                );
+                None
+            }
+            _ => {
+                findings.push(
+                    ColumnRef::MetaAction,
+                    Code::Type,
+                    format!("expected \"U\" or \"D\", found {}", value.describe()),
+                    value.report_text(),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Unicode scalar values in valid UTF-8: every byte that is not a continuation byte starts one.
+#[inline]
+pub fn count_chars(utf8: &[u8]) -> usize {
+    utf8.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> CheckPlan {
+        let namespace = canvas_logs_codegen::load_embedded();
+        let table = namespace.table("web_logs").cloned();
+        let table = table.unwrap_or_else(|| panic!("web_logs exists"));
+        CheckPlan::compile(&namespace, &table)
+    }
+
+    fn column(plan: &CheckPlan, name: &str) -> usize {
+        plan.key_column(name.as_bytes())
+            .or_else(|| plan.value_column(name.as_bytes()))
+            .unwrap_or_else(|| panic!("no column {name}"))
+    }
+
+    /// The codes reported for `value` in column `name` (empty: valid).
+    fn codes(plan: &CheckPlan, name: &str, value: FieldValue<'_>) -> Vec<Code> {
+        let mut findings = Findings::default();
+        let checked = plan.check(column(plan, name), value, &mut findings);
+        assert_eq!(checked == Checked::Invalid, !findings.is_empty());
+        findings.as_slice().iter().map(|f| f.code).collect()
+    }
+
+    use FieldValue::{Array, Bool, Integer, Null, Number, Object, String as Str};
+
+    #[test]
+    fn not_null_unless_nullable() {
+        let p = plan();
+        assert_eq!(codes(&p, "url", Null), [Code::NotNull]);
+        assert_eq!(codes(&p, "id", Null), [Code::NotNull]);
+        assert_eq!(codes(&p, "user_id", Null), []);
+        assert_eq!(codes(&p, "user_agent", Null), []);
+        let mut findings = Findings::default();
+        assert_eq!(p.missing(column(&p, "participated"), &mut findings), Checked::Invalid);
+        assert_eq!(p.missing(column(&p, "session_id"), &mut findings), Checked::Valid);
+        assert_eq!(findings.len(), 1);
+    }
+
+    #[test]
+    fn uuid_case_and_format() {
+        let p = plan();
+        assert_eq!(codes(&p, "id", Str(b"0a1b2c3d-4e5f-6789-abcd-ef0123456789")), []);
+        assert_eq!(codes(&p, "id", Str(b"0A1B2C3D-4E5F-6789-ABCD-EF0123456789")), []);
+        assert_eq!(codes(&p, "id", Str(b"0a1b2c3d4e5f6789abcdef0123456789")), [Code::Format]);
+        assert_eq!(codes(&p, "session_id", Str(b"nope")), [Code::Format]);
+        assert_eq!(codes(&p, "id", Integer(b"1")), [Code::Type]);
+    }
+
+    #[test]
+    fn integers_by_width_never_through_floats() {
+        let p = plan();
+        assert_eq!(codes(&p, "interaction_micros", Integer(b"2147483647")), []);
+        assert_eq!(codes(&p, "interaction_micros", Integer(b"-2147483648")), []);
+        assert_eq!(codes(&p, "interaction_micros", Integer(b"2147483648")), [Code::Range]);
+        assert_eq!(codes(&p, "interaction_micros", Integer(b"-2147483649")), [Code::Range]);
+        assert_eq!(codes(&p, "user_id", Integer(b"9223372036854775807")), []);
+        assert_eq!(codes(&p, "user_id", Integer(b"9223372036854775808")), [Code::Range]);
+        assert_eq!(codes(&p, "user_id", Integer(b"-9223372036854775809")), [Code::Range]);
+        assert_eq!(codes(&p, "user_id", Integer(b"100000000000000000000000")), [Code::Range]);
+        assert_eq!(codes(&p, "user_id", Number(b"1.0")), [Code::Type]);
+        assert_eq!(codes(&p, "user_id", Number(b"1e2")), [Code::Type]);
+        assert_eq!(codes(&p, "user_id", Str(b"1")), [Code::Type]);
+        assert_eq!(codes(&p, "user_id", Bool(true)), [Code::Type]);
+    }
+
+    #[test]
+    fn bool_timestamp_ip_types() {
+        let p = plan();
+        assert_eq!(codes(&p, "participated", Bool(false)), []);
+        assert_eq!(codes(&p, "participated", Str(b"true")), [Code::Type]);
+        assert_eq!(codes(&p, "participated", Integer(b"1")), [Code::Type]);
+        assert_eq!(codes(&p, "timestamp", Str(b"2024-05-01T10:00:00.123Z")), []);
+        assert_eq!(codes(&p, "timestamp", Str(b"2024-05-01T10:00:00+01:00")), [Code::Format]);
+        assert_eq!(codes(&p, "timestamp", Object(b"{}")), [Code::Type]);
+        assert_eq!(codes(&p, "remote_ip", Str(b"192.168.0.1")), []);
+        assert_eq!(codes(&p, "remote_ip", Str(b"2001:db8::1")), []);
+        assert_eq!(codes(&p, "remote_ip", Str(b"192.168.0.256")), [Code::Format]);
+        assert_eq!(codes(&p, "remote_ip", Array(b"[]")), [Code::Type]);
+    }
+
+    #[test]
+    fn max_length_counts_scalar_values_and_allows_sentinels() {
+        let p = plan();
+        let ascii_255 = "a".repeat(255);
+        let ascii_256 = "a".repeat(256);
+        let multi_255 = "é".repeat(255); // 510 bytes, 255 characters
+        let multi_256 = "😀".repeat(256);
+        assert_eq!(codes(&p, "user_agent", Str(ascii_255.as_bytes())), []);
+        assert_eq!(codes(&p, "user_agent", Str(ascii_256.as_bytes())), [Code::MaxLength]);
+        assert_eq!(codes(&p, "user_agent", Str(multi_255.as_bytes())), []);
+        assert_eq!(codes(&p, "user_agent", Str(multi_256.as_bytes())), [Code::MaxLength]);
+        assert_eq!(codes(&p, "user_agent", Str(b"__dap_oversized_truncated__")), []);
+        assert_eq!(codes(&p, "user_agent", Str(b"_dap_oversized_truncated_")), []);
+        assert_eq!(codes(&p, "user_agent", Integer(b"5")), [Code::Type]);
+        // url has no limit.
+        assert_eq!(codes(&p, "url", Str("x".repeat(10_000).as_bytes())), []);
+        let mut findings = Findings::default();
+        p.check(column(&p, "user_agent"), Str(multi_256.as_bytes()), &mut findings);
+        assert_eq!(findings.as_slice()[0].message, "256 characters, more than the 255 allowed");
+    }
+
+    #[test]
+    fn every_enum_value_is_accepted_and_near_misses_are_not() {
+        let p = plan();
+        let namespace = canvas_logs_codegen::load_embedded();
+        let table = namespace.table("web_logs").unwrap_or_else(|| panic!("web_logs"));
+        let mut seen_enums = 0;
+        for c in table.columns() {
+            let ColumnType::Enum(id) = c.ty() else { continue };
+            let e = namespace.enum_by_id(id);
+            seen_enums += 1;
+            for member in e.values() {
+                for spelling in member.accepted_spellings() {
+                    let value = match e.repr() {
+                        EnumRepr::String => Str(spelling.as_bytes()),
+                        EnumRepr::Integer => Integer(spelling.as_bytes()),
+                    };
+                    assert_eq!(codes(&p, c.name(), value), [], "{} {spelling}", c.name());
+                    if e.repr() == EnumRepr::String && !e.is_open() {
+                        let lower = spelling.to_lowercase();
+                        let upper = spelling.to_uppercase();
+                        for variant in [lower, upper] {
+                            if variant != spelling {
+                                assert_eq!(codes(&p, c.name(), Str(variant.as_bytes())), [Code::Enum]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(seen_enums, 6);
+        assert_eq!(codes(&p, "http_method", Str(b"FETCH")), [Code::Enum]);
+        assert_eq!(codes(&p, "http_version", Str(b"3.0")), [Code::Enum]);
+        assert_eq!(codes(&p, "http_status", Integer(b"299")), [Code::Enum]);
+        assert_eq!(codes(&p, "http_status", Integer(b"99999999999999999999")), [Code::Enum]);
+        assert_eq!(codes(&p, "http_status", Str(b"200")), [Code::Type]);
+        assert_eq!(codes(&p, "http_status", Number(b"200.0")), [Code::Type]);
+        assert_eq!(codes(&p, "web_application_context_type", Str(b"Quizzes::QuizSubmission")), []);
+        assert_eq!(codes(&p, "web_application_context_type", Str(b"Banana")), [Code::Enum]);
+    }
+
+    #[test]
+    fn open_enums_accept_any_string_and_say_so() {
+        let p = plan();
+        let controller = column(&p, "web_application_controller");
+        let mut findings = Findings::default();
+        assert_eq!(p.check(controller, Str(b"__dap_unspecified__"), &mut findings), Checked::Valid);
+        assert_eq!(p.check(controller, Str(b"_dap_unspecified_"), &mut findings), Checked::Valid);
+        let slot = match p.check(controller, Str(b"courses"), &mut findings) {
+            Checked::OpenEnumValue(slot) => slot,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(p.open_enum_columns().get(slot), Some(&controller));
+        assert_eq!(p.check(controller, Integer(b"3"), &mut findings), Checked::Invalid);
+        assert_eq!(findings.as_slice()[0].code, Code::Type);
+    }
+
+    #[test]
+    fn meta_rules() {
+        let p = plan();
+        let mut f = Findings::default();
+        assert_eq!(p.check_meta_action(Str(b"U"), &mut f), Some(Action::Upsert));
+        assert_eq!(p.check_meta_action(Str(b"D"), &mut f), Some(Action::Delete));
+        assert!(f.is_empty());
+        assert_eq!(p.check_meta_action(Str(b"d"), &mut f), None);
+        assert_eq!(p.check_meta_action(Null, &mut f), None);
+        assert_eq!(p.check_meta_ts(Str(b"2024-01-01T00:00:00Z"), &mut f), Checked::Valid);
+        assert_eq!(p.check_meta_ts(Null, &mut f), Checked::Invalid);
+        assert_eq!(p.check_meta_ts(Integer(b"1"), &mut f), Checked::Invalid);
+        let got: Vec<Code> = f.as_slice().iter().map(|x| x.code).collect();
+        assert_eq!(got, [Code::Enum, Code::Type, Code::NotNull, Code::Type]);
+    }
+
+    #[test]
+    fn chars_are_counted_by_scalar_value() {
+        assert_eq!(count_chars("aé€😀".as_bytes()), 4);
+        assert_eq!(count_chars(b""), 0);
+    }
+}

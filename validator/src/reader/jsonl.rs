@@ -1,0 +1,667 @@
+//! The JSONL reader: one DAP record per line, parsed directly against the check plan.
+//!
+//! Each line is parsed once, by the strict scanner in [`crate::json`], and each field goes
+//! straight to [`CheckPlan::check`] as a [`FieldValue`] borrowed from the line (or from a scratch
+//! buffer when the string had escapes): no DOM, no allocation per field.
+//!
+//! Decisions, in the order a line meets them:
+//!
+//! - Lines are split at `\n`; a `\r` before it is JSON whitespace, so CRLF files read the same.
+//!   A line holding only whitespace is not a record (it still counts as a line); every other line
+//!   is one record, numbered from 1 in its file.
+//! - A record that cannot be read gets exactly one `malformed` violation (column `null`) and no
+//!   other: invalid UTF-8, invalid JSON (see [`crate::json`]), a value that is not an object,
+//!   bytes after the object, the same key twice in any one object, more than
+//!   [`crate::json::MAX_DEPTH`] levels of nesting, more bytes than the record size limit.
+//! - Top level: `meta`, `key` and `value`; any other member is `unknown_column` named as written.
+//!   `key` holds the primary key columns, `value` the others; a key column under `value` (or the
+//!   reverse) is `unknown_column`, since the JSON Schema forbids it there.
+//! - `key`, `value` or `meta` present but not an object (`null` included, as in the JSON Schema):
+//!   `type`, column `null`. Absent `key`: `not_null` for each key column (`id`). Absent `meta`:
+//!   `not_null` for `meta.ts`. Absent `value` when the record is not a delete: one `not_null`
+//!   with column `null` ("the record has no value").
+//! - `meta.ts` required timestamp; `meta.action` optional, exactly `"U"` or `"D"`; other members
+//!   of `meta` are `unknown_column` named `meta.<name>`.
+//! - A delete (`meta.action` = `"D"`) does not need `value`, and a `value` it has is only checked
+//!   for JSON syntax, never against the columns. Members may come in any order: a `value` seen
+//!   before `meta` is syntax-checked, remembered and checked once `meta` has been read.
+//! - Inside `key`/`value`: a listed column is checked by the plan; an absent one is
+//!   `not_null` unless nullable; `null` equals absent.
+
+use super::{BatchOutcome, KeyEntry, LocatedFinding, RecordFormat, WorkerState, fingerprint_part};
+use crate::dedup::{KeyFingerprint, record_hash};
+use crate::formats;
+use crate::json::{Peek, Scanner, SyntaxError, SyntaxErrorKind};
+use crate::plan::{
+    Action, CheckPlan, Checked, ColumnRef, FieldValue, Finding, Findings, Rule,
+};
+use crate::violation::{Code, truncate_bytes};
+use canvas_logs_codegen::model::envelope;
+
+/// JSON Lines, one DAP record per line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonlFormat;
+
+impl RecordFormat for JsonlFormat {
+    fn last_boundary(&self, bytes: &[u8]) -> Option<usize> {
+        memchr::memrchr(b'\n', bytes).map(|i| i + 1)
+    }
+
+    fn next_boundary(&self, bytes: &[u8]) -> Option<usize> {
+        memchr::memchr(b'\n', bytes).map(|i| i + 1)
+    }
+
+    fn check_batch(
+        &self,
+        plan: &CheckPlan,
+        batch: &[u8],
+        state: &mut WorkerState,
+        out: &mut BatchOutcome,
+    ) {
+        let mut start = 0usize;
+        let mut line = 0u64;
+        while start < batch.len() {
+            let end = memchr::memchr(b'\n', batch.get(start..).unwrap_or_default())
+                .map_or(batch.len(), |i| start + i);
+            let text = batch.get(start..end).unwrap_or_default();
+            if !is_blank(text) {
+                let record = out.records;
+                out.records += 1;
+                let walker = &mut state.jsonl;
+                match walker.walk(plan, text) {
+                    Ok(()) => {
+                        let findings = &mut walker.findings;
+                        if !findings.is_empty() {
+                            out.invalid_records += 1;
+                            for finding in findings.drain() {
+                                out.findings.push(LocatedFinding {
+                                    line,
+                                    record,
+                                    finding,
+                                });
+                            }
+                        }
+                        walker.commit_open_values(text, &mut state.tally);
+                        if let Some((key, uuid)) = walker.complete_key(plan) {
+                            out.keys.push(KeyEntry {
+                                line,
+                                record,
+                                key,
+                                record_hash: record_hash(trim_end(text)),
+                                uuid,
+                            });
+                        }
+                    }
+                    Err(error) => {
+                        out.invalid_records += 1;
+                        out.findings.push(LocatedFinding {
+                            line,
+                            record,
+                            finding: Finding {
+                                column: ColumnRef::Record,
+                                code: Code::Malformed,
+                                message: error.to_string(),
+                                value: Some(truncate_bytes(trim_end(text))),
+                            },
+                        });
+                    }
+                }
+            }
+            line += 1;
+            start = end + 1;
+        }
+        out.lines = line;
+    }
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line.iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+fn trim_end(line: &[u8]) -> &[u8] {
+    let mut end = line.len();
+    while end > 0 && matches!(line.get(end - 1), Some(b' ' | b'\t' | b'\r')) {
+        end -= 1;
+    }
+    line.get(..end).unwrap_or_default()
+}
+
+/// An open-enum value waiting for the record to be found readable before it is counted.
+#[derive(Debug, Clone, Copy)]
+struct PendingValue {
+    slot: usize,
+    /// In the line (`in_line`) or in `pending_bytes`.
+    in_line: bool,
+    start: usize,
+    end: usize,
+}
+
+/// Which envelope object a column walk is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Key,
+    Value,
+}
+
+impl Section {
+    fn name(self) -> &'static str {
+        match self {
+            Section::Key => envelope::KEY,
+            Section::Value => envelope::VALUE,
+        }
+    }
+}
+
+/// The state of `key` or `value` in a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    Absent,
+    NotAnObject,
+    Object,
+}
+
+/// Reusable per-thread buffers for walking records.
+#[derive(Debug)]
+pub(crate) struct Walker {
+    scratch: Vec<u8>,
+    name_scratch: Vec<u8>,
+    /// Which columns were seen in the current record.
+    seen: Vec<bool>,
+    /// Unknown member names of the current object (for duplicate detection; rarely used).
+    unknown_names: Vec<Vec<u8>>,
+    findings: Findings,
+    pending: Vec<PendingValue>,
+    pending_bytes: Vec<u8>,
+    key: KeyFingerprint,
+    valid_key_columns: usize,
+    key_uuid: Option<u128>,
+}
+
+impl Walker {
+    pub(crate) fn new(plan: &CheckPlan) -> Walker {
+        Walker {
+            scratch: Vec::new(),
+            name_scratch: Vec::new(),
+            seen: vec![false; plan.columns().len()],
+            unknown_names: Vec::new(),
+            findings: Findings::default(),
+            pending: Vec::new(),
+            pending_bytes: Vec::new(),
+            key: KeyFingerprint::new(),
+            valid_key_columns: 0,
+            key_uuid: None,
+        }
+    }
+
+    fn reset(&mut self) {
+        self.seen.iter_mut().for_each(|s| *s = false);
+        self.findings.clear();
+        self.pending.clear();
+        self.pending_bytes.clear();
+        self.key = KeyFingerprint::new();
+        self.valid_key_columns = 0;
+        self.key_uuid = None;
+    }
+
+    /// Walks one record. `Err` means malformed (and the findings collected so far are void).
+    pub(crate) fn walk(&mut self, plan: &CheckPlan, line: &[u8]) -> Result<(), SyntaxError> {
+        self.reset();
+        if let Err(e) = std::str::from_utf8(line) {
+            return Err(SyntaxError {
+                offset: e.valid_up_to(),
+                kind: SyntaxErrorKind::InvalidUtf8,
+            });
+        }
+        let mut s = Scanner::new(line);
+        match s.peek() {
+            Peek::Object => {}
+            other => {
+                s.skip_value(1, &mut self.scratch)?;
+                if !s.at_end_after_whitespace() {
+                    return Err(s.error(SyntaxErrorKind::TrailingCharacters));
+                }
+                let found = match other {
+                    Peek::Array => "array",
+                    Peek::String => "string",
+                    Peek::Number => "number",
+                    Peek::Bool => "boolean",
+                    _ => "null",
+                };
+                return Err(s.error(SyntaxErrorKind::NotAnObject(found)));
+            }
+        }
+        s.expect(b'{')?;
+        let mut meta_seen = false;
+        let mut action: Option<Action> = None;
+        let mut key = Presence::Absent;
+        let mut value = Presence::Absent;
+        let mut deferred_value: Option<usize> = None;
+        let mut first = true;
+        while s.next_member(first)? {
+            first = false;
+            let name_offset = s.offset();
+            let name = s.member_name(&mut self.name_scratch)?;
+            let name: &[u8] = match name {
+                Some(raw) => raw,
+                None => &self.name_scratch,
+            };
+            let duplicate = |s: &Scanner<'_>, name: &[u8]| SyntaxError {
+                offset: name_offset.min(s.input().len()),
+                kind: SyntaxErrorKind::DuplicateKey(String::from_utf8_lossy(name).into_owned()),
+            };
+            match name {
+                b"meta" => {
+                    if meta_seen {
+                        return Err(duplicate(&s, name));
+                    }
+                    meta_seen = true;
+                    action = self.walk_meta(plan, &mut s, line)?;
+                }
+                b"key" => {
+                    if key != Presence::Absent {
+                        return Err(duplicate(&s, name));
+                    }
+                    key = self.walk_columns(plan, &mut s, line, Section::Key)?;
+                }
+                b"value" => {
+                    if value != Presence::Absent || deferred_value.is_some() {
+                        return Err(duplicate(&s, name));
+                    }
+                    if !meta_seen {
+                        // The action is not known yet: check the syntax now, the columns later.
+                        s.skip_whitespace();
+                        deferred_value = Some(s.offset());
+                        s.skip_value(2, &mut self.scratch)?;
+                    } else if action == Some(Action::Delete) {
+                        s.skip_value(2, &mut self.scratch)?;
+                        value = Presence::Object;
+                    } else {
+                        value = self.walk_columns(plan, &mut s, line, Section::Value)?;
+                    }
+                }
+                _ => {
+                    let name = String::from_utf8_lossy(name).into_owned();
+                    if self.unknown_names.iter().any(|n| n.as_slice() == name.as_bytes()) {
+                        return Err(duplicate(&s, name.as_bytes()));
+                    }
+                    self.unknown_names.push(name.as_bytes().to_vec());
+                    let message = format!(
+                        "`{name}` is not part of a DAP record (expected meta, key, value)"
+                    );
+                    self.findings.push(
+                        ColumnRef::Named(name.into()),
+                        Code::UnknownColumn,
+                        message,
+                        None,
+                    );
+                    s.skip_value(2, &mut self.scratch)?;
+                }
+            }
+        }
+        self.unknown_names.clear();
+        if !s.at_end_after_whitespace() {
+            return Err(s.error(SyntaxErrorKind::TrailingCharacters));
+        }
+        let is_delete = action == Some(Action::Delete);
+        if let Some(offset) = deferred_value {
+            if is_delete {
+                value = Presence::Object;
+            } else {
+                let mut again = Scanner::new(line);
+                again.seek(offset);
+                value = self.walk_columns(plan, &mut again, line, Section::Value)?;
+            }
+        }
+        // Absences, in a stable order: meta, key, value.
+        if !meta_seen {
+            plan.missing_meta_ts(&mut self.findings);
+        }
+        match key {
+            Presence::Absent => {
+                for &column in plan.key_columns() {
+                    plan.missing(column, &mut self.findings);
+                }
+            }
+            Presence::NotAnObject | Presence::Object => {}
+        }
+        if value == Presence::Absent && !is_delete {
+            self.findings.push(
+                ColumnRef::Record,
+                Code::NotNull,
+                "the record has no `value` (only a delete, meta.action \"D\", may omit it)"
+                    .to_owned(),
+                None,
+            );
+        }
+        Ok(())
+    }
+
+    /// Walks `meta`; returns the valid action, if any.
+    fn walk_meta(
+        &mut self,
+        plan: &CheckPlan,
+        s: &mut Scanner<'_>,
+        line: &[u8],
+    ) -> Result<Option<Action>, SyntaxError> {
+        if s.peek() != Peek::Object {
+            let (kind, raw) = self.skip_non_object(s, line)?;
+            self.findings.push(
+                ColumnRef::Record,
+                Code::Type,
+                format!("`meta` must be an object, found {kind}"),
+                raw,
+            );
+            return Ok(None);
+        }
+        s.expect(b'{')?;
+        let mut ts_seen = false;
+        let mut action_seen = false;
+        let mut action = None;
+        let mut unknown: Vec<Vec<u8>> = Vec::new();
+        let mut first = true;
+        while s.next_member(first)? {
+            first = false;
+            let name_offset = s.offset();
+            let name = s.member_name(&mut self.name_scratch)?;
+            let member = match name.unwrap_or(&self.name_scratch) {
+                b"ts" => MetaMember::Ts,
+                b"action" => MetaMember::Action,
+                other => MetaMember::Other(other.to_vec()),
+            };
+            let duplicate = |name: &[u8]| SyntaxError {
+                offset: name_offset,
+                kind: SyntaxErrorKind::DuplicateKey(String::from_utf8_lossy(name).into_owned()),
+            };
+            match member {
+            MetaMember::Ts => {
+                if ts_seen {
+                    return Err(duplicate(envelope::META_TS.as_bytes()));
+                }
+                ts_seen = true;
+                let field = read_field(s, line, &mut self.scratch)?;
+                plan.check_meta_ts(field.value(line, &self.scratch), &mut self.findings);
+            }
+            MetaMember::Action => {
+                if action_seen {
+                    return Err(duplicate(envelope::META_ACTION.as_bytes()));
+                }
+                action_seen = true;
+                let field = read_field(s, line, &mut self.scratch)?;
+                action =
+                    plan.check_meta_action(field.value(line, &self.scratch), &mut self.findings);
+            }
+            MetaMember::Other(name) => {
+                if unknown.contains(&name) {
+                    return Err(duplicate(&name));
+                }
+                let shown = format!("meta.{}", String::from_utf8_lossy(&name));
+                self.findings.push(
+                    ColumnRef::Named(shown.clone().into()),
+                    Code::UnknownColumn,
+                    format!("`{shown}` is not part of the record metadata (expected meta.ts, meta.action)"),
+                    None,
+                );
+                unknown.push(name);
+                s.skip_value(3, &mut self.scratch)?;
+            }
+            }
+        }
+        if !ts_seen {
+            plan.missing_meta_ts(&mut self.findings);
+        }
+        Ok(action)
+    }
+
+    /// Skips a value that should have been an object; returns what it was and its text.
+    fn skip_non_object(
+        &mut self,
+        s: &mut Scanner<'_>,
+        line: &[u8],
+    ) -> Result<(&'static str, Option<String>), SyntaxError> {
+        let kind = match s.peek() {
+            Peek::Null => "null",
+            Peek::Array => "an array",
+            Peek::String => "a string",
+            Peek::Number => "a number",
+            Peek::Bool => "a boolean",
+            _ => "something else",
+        };
+        let start = s.offset();
+        s.skip_value(2, &mut self.scratch)?;
+        let raw = line.get(start..s.offset()).unwrap_or_default();
+        let text = if kind == "null" {
+            None
+        } else {
+            Some(truncate_bytes(raw))
+        };
+        Ok((kind, text))
+    }
+
+    /// Walks `key` or `value`.
+    fn walk_columns(
+        &mut self,
+        plan: &CheckPlan,
+        s: &mut Scanner<'_>,
+        line: &[u8],
+        section: Section,
+    ) -> Result<Presence, SyntaxError> {
+        if s.peek() != Peek::Object {
+            let (kind, raw) = self.skip_non_object(s, line)?;
+            self.findings.push(
+                ColumnRef::Record,
+                Code::Type,
+                format!("`{}` must be an object, found {kind}", section.name()),
+                raw,
+            );
+            return Ok(Presence::NotAnObject);
+        }
+        s.expect(b'{')?;
+        self.unknown_names.clear();
+        let mut first = true;
+        while s.next_member(first)? {
+            first = false;
+            let name_offset = s.offset();
+            let raw_name = s.member_name(&mut self.name_scratch)?;
+            let name: &[u8] = match raw_name {
+                Some(raw) => raw,
+                None => &self.name_scratch,
+            };
+            let column = match section {
+                Section::Key => plan.key_column(name),
+                Section::Value => plan.value_column(name),
+            };
+            let Some(column) = column else {
+                let owned = name.to_vec();
+                if self.unknown_names.contains(&owned) {
+                    return Err(SyntaxError {
+                        offset: name_offset,
+                        kind: SyntaxErrorKind::DuplicateKey(
+                            String::from_utf8_lossy(&owned).into_owned(),
+                        ),
+                    });
+                }
+                let shown = String::from_utf8_lossy(&owned).into_owned();
+                let elsewhere = match section {
+                    Section::Key => plan.value_column(&owned).map(|_| envelope::VALUE),
+                    Section::Value => plan.key_column(&owned).map(|_| envelope::KEY),
+                };
+                let message = match elsewhere {
+                    Some(other) => format!(
+                        "`{shown}` is not a column of `{}`; it belongs in `{other}`",
+                        section.name()
+                    ),
+                    None => format!("`{shown}` is not a column of {}", plan.table()),
+                };
+                self.findings
+                    .push(ColumnRef::Named(shown.into()), Code::UnknownColumn, message, None);
+                self.unknown_names.push(owned);
+                s.skip_value(3, &mut self.scratch)?;
+                continue;
+            };
+            match self.seen.get_mut(column) {
+                Some(seen) if *seen => {
+                    return Err(SyntaxError {
+                        offset: name_offset,
+                        kind: SyntaxErrorKind::DuplicateKey(
+                            String::from_utf8_lossy(name).into_owned(),
+                        ),
+                    });
+                }
+                Some(seen) => *seen = true,
+                None => {}
+            }
+            let field = read_field(s, line, &mut self.scratch)?;
+            let value = field.value(line, &self.scratch);
+            let checked = plan.check(column, value, &mut self.findings);
+            match checked {
+                Checked::OpenEnumValue(slot) => {
+                    let pending = match field {
+                        Field::RawString(start, end) => PendingValue {
+                            slot,
+                            in_line: true,
+                            start,
+                            end,
+                        },
+                        _ => {
+                            let start = self.pending_bytes.len();
+                            if let FieldValue::String(text) = value {
+                                self.pending_bytes.extend_from_slice(text);
+                            }
+                            PendingValue {
+                                slot,
+                                in_line: false,
+                                start,
+                                end: self.pending_bytes.len(),
+                            }
+                        }
+                    };
+                    self.pending.push(pending);
+                }
+                Checked::Valid if section == Section::Key => {
+                    if let FieldValue::String(text) | FieldValue::Integer(text) = value {
+                        let uuid = match plan.columns().get(column).map(|c| &c.rule) {
+                            Some(Rule::Uuid) => formats::parse_uuid(text),
+                            _ => None,
+                        };
+                        fingerprint_part(&mut self.key, uuid, text);
+                        self.valid_key_columns += 1;
+                        self.key_uuid = uuid;
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.unknown_names.clear();
+        let columns = match section {
+            Section::Key => plan.key_columns(),
+            Section::Value => plan.value_columns(),
+        };
+        for &column in columns {
+            if !self.seen.get(column).copied().unwrap_or(true) {
+                plan.missing(column, &mut self.findings);
+            }
+        }
+        Ok(Presence::Object)
+    }
+
+    /// Counts the record's open-enum values (the record was readable).
+    fn commit_open_values(&mut self, line: &[u8], tally: &mut crate::summary::OpenEnumTally) {
+        for p in &self.pending {
+            let source = if p.in_line {
+                line
+            } else {
+                &self.pending_bytes
+            };
+            if let Some(text) = source.get(p.start..p.end) {
+                tally.observe(p.slot, text);
+            }
+        }
+    }
+
+    /// The key fingerprint, when every key column held a valid value.
+    fn complete_key(&self, plan: &CheckPlan) -> Option<(u128, Option<u128>)> {
+        // Counted only for key columns that passed their check, each at most once per record.
+        let needed = plan.key_columns().len();
+        if needed == 0 || self.valid_key_columns != needed {
+            return None;
+        }
+        let uuid = if needed == 1 { self.key_uuid } else { None };
+        Some((self.key.finish(), uuid))
+    }
+}
+
+/// A member of `meta`.
+enum MetaMember {
+    Ts,
+    Action,
+    Other(Vec<u8>),
+}
+
+/// Where a field's value is, so the caller can borrow it after the scanner moved on.
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    Null,
+    Bool(bool),
+    Integer(usize, usize),
+    Number(usize, usize),
+    RawString(usize, usize),
+    DecodedString,
+    Object(usize, usize),
+    Array(usize, usize),
+}
+
+impl Field {
+    fn value<'a>(self, line: &'a [u8], scratch: &'a [u8]) -> FieldValue<'a> {
+        let span = |a: usize, b: usize| line.get(a..b).unwrap_or_default();
+        match self {
+            Field::Null => FieldValue::Null,
+            Field::Bool(b) => FieldValue::Bool(b),
+            Field::Integer(a, b) => FieldValue::Integer(span(a, b)),
+            Field::Number(a, b) => FieldValue::Number(span(a, b)),
+            Field::RawString(a, b) => FieldValue::String(span(a, b)),
+            Field::DecodedString => FieldValue::String(scratch),
+            Field::Object(a, b) => FieldValue::Object(span(a, b)),
+            Field::Array(a, b) => FieldValue::Array(span(a, b)),
+        }
+    }
+}
+
+/// Reads one field value (a column's or meta's), at depth 3.
+#[inline]
+fn read_field(s: &mut Scanner<'_>, line: &[u8], scratch: &mut Vec<u8>) -> Result<Field, SyntaxError> {
+    let peek = s.peek();
+    let start = s.offset();
+    Ok(match peek {
+        Peek::String => match s.string(scratch)? {
+            Some(_) => Field::RawString(start + 1, s.offset() - 1),
+            None => Field::DecodedString,
+        },
+        Peek::Number => {
+            let n = s.number()?;
+            if n.is_integer {
+                Field::Integer(start, s.offset())
+            } else {
+                Field::Number(start, s.offset())
+            }
+        }
+        Peek::Bool => Field::Bool(s.boolean()?),
+        Peek::Null => {
+            s.null()?;
+            Field::Null
+        }
+        Peek::Object => {
+            s.skip_value(3, scratch)?;
+            Field::Object(start, s.offset())
+        }
+        Peek::Array => {
+            s.skip_value(3, scratch)?;
+            Field::Array(start, s.offset())
+        }
+        Peek::Invalid(b) => return Err(s.error(SyntaxErrorKind::UnexpectedByte(b))),
+        Peek::End => {
+            let _ = line;
+            return Err(s.error(SyntaxErrorKind::UnexpectedEnd));
+        }
+    })
+}

@@ -1,0 +1,475 @@
+//! The reader stage: bytes of one export file -> batches of whole records -> checked records.
+//!
+//! Two halves, so that checking can run on several threads while reading stays sequential:
+//!
+//! 1. [`Batcher`] (sequential, one per file): fills large buffers from the input and cuts each at
+//!    the last record boundary the [`RecordFormat`] finds; the partial record at the end moves to
+//!    the next buffer. A record longer than [`Limits::max_record_bytes`] is skipped to its end
+//!    and delivered as one [`BatchKind::Oversized`] record, so memory stays bounded whatever the
+//!    input.
+//! 2. [`RecordFormat::check_batch`] (any thread): splits a batch into records, turns each field
+//!    into a [`crate::plan::FieldValue`] and runs the [`CheckPlan`] on it, producing a
+//!    [`BatchOutcome`] whose line and record numbers are relative to the batch; the merge step
+//!    adds the file offsets in order.
+//!
+//! Plugging in another format: a CSV/TSV reader implements [`RecordFormat`] with a boundary
+//! finder that respects quoting (`cut`/`next_boundary` become stateful over the quote parity of
+//! the bytes they have seen) and a header-to-column mapping made from line 1 before the first
+//! batch; it produces the same `FieldValue`s (TSV `\N` and CSV `NULL` as `FieldValue::Null`,
+//! numbers by column type), so every check, count and report is shared. Parquet produces row
+//! groups rather than byte batches and calls the same plan per row.
+
+pub mod jsonl;
+
+use crate::dedup::KeyFingerprint;
+use crate::plan::{CheckPlan, ColumnRef, Finding};
+use crate::summary::OpenEnumTally;
+use crate::violation::{Code, truncate_bytes};
+use std::io::{self, Read};
+
+/// Sizes that bound memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes per batch (the unit of work handed to a worker thread).
+    pub batch_bytes: usize,
+    /// The largest record accepted; a longer one is reported as `malformed` (oversized).
+    pub max_record_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            batch_bytes: 1 << 20,
+            max_record_bytes: 8 << 20,
+        }
+    }
+}
+
+/// A run of whole records from one file.
+#[derive(Debug)]
+pub struct Batch {
+    /// Position in the run's sequence of events (the merge step restores this order).
+    pub seq: u64,
+    /// Index of the file in the run's file list.
+    pub file: usize,
+    /// The buffer; only `data[..len]` holds records.
+    pub data: Vec<u8>,
+    /// How many bytes of `data` are records.
+    pub len: usize,
+    /// Ordinary records, or one oversized record.
+    pub kind: BatchKind,
+}
+
+/// What a [`Batch`] holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchKind {
+    /// Whole records (`data[..len]`).
+    Records,
+    /// One record of `bytes` bytes that exceeded the limit; `data[..len]` holds its beginning.
+    Oversized {
+        /// The record's full size, including its line terminator.
+        bytes: u64,
+        /// The limit it exceeded.
+        limit: u64,
+    },
+}
+
+/// A finding placed in its batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocatedFinding {
+    /// 0-based line within the batch where the record starts.
+    pub line: u64,
+    /// 0-based record ordinal within the batch.
+    pub record: u64,
+    /// What was found.
+    pub finding: Finding,
+}
+
+/// A record whose key was complete and valid: the merge step checks it for duplicates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyEntry {
+    /// 0-based line within the batch.
+    pub line: u64,
+    /// 0-based record ordinal within the batch.
+    pub record: u64,
+    /// The key's fingerprint ([`KeyFingerprint`]).
+    pub key: u128,
+    /// A hash of the record's text (identical vs conflicting duplicates).
+    pub record_hash: u64,
+    /// The key as a uuid, when the key is one uuid column (for the report's value).
+    pub uuid: Option<u128>,
+}
+
+/// What checking a batch found.
+#[derive(Debug, Default)]
+pub struct BatchOutcome {
+    /// Physical lines in the batch.
+    pub lines: u64,
+    /// Data records in the batch.
+    pub records: u64,
+    /// Records with at least one error.
+    pub invalid_records: u64,
+    /// Every finding, in record order.
+    pub findings: Vec<LocatedFinding>,
+    /// Records with a complete key, in record order.
+    pub keys: Vec<KeyEntry>,
+}
+
+/// Per-thread state a format may reuse between batches (scratch buffers, counts).
+#[derive(Debug)]
+pub struct WorkerState {
+    /// Unknown open-enum values seen by this thread.
+    pub tally: OpenEnumTally,
+    /// The JSONL walker's reusable buffers.
+    pub(crate) jsonl: jsonl::Walker,
+}
+
+impl WorkerState {
+    /// Fresh state for checking with `plan`.
+    pub fn new(plan: &CheckPlan) -> WorkerState {
+        WorkerState {
+            tally: OpenEnumTally::new(plan.open_enum_columns().len()),
+            jsonl: jsonl::Walker::new(plan),
+        }
+    }
+}
+
+/// A file format: where records end, and how to check a batch of them.
+pub trait RecordFormat: Sync {
+    /// The end (exclusive) of the last whole record in `bytes`, if any; `bytes` is a full buffer
+    /// that does not end the file.
+    fn last_boundary(&self, bytes: &[u8]) -> Option<usize>;
+
+    /// The end (exclusive) of the first record in `bytes`, if it ends there (used to skip an
+    /// oversized record).
+    fn next_boundary(&self, bytes: &[u8]) -> Option<usize>;
+
+    /// Checks every record of `batch` (`batch.kind` is [`BatchKind::Records`]).
+    fn check_batch(
+        &self,
+        plan: &CheckPlan,
+        batch: &[u8],
+        state: &mut WorkerState,
+        out: &mut BatchOutcome,
+    );
+}
+
+/// Checks any batch: ordinary ones through the format, oversized ones as one malformed record.
+pub fn check_batch(
+    format: &dyn RecordFormat,
+    plan: &CheckPlan,
+    batch: &Batch,
+    state: &mut WorkerState,
+) -> BatchOutcome {
+    let mut out = BatchOutcome::default();
+    let bytes = batch.data.get(..batch.len).unwrap_or_default();
+    match batch.kind {
+        BatchKind::Records => format.check_batch(plan, bytes, state, &mut out),
+        BatchKind::Oversized { bytes: size, limit } => {
+            out.lines = 1;
+            out.records = 1;
+            out.invalid_records = 1;
+            out.findings.push(LocatedFinding {
+                line: 0,
+                record: 0,
+                finding: Finding {
+                    column: ColumnRef::Record,
+                    code: Code::Malformed,
+                    message: format!(
+                        "oversized record: {size} bytes, more than the limit of {limit} bytes"
+                    ),
+                    value: Some(truncate_bytes(bytes)),
+                },
+            });
+        }
+    }
+    out
+}
+
+/// Where batches go and where buffers come from.
+pub trait BatchSink {
+    /// A buffer of at least `len` bytes (its content does not matter), or `None` to stop.
+    fn buffer(&mut self, len: usize) -> Option<Vec<u8>>;
+    /// Takes a batch; `false` to stop.
+    fn batch(&mut self, batch: Batch) -> bool;
+    /// The next sequence number for an event of this run.
+    fn next_seq(&mut self) -> u64;
+}
+
+/// How a file's reading ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Batched {
+    /// The whole file was read.
+    Complete,
+    /// The sink asked to stop.
+    Stopped,
+}
+
+/// Cuts one file's bytes into batches of whole records.
+#[derive(Debug)]
+pub struct Batcher<'f> {
+    format: &'f dyn RecordFormat,
+    limits: Limits,
+    file: usize,
+}
+
+impl std::fmt::Debug for dyn RecordFormat + '_ {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecordFormat")
+    }
+}
+
+impl<'f> Batcher<'f> {
+    /// A batcher for file number `file`.
+    pub fn new(format: &'f dyn RecordFormat, limits: Limits, file: usize) -> Batcher<'f> {
+        Batcher {
+            format,
+            limits,
+            file,
+        }
+    }
+
+    /// Reads `input` to the end, handing batches to `sink`. An I/O error ends the file; the
+    /// batches before it have been handed on.
+    pub fn run(&self, input: &mut dyn Read, sink: &mut dyn BatchSink) -> io::Result<Batched> {
+        let batch_bytes = self.limits.batch_bytes.max(1);
+        let Some(mut buf) = sink.buffer(batch_bytes) else {
+            return Ok(Batched::Stopped);
+        };
+        let mut filled = 0usize;
+        loop {
+            let eof = fill(input, &mut buf, &mut filled)?;
+            if eof {
+                if filled > 0 && !self.send(sink, buf, filled, BatchKind::Records) {
+                    return Ok(Batched::Stopped);
+                }
+                return Ok(Batched::Complete);
+            }
+            let data = buf.get(..filled).unwrap_or_default();
+            match self.format.last_boundary(data) {
+                Some(cut) if cut > 0 => {
+                    let Some(mut next) = sink.buffer(batch_bytes) else {
+                        return Ok(Batched::Stopped);
+                    };
+                    let rest = filled - cut;
+                    if next.len() < rest.max(batch_bytes) {
+                        next.resize(rest.max(batch_bytes), 0);
+                    }
+                    if let (Some(dst), Some(src)) = (next.get_mut(..rest), buf.get(cut..filled)) {
+                        dst.copy_from_slice(src);
+                    }
+                    if !self.send(sink, buf, cut, BatchKind::Records) {
+                        return Ok(Batched::Stopped);
+                    }
+                    buf = next;
+                    filled = rest;
+                }
+                _ if buf.len() <= self.limits.max_record_bytes => {
+                    // One record fills the buffer: let it grow, up to one byte over the limit.
+                    let grown = (buf.len() * 2).min(self.limits.max_record_bytes + 1);
+                    buf.resize(grown, 0);
+                }
+                _ => match self.skip_oversized(input, sink, buf, filled)? {
+                    Some((next, next_filled)) => {
+                        buf = next;
+                        filled = next_filled;
+                    }
+                    None => return Ok(Batched::Stopped),
+                },
+            }
+        }
+    }
+
+    /// `buf[..filled]` is the start of a record longer than the limit: reads on to its end,
+    /// sends it as an oversized batch and returns a buffer holding whatever followed it.
+    fn skip_oversized(
+        &self,
+        input: &mut dyn Read,
+        sink: &mut dyn BatchSink,
+        mut buf: Vec<u8>,
+        filled: usize,
+    ) -> io::Result<Option<(Vec<u8>, usize)>> {
+        let keep = filled.min(1024);
+        let mut head = Vec::with_capacity(keep);
+        head.extend_from_slice(buf.get(..keep).unwrap_or_default());
+        let mut size = filled as u64;
+        let mut after = 0usize;
+        let mut after_start = 0usize;
+        loop {
+            let mut n = 0usize;
+            let eof = fill(input, &mut buf, &mut n)?;
+            let chunk = buf.get(..n).unwrap_or_default();
+            if let Some(end) = self.format.next_boundary(chunk) {
+                size += end as u64;
+                after_start = end;
+                after = n;
+                break;
+            }
+            size += n as u64;
+            if eof {
+                break;
+            }
+        }
+        let seq = sink.next_seq();
+        let len = head.len();
+        let batch = Batch {
+            seq,
+            file: self.file,
+            data: head,
+            len,
+            kind: BatchKind::Oversized {
+                bytes: size,
+                limit: self.limits.max_record_bytes as u64,
+            },
+        };
+        if !sink.batch(batch) {
+            return Ok(None);
+        }
+        // Move what followed the record to the front, and shrink the grown buffer.
+        let rest = after - after_start;
+        let mut next = vec![0u8; self.limits.batch_bytes.max(rest).max(1)];
+        if let (Some(dst), Some(src)) = (next.get_mut(..rest), buf.get(after_start..after)) {
+            dst.copy_from_slice(src);
+        }
+        Ok(Some((next, rest)))
+    }
+
+    fn send(&self, sink: &mut dyn BatchSink, data: Vec<u8>, len: usize, kind: BatchKind) -> bool {
+        let seq = sink.next_seq();
+        sink.batch(Batch {
+            seq,
+            file: self.file,
+            data,
+            len,
+            kind,
+        })
+    }
+}
+
+/// Reads into `buf[*filled..]` until it is full or the input ends; returns whether it ended.
+fn fill(input: &mut dyn Read, buf: &mut [u8], filled: &mut usize) -> io::Result<bool> {
+    while let Some(space) = buf.get_mut(*filled..) {
+        if space.is_empty() {
+            return Ok(false);
+        }
+        match input.read(space) {
+            Ok(0) => return Ok(true),
+            Ok(n) => *filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(false)
+}
+
+/// Adds a key column's valid value to a fingerprint (uuids by value, others by text).
+pub(crate) fn fingerprint_part(fingerprint: &mut KeyFingerprint, uuid: Option<u128>, text: &[u8]) {
+    match uuid {
+        Some(value) => fingerprint.add_u128(value),
+        None => fingerprint.add_bytes(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Collects batches; hands out fresh buffers.
+    #[derive(Default)]
+    struct Collect {
+        seq: u64,
+        batches: Vec<(BatchKind, Vec<u8>)>,
+    }
+
+    impl BatchSink for Collect {
+        fn buffer(&mut self, len: usize) -> Option<Vec<u8>> {
+            Some(vec![0; len])
+        }
+        fn batch(&mut self, batch: Batch) -> bool {
+            self.batches
+                .push((batch.kind, batch.data[..batch.len].to_vec()));
+            true
+        }
+        fn next_seq(&mut self) -> u64 {
+            self.seq += 1;
+            self.seq
+        }
+    }
+
+    fn batches(input: &[u8], limits: Limits) -> Vec<(BatchKind, Vec<u8>)> {
+        let mut sink = Collect::default();
+        let batcher = Batcher::new(&jsonl::JsonlFormat, limits, 0);
+        let mut reader = input;
+        assert_eq!(batcher.run(&mut reader, &mut sink).ok(), Some(Batched::Complete));
+        sink.batches
+    }
+
+    #[test]
+    fn batches_hold_whole_lines_and_lose_nothing() {
+        let input: Vec<u8> = (0..100)
+            .flat_map(|i| format!("line {i} {}\n", "x".repeat(i % 13)).into_bytes())
+            .collect();
+        let limits = Limits {
+            batch_bytes: 64,
+            max_record_bytes: 1000,
+        };
+        let got = batches(&input, limits);
+        assert!(got.len() > 10);
+        let mut joined = Vec::new();
+        for (kind, bytes) in &got {
+            assert_eq!(*kind, BatchKind::Records);
+            assert_eq!(bytes.last(), Some(&b'\n'));
+            joined.extend_from_slice(bytes);
+        }
+        assert_eq!(joined, input);
+    }
+
+    #[test]
+    fn long_records_grow_the_buffer_and_oversized_ones_are_skipped() {
+        let limits = Limits {
+            batch_bytes: 16,
+            max_record_bytes: 100,
+        };
+        let mut input = b"short\n".to_vec();
+        input.extend_from_slice(&[b'a'; 90]);
+        input.extend_from_slice(b"\n");
+        input.extend_from_slice(&[b'b'; 500]);
+        input.extend_from_slice(b"\nlast");
+        let got = batches(&input, limits);
+        let joined_records: Vec<u8> = got
+            .iter()
+            .filter(|(k, _)| *k == BatchKind::Records)
+            .flat_map(|(_, b)| b.clone())
+            .collect();
+        let mut expected = b"short\n".to_vec();
+        expected.extend_from_slice(&[b'a'; 90]);
+        expected.extend_from_slice(b"\nlast");
+        assert_eq!(joined_records, expected);
+        let oversized: Vec<&BatchKind> = got
+            .iter()
+            .map(|(k, _)| k)
+            .filter(|k| matches!(k, BatchKind::Oversized { .. }))
+            .collect();
+        assert_eq!(oversized, [&BatchKind::Oversized {
+                bytes: 501,
+                limit: 100
+            }]);
+    }
+
+    #[test]
+    fn oversized_record_at_end_of_file() {
+        let limits = Limits {
+            batch_bytes: 8,
+            max_record_bytes: 20,
+        };
+        let got = batches(&[b'z'; 50], limits);
+        assert_eq!(got.len(), 1);
+        assert_eq!(
+            got[0].0,
+            BatchKind::Oversized {
+                bytes: 50,
+                limit: 20
+            }
+        );
+    }
+}
