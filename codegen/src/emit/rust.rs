@@ -45,8 +45,25 @@ pub fn generate(namespace: &Namespace) -> String {
         super::GENERATED_NOTICE,
         namespace.name(),
         namespace.version(),
-        prettyplease::unparse(&file)
+        separate_items(&prettyplease::unparse(&file))
     )
+}
+
+/// Puts a blank line after each top-level item (a line at column 0 closing with `}` or `;`),
+/// which `prettyplease` does not do, so the rendered copy reads like hand-formatted code.
+fn separate_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        let ends_item =
+            !line.starts_with([' ', '#', '/']) && (line.ends_with('}') || line.ends_with(';'));
+        if ends_item && lines.peek().is_some_and(|next| !next.is_empty()) {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The names chosen for the generated types of one table.
@@ -226,7 +243,7 @@ fn closed_string_enum(namespace: &Namespace, e: &Enum) -> TokenStream {
     let ident = format_ident!("{}", e.rust_name());
     let doc = enum_doc(namespace, e);
     let schema_name = e.name();
-    let count = e.values().len();
+    let count = Literal::usize_unsuffixed(e.values().len());
     let mut variants = Vec::new();
     let mut all = Vec::new();
     let mut as_str_arms = Vec::new();
@@ -307,7 +324,7 @@ fn integer_enum(namespace: &Namespace, e: &Enum) -> TokenStream {
     let ident = format_ident!("{}", e.rust_name());
     let doc = enum_doc(namespace, e);
     let schema_name = e.name();
-    let count = e.values().len();
+    let count = Literal::usize_unsuffixed(e.values().len());
     let values: Vec<i32> = e
         .values()
         .iter()
@@ -460,7 +477,7 @@ fn open_string_enum(namespace: &Namespace, e: &Enum) -> TokenStream {
     let ident = format_ident!("{}", e.rust_name());
     let doc = enum_doc(namespace, e);
     let schema_name = e.name();
-    let count = e.values().len();
+    let count = Literal::usize_unsuffixed(e.values().len());
     let mut variants = Vec::new();
     let mut known = Vec::new();
     let mut as_str_arms = Vec::new();
@@ -601,7 +618,7 @@ fn text_type(ident: &Ident, column: &Column) -> TokenStream {
     let doc = doc_attrs(column.description());
     let column_name = column.name();
     let canonical: Vec<&str> = column.sentinels().iter().map(String::as_str).collect();
-    let sentinel_count = canonical.len();
+    let sentinel_count = Literal::usize_unsuffixed(canonical.len());
     // Every accepted spelling with its canonical form, canonical spellings first.
     let mut pairs = Vec::new();
     for sentinel in column.sentinels() {
@@ -610,16 +627,16 @@ fn text_type(ident: &Ident, column: &Column) -> TokenStream {
             pairs.push(quote!((#legacy, #sentinel)));
         }
     }
-    let pair_count = pairs.len();
+    let pair_count = Literal::usize_unsuffixed(pairs.len());
     let accepted = column.accepted_sentinel_spellings();
     let (limit_doc, max_length_item, max_length_expr, text_schema) = match column.max_length() {
         Some(max) => {
             let max_usize = Literal::usize_unsuffixed(max as usize);
             let max_u32 = Literal::u32_unsuffixed(max);
             (
-                format!(
-                    " At most {max} characters (Unicode scalar values, not bytes), checked on construction and on deserialize."
-                ),
+                doc_attrs(&format!(
+                    "At most {max} characters (Unicode scalar values, not bytes), checked on construction and on deserialize."
+                )),
                 quote! {
                     /// The longest text allowed, in characters (Unicode scalar values).
                     pub const MAX_LENGTH: usize = #max_usize;
@@ -629,7 +646,7 @@ fn text_type(ident: &Ident, column: &Column) -> TokenStream {
             )
         }
         None => (
-            " Any length.".to_owned(),
+            doc_attrs("Any length."),
             TokenStream::new(),
             quote!(None),
             quote!({ "type": "string" }),
@@ -641,16 +658,16 @@ fn text_type(ident: &Ident, column: &Column) -> TokenStream {
         quote!({ "anyOf": [{ "enum": [#(#accepted),*] }, #text_schema] })
     };
     let sentinel_doc = if canonical.is_empty() {
-        String::new()
+        TokenStream::new()
     } else {
-        format!(
-            " Sentinels ({}) are valid whatever their length; legacy single-underscore spellings are read as the canonical one, which is what is written.",
+        doc_attrs(&format!(
+            "Sentinels ({}) are valid whatever their length; legacy single-underscore spellings are read as the canonical one, which is what is written.",
             canonical
                 .iter()
                 .map(|s| format!("`{s}`"))
                 .collect::<Vec<_>>()
                 .join(", ")
-        )
+        ))
     };
     let truncation = if canonical.contains(&TRUNCATION_SENTINEL) {
         quote! {
@@ -668,13 +685,13 @@ fn text_type(ident: &Ident, column: &Column) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let error_doc = format!(" The text of column `{column_name}`, checked against its limit.");
+    let constructor_doc = format!(" Checks `text` against the rules of column `{column_name}`.");
     let column_value = column_value_via_serde(ident);
     quote! {
         #doc
         #[doc = ""]
-        #[doc = #limit_doc]
-        #[doc = #sentinel_doc]
+        #limit_doc
+        #sentinel_doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct #ident(String);
 
@@ -684,7 +701,7 @@ fn text_type(ident: &Ident, column: &Column) -> TokenStream {
             pub const SENTINELS: [&'static str; #sentinel_count] = [#(#canonical),*];
             const ACCEPTED_SENTINELS: [(&'static str, &'static str); #pair_count] = [#(#pairs),*];
 
-            #[doc = #error_doc]
+            #[doc = #constructor_doc]
             ///
             /// # Errors
             /// [`support::TextTooLong`] when the text is longer than the limit and no sentinel.
@@ -953,7 +970,7 @@ fn table_items(context: &Context<'_>, table_index: usize, table: &Table) -> Toke
         })
         .collect();
     let column_names: Vec<&str> = table.columns().iter().map(Column::name).collect();
-    let column_count = column_names.len();
+    let column_count = Literal::usize_unsuffixed(column_names.len());
     let readers: Vec<TokenStream> = columns
         .iter()
         .map(|(column, shape)| {

@@ -8,9 +8,11 @@
 /// (originated from another institution), and logs older than the retention limit of 30 days are
 /// no longer available via DAP API.
 pub const NAMESPACE: &str = "canvas_logs";
+
 /// The schema version the bindings were generated from (DAP numbers schemas with
 /// increasing integers).
 pub const SCHEMA_VERSION: u32 = 1;
+
 /// HTTP protocol version.
 #[derive(
     Debug,
@@ -39,16 +41,12 @@ pub enum HttpVersion {
     #[serde(rename = "2.0")]
     Http20,
 }
+
 impl HttpVersion {
     /// The enum's name in the schema.
     pub const SCHEMA_NAME: &'static str = "HTTPVersion";
     /// Every value, in definition order.
-    pub const ALL: [Self; 4usize] = [
-        Self::Http09,
-        Self::Http10,
-        Self::Http11,
-        Self::Http20,
-    ];
+    pub const ALL: [Self; 4] = [Self::Http09, Self::Http10, Self::Http11, Self::Http20];
     /// The canonical wire value.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -59,11 +57,13 @@ impl HttpVersion {
         }
     }
 }
+
 impl std::fmt::Display for HttpVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl std::str::FromStr for HttpVersion {
     type Err = support::ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -84,6 +84,7 @@ impl std::str::FromStr for HttpVersion {
         }
     }
 }
+
 impl support::ColumnValue for HttpVersion {
     fn serialize_column<S: serde::Serializer>(
         &self,
@@ -97,6 +98,7 @@ impl support::ColumnValue for HttpVersion {
         <Self as serde::Deserialize<'de>>::deserialize(deserializer)
     }
 }
+
 /// Web application context types.
 #[derive(
     Debug,
@@ -146,11 +148,12 @@ pub enum ContextType {
     #[serde(rename = "UserProfile")]
     UserProfile,
 }
+
 impl ContextType {
     /// The enum's name in the schema.
     pub const SCHEMA_NAME: &'static str = "ContextType";
     /// Every value, in definition order.
-    pub const ALL: [Self; 11usize] = [
+    pub const ALL: [Self; 11] = [
         Self::Account,
         Self::AssessmentQuestion,
         Self::Assignment,
@@ -180,11 +183,13 @@ impl ContextType {
         }
     }
 }
+
 impl std::fmt::Display for ContextType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl std::str::FromStr for ContextType {
     type Err = support::ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -224,6 +229,7 @@ impl std::str::FromStr for ContextType {
         }
     }
 }
+
 impl support::ColumnValue for ContextType {
     fn serialize_column<S: serde::Serializer>(
         &self,
@@ -237,6 +243,7 @@ impl support::ColumnValue for ContextType {
         <Self as serde::Deserialize<'de>>::deserialize(deserializer)
     }
 }
+
 /// Web application actions.
 ///
 /// An open enum: the listed values, or any other string ([`Self::Other`]). Build values
@@ -250,11 +257,12 @@ pub enum Action {
     /// through `From` or `parse`.
     Other(String),
 }
+
 impl Action {
     /// The enum's name in the schema.
     pub const SCHEMA_NAME: &'static str = "Action";
     /// The listed values, in definition order.
-    pub const KNOWN: [Self; 1usize] = [Self::Unspecified];
+    pub const KNOWN: [Self; 1] = [Self::Unspecified];
     /// The wire value: the canonical spelling of a listed value, or the text of
     /// [`Self::Other`].
     pub fn as_str(&self) -> &str {
@@ -274,32 +282,38 @@ impl Action {
         }
     }
 }
+
 impl From<&str> for Action {
     fn from(text: &str) -> Self {
         Self::listed(text).unwrap_or_else(|| Self::Other(text.to_owned()))
     }
 }
+
 impl From<String> for Action {
     fn from(text: String) -> Self {
         Self::listed(&text).unwrap_or(Self::Other(text))
     }
 }
+
 impl std::str::FromStr for Action {
     type Err = std::convert::Infallible;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(text))
     }
 }
+
 impl std::fmt::Display for Action {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for Action {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Action {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -323,6 +337,7 @@ impl<'de> serde::Deserialize<'de> for Action {
         deserializer.deserialize_string(OpenVisitor)
     }
 }
+
 impl schemars::JsonSchema for Action {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed(stringify!(Action))
@@ -334,6 +349,7 @@ impl schemars::JsonSchema for Action {
         )
     }
 }
+
 impl support::ColumnValue for Action {
     fn serialize_column<S: serde::Serializer>(
         &self,
@@ -347,6 +363,7 @@ impl support::ColumnValue for Action {
         <Self as serde::Deserialize<'de>>::deserialize(deserializer)
     }
 }
+
 /// Web application controllers.
 ///
 /// An open enum: the listed values, or any other string ([`Self::Other`]). Build values
@@ -360,11 +377,12 @@ pub enum Controller {
     /// through `From` or `parse`.
     Other(String),
 }
+
 impl Controller {
     /// The enum's name in the schema.
     pub const SCHEMA_NAME: &'static str = "Controller";
     /// The listed values, in definition order.
-    pub const KNOWN: [Self; 1usize] = [Self::Unspecified];
+    pub const KNOWN: [Self; 1] = [Self::Unspecified];
     /// The wire value: the canonical spelling of a listed value, or the text of
     /// [`Self::Other`].
     pub fn as_str(&self) -> &str {
@@ -384,32 +402,38 @@ impl Controller {
         }
     }
 }
+
 impl From<&str> for Controller {
     fn from(text: &str) -> Self {
         Self::listed(text).unwrap_or_else(|| Self::Other(text.to_owned()))
     }
 }
+
 impl From<String> for Controller {
     fn from(text: String) -> Self {
         Self::listed(&text).unwrap_or(Self::Other(text))
     }
 }
+
 impl std::str::FromStr for Controller {
     type Err = std::convert::Infallible;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(text))
     }
 }
+
 impl std::fmt::Display for Controller {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for Controller {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Controller {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -436,6 +460,7 @@ impl<'de> serde::Deserialize<'de> for Controller {
         deserializer.deserialize_string(OpenVisitor)
     }
 }
+
 impl schemars::JsonSchema for Controller {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed(stringify!(Controller))
@@ -447,6 +472,7 @@ impl schemars::JsonSchema for Controller {
         )
     }
 }
+
 impl support::ColumnValue for Controller {
     fn serialize_column<S: serde::Serializer>(
         &self,
@@ -460,6 +486,7 @@ impl support::ColumnValue for Controller {
         <Self as serde::Deserialize<'de>>::deserialize(deserializer)
     }
 }
+
 /// HTTP methods used in the Canvas API.
 #[derive(
     Debug,
@@ -551,11 +578,12 @@ pub enum HttpMethod {
     #[serde(rename = "TRACE")]
     Trace,
 }
+
 impl HttpMethod {
     /// The enum's name in the schema.
     pub const SCHEMA_NAME: &'static str = "HTTPMethod";
     /// Every value, in definition order.
-    pub const ALL: [Self; 25usize] = [
+    pub const ALL: [Self; 25] = [
         Self::Search,
         Self::Propfind,
         Self::Lock,
@@ -613,11 +641,13 @@ impl HttpMethod {
         }
     }
 }
+
 impl std::fmt::Display for HttpMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl std::str::FromStr for HttpMethod {
     type Err = support::ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -685,6 +715,7 @@ impl std::str::FromStr for HttpMethod {
         }
     }
 }
+
 impl support::ColumnValue for HttpMethod {
     fn serialize_column<S: serde::Serializer>(
         &self,
@@ -698,6 +729,7 @@ impl support::ColumnValue for HttpMethod {
         <Self as serde::Deserialize<'de>>::deserialize(deserializer)
     }
 }
+
 /// The `HTTPStatus` values of the `canvas_logs` namespace (no description is published).
 ///
 /// Integer-valued: written as a JSON number.
@@ -829,11 +861,12 @@ pub enum HttpStatus {
     /// `511` (`NETWORK_AUTHENTICATION_REQUIRED`).
     NetworkAuthenticationRequired = 511,
 }
+
 impl HttpStatus {
     /// The enum's name in the schema.
     pub const SCHEMA_NAME: &'static str = "HTTPStatus";
     /// Every value, in definition order.
-    pub const ALL: [Self; 62usize] = [
+    pub const ALL: [Self; 62] = [
         Self::Continue,
         Self::SwitchingProtocols,
         Self::Processing,
@@ -972,6 +1005,7 @@ impl HttpStatus {
         )
     }
 }
+
 impl TryFrom<u16> for HttpStatus {
     type Error = support::ParseEnumError;
     fn try_from(value: u16) -> Result<Self, Self::Error> {
@@ -1042,11 +1076,13 @@ impl TryFrom<u16> for HttpStatus {
         }
     }
 }
+
 impl std::fmt::Display for HttpStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.as_u16())
     }
 }
+
 impl std::str::FromStr for HttpStatus {
     type Err = support::ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -1056,11 +1092,13 @@ impl std::str::FromStr for HttpStatus {
             .ok_or_else(|| Self::unknown(text))
     }
 }
+
 impl serde::Serialize for HttpStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serde::Serialize::serialize(&self.as_u16(), serializer)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HttpStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1093,6 +1131,7 @@ impl<'de> serde::Deserialize<'de> for HttpStatus {
         deserializer.deserialize_i64(IntegerVisitor)
     }
 }
+
 impl schemars::JsonSchema for HttpStatus {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed(stringify!(HttpStatus))
@@ -1107,6 +1146,7 @@ impl schemars::JsonSchema for HttpStatus {
         )
     }
 }
+
 impl support::ColumnValue for HttpStatus {
     fn serialize_column<S: serde::Serializer>(
         &self,
@@ -1120,22 +1160,26 @@ impl support::ColumnValue for HttpStatus {
         <Self as serde::Deserialize<'de>>::deserialize(deserializer)
     }
 }
+
 /// The user agent string sent by the HTTP client.
 ///
-/// At most 255 characters (Unicode scalar values, not bytes), checked on construction and on deserialize.
-/// Sentinels (`__dap_oversized_truncated__`) are valid whatever their length; legacy single-underscore spellings are read as the canonical one, which is what is written.
+/// At most 255 characters (Unicode scalar values, not bytes), checked on construction and on
+/// deserialize.
+/// Sentinels (`__dap_oversized_truncated__`) are valid whatever their length; legacy
+/// single-underscore spellings are read as the canonical one, which is what is written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UserAgent(String);
+
 impl UserAgent {
     /// The longest text allowed, in characters (Unicode scalar values).
     pub const MAX_LENGTH: usize = 255;
     /// The sentinels, in canonical spelling.
-    pub const SENTINELS: [&'static str; 1usize] = ["__dap_oversized_truncated__"];
-    const ACCEPTED_SENTINELS: [(&'static str, &'static str); 2usize] = [
+    pub const SENTINELS: [&'static str; 1] = ["__dap_oversized_truncated__"];
+    const ACCEPTED_SENTINELS: [(&'static str, &'static str); 2] = [
         ("__dap_oversized_truncated__", "__dap_oversized_truncated__"),
         ("_dap_oversized_truncated_", "__dap_oversized_truncated__"),
     ];
-    /// The text of column `user_agent`, checked against its limit.
+    /// Checks `text` against the rules of column `user_agent`.
     ///
     /// # Errors
     /// [`support::TextTooLong`] when the text is longer than the limit and no sentinel.
@@ -1169,44 +1213,52 @@ impl UserAgent {
         Self(String::from("__dap_oversized_truncated__"))
     }
 }
+
 impl TryFrom<String> for UserAgent {
     type Error = support::TextTooLong;
     fn try_from(text: String) -> Result<Self, Self::Error> {
         Self::new(text)
     }
 }
+
 impl TryFrom<&str> for UserAgent {
     type Error = support::TextTooLong;
     fn try_from(text: &str) -> Result<Self, Self::Error> {
         Self::new(text)
     }
 }
+
 impl std::str::FromStr for UserAgent {
     type Err = support::TextTooLong;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Self::new(text)
     }
 }
+
 impl From<UserAgent> for String {
     fn from(text: UserAgent) -> String {
         text.0
     }
 }
+
 impl AsRef<str> for UserAgent {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for UserAgent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+
 impl serde::Serialize for UserAgent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.0)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UserAgent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1215,6 +1267,7 @@ impl<'de> serde::Deserialize<'de> for UserAgent {
         Self::new(text).map_err(serde::de::Error::custom)
     }
 }
+
 impl schemars::JsonSchema for UserAgent {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed(stringify!(UserAgent))
@@ -1226,6 +1279,7 @@ impl schemars::JsonSchema for UserAgent {
         )
     }
 }
+
 impl support::ColumnValue for UserAgent {
     fn serialize_column<S: serde::Serializer>(
         &self,
@@ -1239,6 +1293,7 @@ impl support::ColumnValue for UserAgent {
         <Self as serde::Deserialize<'de>>::deserialize(deserializer)
     }
 }
+
 /// One row of `canvas_logs.web_logs`: every column, in definition order.
 ///
 /// Stores the Canvas web application server access/request logs. Logs include all interactions
@@ -1439,11 +1494,12 @@ pub struct WebLog {
     )]
     pub user_agent: Option<UserAgent>,
 }
+
 impl WebLog {
     /// The table name (`web_logs`).
     pub const TABLE: &'static str = "web_logs";
     /// The column names, in definition order.
-    pub const COLUMNS: [&'static str; 23usize] = [
+    pub const COLUMNS: [&'static str; 23] = [
         "id",
         "timestamp",
         "user_id",
@@ -1531,6 +1587,7 @@ impl WebLog {
         WebLogKey { id: self.id }
     }
 }
+
 /// The primary key of a `web_logs` row: the `key` object of an export record.
 #[derive(
     Debug,
@@ -1552,6 +1609,7 @@ pub struct WebLogKey {
     #[schemars(with = "support::schema::Uuid")]
     pub id: uuid::Uuid,
 }
+
 /// The non-key columns of a `web_logs` row: the `value` object of an export record.
 #[derive(
     Debug,
@@ -1740,6 +1798,7 @@ pub struct WebLogValue {
     )]
     pub user_agent: Option<UserAgent>,
 }
+
 /// One line of a `web_logs` JSONL export: `key`, `value` (absent in a delete) and `meta`.
 ///
 /// Read one with `serde_json::from_str`. A record that is not a delete must carry a
@@ -1765,6 +1824,7 @@ pub struct WebLogRecord {
     /// Record metadata.
     meta: support::RecordMeta,
 }
+
 impl WebLogRecord {
     /// An upsert of `row`, committed at `ts`.
     pub fn upsert(row: WebLog, ts: jiff::Timestamp) -> Self {
@@ -1822,6 +1882,7 @@ impl WebLogRecord {
         }
     }
 }
+
 impl TryFrom<support::RecordWire<WebLogKey, WebLogValue>> for WebLogRecord {
     type Error = support::MissingValue;
     fn try_from(
@@ -1837,6 +1898,7 @@ impl TryFrom<support::RecordWire<WebLogKey, WebLogValue>> for WebLogRecord {
         })
     }
 }
+
 /// What a `web_logs` export record asks for.
 #[allow(clippy::large_enum_variant)]
 #[derive(
@@ -1855,11 +1917,13 @@ pub enum WebLogChange {
     /// Delete the row with this key.
     Delete(WebLogKey),
 }
+
 impl From<WebLogRecord> for WebLogChange {
     fn from(record: WebLogRecord) -> Self {
         record.into_change()
     }
 }
+
 /// Column readers for `web_logs`: each names its column in errors.
 mod web_logs_columns {
     pub(super) fn id<'de, D: serde::Deserializer<'de>>(
