@@ -576,7 +576,7 @@ impl CheckPlan {
                 open_slot,
             } => {
                 let FieldValue::String(s) = value else {
-                    return wrong_type(findings, &format!("a {name} string"));
+                    return wrong_type(findings, &format!("a string ({name})"));
                 };
                 if members.contains(s) {
                     return Checked::Valid;
@@ -615,7 +615,7 @@ impl CheckPlan {
                 FieldValue::String(_) if open_slot.is_some() => {
                     Checked::OpenEnumValue(open_slot.unwrap_or_default())
                 }
-                _ => wrong_type(findings, &format!("a {name} integer")),
+                _ => wrong_type(findings, &format!("an integer ({name})")),
             },
         }
     }

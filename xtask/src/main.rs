@@ -2,6 +2,10 @@
 //!
 //! - `codegen`: regenerate every checked-in artifact from `schema/canvas_logs.yaml`.
 //! - `codegen --check`: change nothing; exit 1 naming each stale file and the command to run.
+//! - `samples`: regenerate the validator's sample exports in `samples/` (see `bench.rs`).
+//! - `bench`: the validator benchmark (1,000,000 generated records; see `bench.rs`).
+
+mod bench;
 
 use anyhow::{Context, Result, bail};
 use canvas_logs_codegen::artifacts::{self, Outcome};
@@ -12,7 +16,9 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
 
 commands:
   codegen            regenerate schema/generated/* from schema/canvas_logs.yaml
-  codegen --check    change nothing; fail if any generated file is stale";
+  codegen --check    change nothing; fail if any generated file is stale
+  samples            regenerate samples/web_logs-{valid,invalid}.jsonl.gz
+  bench              benchmark dap-validate against jsonschema, serde_json and flate2";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +36,8 @@ fn run(args: &[String]) -> Result<ExitCode> {
     match args.as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["samples"] => bench::samples(&workspace_root()),
+        ["bench"] => bench::bench(&workspace_root()),
         ["help" | "--help" | "-h"] | [] => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

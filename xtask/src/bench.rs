@@ -1,0 +1,350 @@
+//! `cargo xtask samples` and `cargo xtask bench`: the validator's sample exports and benchmark.
+//!
+//! Both use the deterministic generator in `dap_validate::synth`.
+//!
+//! - `samples` writes `samples/web_logs-valid.jsonl.gz` (500 valid records, seed 1) and
+//!   `samples/web_logs-invalid.jsonl.gz` (500 records, seed 2, one in ten broken by a mutation,
+//!   cycling through every kind, plus one repeated record for `duplicate_key`).
+//! - `bench` generates a 1,000,000-record export (seed 42, one record in 25,000 broken) into
+//!   `target/bench/` (plain and gzip, kept between runs), builds `dap-validate` in release, and
+//!   measures in one run: (a) `dap-validate --jobs 1`, (b) a per-line baseline with the
+//!   `jsonschema` crate (formats on) under the emitted JSON Schema, (c) serde_json parsing each
+//!   line into `IgnoredAny`, (d) `dap-validate` with its default jobs, (e) flate2 (zlib-rs)
+//!   decompression alone; then the gzip file through (a) and (d). Peak RSS of the validator
+//!   comes from polling `/proc/<pid>/status` (`VmHWM`) while it runs.
+
+use anyhow::{Context, Result, bail};
+use flate2::Compression;
+use flate2::bufread::MultiGzDecoder;
+use flate2::write::GzEncoder;
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+/// Writes the two sample exports.
+pub fn samples(root: &Path) -> Result<ExitCode> {
+    let dir = root.join("samples");
+    std::fs::create_dir_all(&dir)?;
+    let mut valid = Vec::new();
+    dap_validate::synth::write_export(&mut valid, 1, 500, 0)?;
+    write_gz(&dir.join("web_logs-valid.jsonl.gz"), &valid)?;
+    let mut invalid = Vec::new();
+    dap_validate::synth::write_export(&mut invalid, 2, 500, 10)?;
+    // A redelivered record (identical) and a conflicting one, for duplicate_key.
+    let lines: Vec<&[u8]> = invalid.split(|&b| b == b'\n').collect();
+    let first = lines.first().map(|l| l.to_vec()).unwrap_or_default();
+    invalid.extend_from_slice(&first);
+    invalid.push(b'\n');
+    let conflicting = String::from_utf8_lossy(&first).replace("\"GET\"", "\"HEAD\"");
+    invalid.extend_from_slice(conflicting.as_bytes());
+    invalid.push(b'\n');
+    write_gz(&dir.join("web_logs-invalid.jsonl.gz"), &invalid)?;
+    eprintln!("wrote samples/web_logs-valid.jsonl.gz and samples/web_logs-invalid.jsonl.gz");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_gz(path: &Path, bytes: &[u8]) -> Result<()> {
+    // Level 6 and no file name or time in the header: the same bytes on every machine.
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::new(6));
+    encoder.write_all(bytes)?;
+    let compressed = encoder.finish()?;
+    std::fs::write(path, compressed).with_context(|| format!("writing {}", path.display()))
+}
+
+const RECORDS: u64 = 1_000_000;
+const INVALID_EVERY: u64 = 25_000;
+const SEED: u64 = 42;
+
+struct Measure {
+    label: &'static str,
+    seconds: f64,
+    bytes: u64,
+    records: u64,
+    peak_rss_kib: Option<u64>,
+}
+
+impl Measure {
+    fn mb_per_s(&self) -> f64 {
+        self.bytes as f64 / 1e6 / self.seconds
+    }
+    fn records_per_s(&self) -> f64 {
+        self.records as f64 / self.seconds
+    }
+}
+
+/// Runs the benchmark and prints the table and ratios.
+pub fn bench(root: &Path) -> Result<ExitCode> {
+    let dir = target_dir(root).join("bench");
+    std::fs::create_dir_all(&dir)?;
+    let plain = dir.join(format!("web_logs-{RECORDS}.jsonl"));
+    let gz = dir.join(format!("web_logs-{RECORDS}.jsonl.gz"));
+    if !plain.exists() || !gz.exists() {
+        eprintln!("generating {} ...", plain.display());
+        let file = std::fs::File::create(&plain)?;
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        dap_validate::synth::write_export(&mut out, SEED, RECORDS, INVALID_EVERY)?;
+        out.flush()?;
+        drop(out);
+        eprintln!("compressing {} ...", gz.display());
+        let mut input = std::fs::File::open(&plain)?;
+        let mut encoder = GzEncoder::new(
+            BufWriter::new(std::fs::File::create(&gz)?),
+            Compression::new(6),
+        );
+        std::io::copy(&mut input, &mut encoder)?;
+        encoder.finish()?.flush()?;
+    }
+    let bytes = std::fs::metadata(&plain)?.len();
+    let gz_bytes = std::fs::metadata(&gz)?.len();
+    eprintln!("building dap-validate (release) ...");
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "-p", "dap-validate"])
+        .current_dir(root)
+        .status()?;
+    if !status.success() {
+        bail!("building dap-validate failed");
+    }
+    let exe = target_dir(root).join("release").join("dap-validate");
+    let jobs = std::thread::available_parallelism().map_or(1, usize::from);
+    // Warm the page cache so every measurement reads from memory.
+    let _ = std::fs::read(&plain)?.len();
+
+    let mut results = Vec::new();
+    eprintln!("(a) dap-validate --jobs 1 ...");
+    results.push(run_validator(&exe, &plain, Some(1), "a  dap-validate --jobs 1", bytes)?);
+    eprintln!("(b) jsonschema per line ...");
+    results.push(jsonschema_baseline(&plain, bytes)?);
+    eprintln!("(c) serde_json IgnoredAny per line ...");
+    results.push(serde_floor(&plain, bytes)?);
+    eprintln!("(d) dap-validate (default jobs) ...");
+    results.push(run_validator(&exe, &plain, None, "d  dap-validate default jobs", bytes)?);
+    eprintln!("(e) flate2 decompression alone ...");
+    results.push(decompress_only(&gz, bytes)?);
+    eprintln!("gzip through dap-validate ...");
+    results.push(run_validator(&exe, &gz, Some(1), "a' dap-validate --jobs 1, .gz", bytes)?);
+    results.push(run_validator(&exe, &gz, None, "d' dap-validate default jobs, .gz", bytes)?);
+
+    println!(
+        "web_logs export: {RECORDS} records, {:.1} MB ({} bytes/record), gzip {:.1} MB; {jobs} core(s)",
+        bytes as f64 / 1e6,
+        bytes / RECORDS,
+        gz_bytes as f64 / 1e6
+    );
+    println!("{:<36} {:>9} {:>13} {:>10} {:>12}", "", "seconds", "records/s", "MB/s", "peak RSS");
+    for m in &results {
+        let rss = m
+            .peak_rss_kib
+            .map_or_else(|| "-".to_owned(), |k| format!("{:.1} MiB", k as f64 / 1024.0));
+        println!(
+            "{:<36} {:>9.3} {:>13.0} {:>10.1} {:>12}",
+            m.label,
+            m.seconds,
+            m.records_per_s(),
+            m.mb_per_s(),
+            rss
+        );
+    }
+    let get = |prefix: &str| results.iter().find(|m| m.label.starts_with(prefix));
+    let (Some(a), Some(b), Some(c), Some(d), Some(e), Some(ag), Some(dg)) = (
+        get("a "),
+        get("b "),
+        get("c "),
+        get("d "),
+        get("e "),
+        get("a'"),
+        get("d'"),
+    ) else {
+        bail!("a measurement is missing");
+    };
+    let peak = results.iter().filter_map(|m| m.peak_rss_kib).max().unwrap_or(0);
+    let checks = [
+        ("a / b (target >= 5.0)", b.seconds / a.seconds, b.seconds / a.seconds >= 5.0),
+        ("a / c (target >= 1.0)", c.seconds / a.seconds, c.seconds / a.seconds >= 1.0),
+        ("d / a (target >= 1.7)", a.seconds / d.seconds, a.seconds / d.seconds >= 1.7),
+        (
+            "gzip d' time / e time (target <= 1.25)",
+            dg.seconds / e.seconds,
+            dg.seconds / e.seconds <= 1.25,
+        ),
+        ("gzip a' time / e time", ag.seconds / e.seconds, true),
+        (
+            "peak RSS MiB (target < 64)",
+            peak as f64 / 1024.0,
+            (peak as f64 / 1024.0) < 64.0,
+        ),
+    ];
+    println!();
+    let mut all_met = true;
+    for (label, value, met) in checks {
+        all_met &= met;
+        println!("{label:<40} {value:>8.2}  {}", if met { "met" } else { "NOT MET" });
+    }
+    Ok(if all_met {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+fn run_validator(
+    exe: &Path,
+    input: &Path,
+    jobs: Option<u32>,
+    label: &'static str,
+    bytes: u64,
+) -> Result<Measure> {
+    let mut command = Command::new(exe);
+    command.arg("--report").arg("json").arg("--redact");
+    if let Some(jobs) = jobs {
+        command.arg("--jobs").arg(jobs.to_string());
+    }
+    command.arg(input).stdout(Stdio::piped()).stderr(Stdio::inherit());
+    let start = Instant::now();
+    let mut child = command.spawn().with_context(|| format!("running {}", exe.display()))?;
+    let pid = child.id();
+    let mut stdout = child.stdout.take().context("no stdout")?;
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = stdout.read_to_end(&mut out);
+        out
+    });
+    let mut peak = 0u64;
+    let status = loop {
+        if let Some(hwm) = vm_hwm_kib(pid) {
+            peak = peak.max(hwm);
+        }
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let seconds = start.elapsed().as_secs_f64();
+    let out = reader.join().unwrap_or_default();
+    if !matches!(status.code(), Some(0 | 1)) {
+        bail!("dap-validate failed on {}: {status}", input.display());
+    }
+    let summary = out
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .next_back()
+        .and_then(|l| serde_json::from_slice::<serde_json::Value>(l).ok())
+        .context("no summary line")?;
+    let records = summary["records"].as_u64().unwrap_or(0);
+    if records != RECORDS {
+        bail!("dap-validate read {records} records, expected {RECORDS}");
+    }
+    eprintln!(
+        "   {} invalid records, {} errors",
+        summary["invalid_records"], summary["errors"]
+    );
+    Ok(Measure {
+        label,
+        seconds,
+        bytes,
+        records,
+        peak_rss_kib: Some(peak),
+    })
+}
+
+fn vm_hwm_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn for_each_line(path: &Path, mut f: impl FnMut(&[u8])) -> Result<u64> {
+    let mut reader = BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
+    let mut line = Vec::with_capacity(4096);
+    let mut n = 0;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(n);
+        }
+        n += 1;
+        f(&line);
+    }
+}
+
+fn jsonschema_baseline(path: &Path, bytes: u64) -> Result<Measure> {
+    let namespace = canvas_logs_codegen::load_embedded();
+    let table = namespace.table("web_logs").context("no web_logs")?;
+    let schema = canvas_logs_codegen::emit::json_schema::record_schema(&namespace, table);
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let start = Instant::now();
+    let mut invalid = 0u64;
+    let records = for_each_line(path, |line| {
+        match serde_json::from_slice::<serde_json::Value>(line) {
+            Ok(value) => {
+                if !validator.is_valid(&value) {
+                    invalid += 1;
+                }
+            }
+            Err(_) => invalid += 1,
+        }
+    })?;
+    let seconds = start.elapsed().as_secs_f64();
+    eprintln!("   {invalid} invalid records");
+    Ok(Measure {
+        label: "b  jsonschema per line (formats on)",
+        seconds,
+        bytes,
+        records,
+        peak_rss_kib: None,
+    })
+}
+
+fn serde_floor(path: &Path, bytes: u64) -> Result<Measure> {
+    let start = Instant::now();
+    let mut failed = 0u64;
+    let records = for_each_line(path, |line| {
+        if serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err() {
+            failed += 1;
+        }
+    })?;
+    let seconds = start.elapsed().as_secs_f64();
+    eprintln!("   {failed} lines serde_json rejects");
+    Ok(Measure {
+        label: "c  serde_json IgnoredAny per line",
+        seconds,
+        bytes,
+        records,
+        peak_rss_kib: None,
+    })
+}
+
+fn decompress_only(gz: &Path, bytes: u64) -> Result<Measure> {
+    let start = Instant::now();
+    let file = BufReader::with_capacity(256 << 10, std::fs::File::open(gz)?);
+    let mut decoder = MultiGzDecoder::new(file);
+    let mut buf = vec![0u8; 256 << 10];
+    let mut total = 0u64;
+    loop {
+        let n = decoder.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    if total != bytes {
+        bail!("decompressed {total} bytes, expected {bytes}");
+    }
+    Ok(Measure {
+        label: "e  flate2 (zlib-rs) decompression",
+        seconds,
+        bytes,
+        records: RECORDS,
+        peak_rss_kib: None,
+    })
+}
