@@ -400,17 +400,20 @@ impl RecordMeta {
 
 /// The wire form of an export record of any table, before the envelope rule is checked: `key`,
 /// `value` (absent or `null` allowed here) and `meta`. Generated record types read through it.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
-    bound(deserialize = "K: Deserialize<'de>, V: Deserialize<'de>")
+    bound(
+        serialize = "K: Serialize, V: Serialize",
+        deserialize = "K: Deserialize<'de>, V: Deserialize<'de>"
+    )
 )]
 #[schemars(transform = require_value_unless_delete)]
 pub struct RecordWire<K, V> {
     /// The primary key columns.
     pub key: K,
     /// The other columns; absent or `null` only in a delete.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<V>,
     /// Record metadata.
     pub meta: RecordMeta,
