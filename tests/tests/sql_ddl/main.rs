@@ -51,6 +51,17 @@ fn checked_in_ddl(stem: &str) -> String {
     text
 }
 
+/// `name=comment` per column, one per line in column order: the descriptions (and foreign-key
+/// notes) a database's catalog should hold after the DDL ran.
+fn expected_column_comments(table: &Table) -> String {
+    table
+        .columns()
+        .iter()
+        .map(|c| format!("{}={}", c.name(), sql::column_comment_text(c)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Tries every applicable invalid case with `attempt` (which returns the database's error
 /// message when the row is refused) and describes each case that was accepted, or refused for a
 /// reason that does not name the offending column.

@@ -215,6 +215,13 @@ fn mariadb_loads_every_valid_row_and_refuses_every_invalid_one() {
             describe(&applied)
         );
     }
+    // Descriptions and foreign-key notes are in the catalog, non-ASCII text intact.
+    let comments = server.query_value(&format!(
+        "SELECT CONCAT(COLUMN_NAME, '=', COLUMN_COMMENT) FROM information_schema.COLUMNS \
+         WHERE TABLE_SCHEMA = '{DATABASE}' AND TABLE_NAME = 'canvas_logs__web_logs' \
+         ORDER BY ORDINAL_POSITION"
+    ));
+    assert_eq!(comments, crate::expected_column_comments(&table));
     let strict = server.query_value("SELECT @@sql_mode");
     assert!(
         strict.contains("STRICT_TRANS_TABLES"),

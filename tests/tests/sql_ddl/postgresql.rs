@@ -191,6 +191,17 @@ fn postgresql_loads_every_valid_row_through_copy_and_refuses_every_invalid_one()
         );
     }
 
+    // Descriptions and foreign-key notes are in the catalog.
+    let comments = server.query_value(
+        "SELECT attname || '=' || coalesce(col_description(attrelid, attnum), '') \
+         FROM pg_attribute WHERE attrelid = 'canvas_logs.web_logs'::regclass \
+         AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+    );
+    assert_eq!(comments, crate::expected_column_comments(&table));
+    let table_comment =
+        server.query_value("SELECT obj_description('canvas_logs.web_logs'::regclass, 'pg_class')");
+    assert_eq!(table_comment, table.description().trim());
+
     let copy = format!(
         "COPY \"canvas_logs\".\"web_logs\" ({}) FROM STDIN (FORMAT text)",
         table

@@ -45,6 +45,19 @@ fn sqlite_loads_every_valid_row_and_its_checks_refuse_every_invalid_one() {
             .execute_batch(&ddl)
             .unwrap_or_else(|e| panic!("{attempt} application of the DDL failed: {e}"));
     }
+    // SQLite has no comment catalog: the descriptions live in the stored CREATE TABLE text.
+    let stored: String = connection
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'canvas_logs__web_logs'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or_default();
+    assert!(
+        stored
+            .contains("-- ID of the user’s session where this request was made.\n  \"session_id\""),
+        "{stored}"
+    );
     let columns: Vec<String> = table
         .columns()
         .iter()

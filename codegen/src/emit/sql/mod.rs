@@ -4,7 +4,7 @@
 //! asks which dialect it is writing: every difference is a [`Dialect`] method, most of them
 //! defaulted to the ANSI form, and each dialect file overrides only what differs. The one thing
 //! every dialect must write itself is [`Dialect::column_sql`], an exhaustive `match` over
-//! [`ColumnType`], so a new column type cannot be forgotten in any dialect.
+//! [`ColumnType`](crate::model::ColumnType), so a new column type cannot be forgotten in any dialect.
 //!
 //! What every dialect's output has in common:
 //!
@@ -34,7 +34,7 @@ pub mod mysql;
 pub mod postgresql;
 pub mod sqlite;
 
-use crate::model::{Column, ColumnType, Enum, EnumRepr, Namespace, Table};
+use crate::model::{Column, Enum, EnumRepr, Namespace, Table};
 
 /// How one column is declared in one dialect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,8 +103,8 @@ pub trait Dialect {
         Vec::new()
     }
 
-    /// How `column` is declared: the one exhaustive `match` over [`ColumnType`] per dialect.
-    fn column_sql(&self, namespace: &Namespace, table: &Table, column: &Column) -> ColumnSql;
+    /// How `column` is declared: the one exhaustive `match` over [`ColumnType`](crate::model::ColumnType) per dialect.
+    fn column_sql(&self, namespace: &Namespace, column: &Column) -> ColumnSql;
 
     /// Attributes written after `NOT NULL` and before the `CHECK` (MySQL's `COMMENT '...'`).
     fn column_attributes(&self, column: &Column) -> Option<String> {
@@ -224,7 +224,7 @@ fn table_body(dialect: &dyn Dialect, namespace: &Namespace, table: &Table) -> St
         for line in dialect.column_comment_lines(column) {
             lines.push(comment_line("  ", &line));
         }
-        let ColumnSql { sql_type, check } = dialect.column_sql(namespace, table, column);
+        let ColumnSql { sql_type, check } = dialect.column_sql(namespace, column);
         let mut definition = format!("  {} {sql_type}", dialect.quote_identifier(column.name()));
         if !column.nullable() {
             definition.push_str(" NOT NULL");
@@ -435,14 +435,6 @@ impl LengthLimit {
             "{length_condition} OR {}",
             in_list(&dialect.quote_identifier(column.name()), &literals, "    ")
         )
-    }
-}
-
-/// Looks up the enum a column refers to (for dialects' `column_sql`).
-pub fn column_enum<'a>(namespace: &'a Namespace, column: &Column) -> Option<&'a Enum> {
-    match column.ty() {
-        ColumnType::Enum(id) => Some(namespace.enum_by_id(id)),
-        _ => None,
     }
 }
 

@@ -117,7 +117,7 @@ impl Dialect for MsSql {
         )]
     }
 
-    fn column_sql(&self, namespace: &Namespace, _table: &Table, column: &Column) -> ColumnSql {
+    fn column_sql(&self, namespace: &Namespace, column: &Column) -> ColumnSql {
         let quoted = self.quote_identifier(column.name());
         match column.ty() {
             ColumnType::Uuid => ColumnSql::plain("uniqueidentifier"),

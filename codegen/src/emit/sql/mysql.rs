@@ -85,7 +85,7 @@ impl Dialect for MySql {
         vec!["SET NAMES utf8mb4;".to_owned()]
     }
 
-    fn column_sql(&self, namespace: &Namespace, _table: &Table, column: &Column) -> ColumnSql {
+    fn column_sql(&self, namespace: &Namespace, column: &Column) -> ColumnSql {
         let quoted = self.quote_identifier(column.name());
         match column.ty() {
             ColumnType::Uuid => ColumnSql::checked(

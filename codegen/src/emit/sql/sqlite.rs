@@ -87,7 +87,7 @@ impl Dialect for Sqlite {
         ]
     }
 
-    fn column_sql(&self, namespace: &Namespace, _table: &Table, column: &Column) -> ColumnSql {
+    fn column_sql(&self, namespace: &Namespace, column: &Column) -> ColumnSql {
         let quoted = self.quote_identifier(column.name());
         match column.ty() {
             ColumnType::Uuid => {
