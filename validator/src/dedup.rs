@@ -218,7 +218,11 @@ mod tests {
             assert_eq!(set.insert(key(i), i as u64), Seen::Identical);
         }
         // 16 bytes a slot, load between 7/16 and 7/8: under 40 bytes a key.
-        assert!(set.allocated_bytes() < 200_000 * 40, "{}", set.allocated_bytes());
+        assert!(
+            set.allocated_bytes() < 200_000 * 40,
+            "{}",
+            set.allocated_bytes()
+        );
     }
 
     #[test]

@@ -87,8 +87,14 @@ pub fn run(args: &Args) -> Result<Outcome, Error> {
         )));
     }
     if matches!(args.report, ReportFormat::Junit | ReportFormat::Sarif) {
-        let name = if args.report == ReportFormat::Junit { "junit" } else { "sarif" };
-        return Err(Error::new(ErrorKind::NotSupported(format!("--report {name}"))));
+        let name = if args.report == ReportFormat::Junit {
+            "junit"
+        } else {
+            "sarif"
+        };
+        return Err(Error::new(ErrorKind::NotSupported(format!(
+            "--report {name}"
+        ))));
     }
     let files = files::collect(&args.paths, args.input_format)?;
     if let Some(file) = files.iter().find(|f| f.format != Format::Jsonl) {
@@ -145,10 +151,9 @@ fn load_schema(args: &Args) -> Result<Namespace, Error> {
         return Ok(canvas_logs_codegen::load_embedded());
     };
     let display = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::io(ErrorKind::SchemaFile, &display, e))?;
-    canvas_logs_codegen::load(&display, &text)
-        .map_err(|d| Error::at(ErrorKind::Schema(d), display))
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Error::io(ErrorKind::SchemaFile, &display, e))?;
+    canvas_logs_codegen::load(&display, &text).map_err(|d| Error::at(ErrorKind::Schema(d), display))
 }
 
 fn choose_table<'n>(
@@ -378,7 +383,10 @@ fn run_parallel(
                     };
                     let Ok(batch) = next else { break };
                     let outcome = check_batch(format, plan, &batch, &mut state);
-                    if events.send((batch.seq, Event::Batch(batch, outcome))).is_err() {
+                    if events
+                        .send((batch.seq, Event::Batch(batch, outcome)))
+                        .is_err()
+                    {
                         break;
                     }
                 }

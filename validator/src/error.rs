@@ -128,10 +128,17 @@ mod tests {
             io::Error::new(io::ErrorKind::NotFound, "No such file or directory"),
         );
         assert_eq!(e.to_string(), "cannot read x.jsonl");
-        assert_eq!(format!("{e:#}"), "cannot read x.jsonl: No such file or directory");
+        assert_eq!(
+            format!("{e:#}"),
+            "cannot read x.jsonl: No such file or directory"
+        );
         assert_eq!(e.path(), Some("x.jsonl"));
         assert!(matches!(e.kind(), ErrorKind::Path));
-        let pipe = Error::io(ErrorKind::Output, "-", io::Error::from(io::ErrorKind::BrokenPipe));
+        let pipe = Error::io(
+            ErrorKind::Output,
+            "-",
+            io::Error::from(io::ErrorKind::BrokenPipe),
+        );
         assert!(pipe.is_broken_pipe());
         assert!(!e.is_broken_pipe());
     }

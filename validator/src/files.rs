@@ -181,7 +181,13 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let sub = dir.join("sub");
         std::fs::create_dir_all(&sub).unwrap_or_else(|e| panic!("{e}"));
-        for name in ["b.jsonl", "a.json.gz", "notes.txt", ".hidden.jsonl", "sub/c.jsonl"] {
+        for name in [
+            "b.jsonl",
+            "a.json.gz",
+            "notes.txt",
+            ".hidden.jsonl",
+            "sub/c.jsonl",
+        ] {
             std::fs::write(dir.join(name), b"").unwrap_or_else(|e| panic!("{e}"));
         }
         let files = collect(&[dir.clone(), PathBuf::from("-")], InputFormat::Auto)
@@ -194,9 +200,15 @@ mod tests {
         let empty = dir.join("sub2");
         std::fs::create_dir_all(&empty).unwrap_or_else(|e| panic!("{e}"));
         let err = collect(&[empty], InputFormat::Auto).err();
-        assert!(matches!(err.as_ref().map(Error::kind), Some(ErrorKind::NoExportFiles)));
+        assert!(matches!(
+            err.as_ref().map(Error::kind),
+            Some(ErrorKind::NoExportFiles)
+        ));
         let missing = collect(&[dir.join("missing.jsonl")], InputFormat::Auto).err();
-        assert!(matches!(missing.as_ref().map(Error::kind), Some(ErrorKind::Path)));
+        assert!(matches!(
+            missing.as_ref().map(Error::kind),
+            Some(ErrorKind::Path)
+        ));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -126,9 +126,7 @@ pub fn parse_i64(text: &[u8]) -> Option<i64> {
         if !b.is_ascii_digit() {
             return None;
         }
-        value = value
-            .checked_mul(10)?
-            .checked_sub(i64::from(b - b'0'))?;
+        value = value.checked_mul(10)?.checked_sub(i64::from(b - b'0'))?;
     }
     if negative {
         Some(value)
@@ -143,10 +141,7 @@ mod tests {
 
     #[test]
     fn uuids_hyphenated_either_case() {
-        assert_eq!(
-            parse_uuid(b"00000000-0000-0000-0000-000000000001"),
-            Some(1)
-        );
+        assert_eq!(parse_uuid(b"00000000-0000-0000-0000-000000000001"), Some(1));
         let lower = parse_uuid(b"0a1b2c3d-4e5f-6789-abcd-ef0123456789");
         let upper = parse_uuid(b"0A1B2C3D-4E5F-6789-ABCD-EF0123456789");
         assert!(lower.is_some());
@@ -204,10 +199,26 @@ mod tests {
 
     #[test]
     fn ip_addresses_as_std_parses_them() {
-        for ok in ["10.0.0.1", "255.255.255.255", "::1", "2001:db8::8a2e:370:7334", "::ffff:192.0.2.1"] {
+        for ok in [
+            "10.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "2001:db8::8a2e:370:7334",
+            "::ffff:192.0.2.1",
+        ] {
             assert!(is_ip(ok.as_bytes()), "{ok}");
         }
-        for bad in ["256.0.0.1", "10.0.0", "010.0.0.1", "[::1]", "fe80::1%eth0", "10.0.0.1/24", " 10.0.0.1", "", "example.org"] {
+        for bad in [
+            "256.0.0.1",
+            "10.0.0",
+            "010.0.0.1",
+            "[::1]",
+            "fe80::1%eth0",
+            "10.0.0.1/24",
+            " 10.0.0.1",
+            "",
+            "example.org",
+        ] {
             assert!(!is_ip(bad.as_bytes()), "{bad}");
         }
     }

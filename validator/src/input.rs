@@ -200,8 +200,8 @@ mod tests {
     }
 
     fn read_all(bytes: Vec<u8>) -> (Compression, io::Result<Vec<u8>>) {
-        let mut input = Input::from_reader(Box::new(Cursor::new(bytes)))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let mut input =
+            Input::from_reader(Box::new(Cursor::new(bytes))).unwrap_or_else(|e| panic!("{e}"));
         let mut out = Vec::new();
         let result = input.read_to_end(&mut out).map(|_| out);
         (input.compression(), result)
@@ -217,7 +217,9 @@ mod tests {
 
     #[test]
     fn multi_member_gzip_is_read_whole() {
-        let big: Vec<u8> = (0..200_000u32).flat_map(|i| format!("{i}\n").into_bytes()).collect();
+        let big: Vec<u8> = (0..200_000u32)
+            .flat_map(|i| format!("{i}\n").into_bytes())
+            .collect();
         let mut both = gzip(&big);
         both.extend(gzip(b"second member\n"));
         let (compression, result) = read_all(both);

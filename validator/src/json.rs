@@ -78,7 +78,9 @@ impl fmt::Display for SyntaxError {
                 f,
                 "invalid JSON: \\u escape of a lone UTF-16 surrogate at byte {at}"
             ),
-            SyntaxErrorKind::InvalidNumber => write!(f, "invalid JSON: invalid number at byte {at}"),
+            SyntaxErrorKind::InvalidNumber => {
+                write!(f, "invalid JSON: invalid number at byte {at}")
+            }
             SyntaxErrorKind::TooDeep => write!(
                 f,
                 "invalid JSON: nested deeper than {MAX_DEPTH} levels at byte {at}"
@@ -637,10 +639,16 @@ mod tests {
         assert_eq!(kind(r#""\ud83d""#), Err(SyntaxErrorKind::LoneSurrogate));
         assert_eq!(kind(r#""\ud83dx""#), Err(SyntaxErrorKind::LoneSurrogate));
         assert_eq!(kind(r#""\ude00""#), Err(SyntaxErrorKind::LoneSurrogate));
-        assert_eq!(kind(r#""\ud83d\u0041""#), Err(SyntaxErrorKind::LoneSurrogate));
+        assert_eq!(
+            kind(r#""\ud83d\u0041""#),
+            Err(SyntaxErrorKind::LoneSurrogate)
+        );
         assert_eq!(kind(r#""\x41""#), Err(SyntaxErrorKind::InvalidEscape));
         assert_eq!(kind(r#""\u12g4""#), Err(SyntaxErrorKind::InvalidEscape));
-        assert_eq!(kind("\"a\tb\""), Err(SyntaxErrorKind::ControlCharacter(b'\t')));
+        assert_eq!(
+            kind("\"a\tb\""),
+            Err(SyntaxErrorKind::ControlCharacter(b'\t'))
+        );
         assert_eq!(
             kind("\"aaaaaaaaaa\u{1}\""),
             Err(SyntaxErrorKind::ControlCharacter(1))
@@ -658,7 +666,7 @@ mod tests {
                 bytes.extend_from_slice(b"zzzzzzzz\"");
                 assert_eq!(find_string_special(&bytes, 0), len);
             }
-            let mut high = vec![0xC3u8, 0xA9].repeat(len);
+            let mut high = [0xC3u8, 0xA9].repeat(len);
             high.push(b'"');
             assert_eq!(find_string_special(&high, 0), 2 * len);
         }
@@ -668,15 +676,31 @@ mod tests {
     #[test]
     fn numbers_follow_the_rfc_grammar() {
         let mut scratch = Vec::new();
-        for ok in ["0", "-0", "12", "-12", "1.5", "1e5", "1E+5", "1e-5", "-0.0e0", "123456789012345678901234567890"] {
+        for ok in [
+            "0",
+            "-0",
+            "12",
+            "-12",
+            "1.5",
+            "1e5",
+            "1E+5",
+            "1e-5",
+            "-0.0e0",
+            "123456789012345678901234567890",
+        ] {
             let mut s = Scanner::new(ok.as_bytes());
             let n = s.number();
             assert!(n.is_ok(), "{ok}");
             assert!(s.at_end_after_whitespace());
         }
-        for bad in ["01", "-", "+1", ".5", "1.", "1e", "1e+", "--1", "1x", "0x10", "-a"] {
+        for bad in [
+            "01", "-", "+1", ".5", "1.", "1e", "1e+", "--1", "1x", "0x10", "-a",
+        ] {
             let mut s = Scanner::new(bad.as_bytes());
-            assert!(s.skip_value(1, &mut scratch).is_err() || !s.at_end_after_whitespace(), "{bad}");
+            assert!(
+                s.skip_value(1, &mut scratch).is_err() || !s.at_end_after_whitespace(),
+                "{bad}"
+            );
         }
         let mut s = Scanner::new(b"42");
         assert_eq!(s.number().map(|n| n.is_integer), Ok(true));
@@ -699,12 +723,27 @@ mod tests {
             skip(r#"{"a":{"b":1,"\u0062":2}}"#).map_err(|e| e.kind),
             Err(SyntaxErrorKind::DuplicateKey("b".into()))
         );
-        for bad in ["[1,]", "{\"a\":1,}", "{,}", "[1 2]", "{\"a\" 1}", "nul", "tru", "nullx", "{\"a\":1", "[", "{1:2}"] {
+        for bad in [
+            "[1,]",
+            "{\"a\":1,}",
+            "{,}",
+            "[1 2]",
+            "{\"a\" 1}",
+            "nul",
+            "tru",
+            "nullx",
+            "{\"a\":1",
+            "[",
+            "{1:2}",
+        ] {
             assert!(skip(bad).is_err(), "{bad}");
         }
         let deep_ok = format!("{}{}", "[".repeat(MAX_DEPTH - 1), "]".repeat(MAX_DEPTH - 1));
         assert!(skip(&deep_ok).is_ok());
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
-        assert_eq!(skip(&deep).map_err(|e| e.kind), Err(SyntaxErrorKind::TooDeep));
+        assert_eq!(
+            skip(&deep).map_err(|e| e.kind),
+            Err(SyntaxErrorKind::TooDeep)
+        );
     }
 }

@@ -598,8 +598,8 @@ impl CheckPlan {
                 open_slot,
             } => match value {
                 FieldValue::Integer(text) => {
-                    let listed = formats::parse_i64(text)
-                        .is_some_and(|v| members.binary_search(&v).is_ok());
+                    let listed =
+                        formats::parse_i64(text).is_some_and(|v| members.binary_search(&v).is_ok());
                     if listed {
                         Checked::Valid
                     } else {
@@ -737,17 +737,32 @@ mod tests {
         assert_eq!(codes(&p, "user_id", Null), []);
         assert_eq!(codes(&p, "user_agent", Null), []);
         let mut findings = Findings::default();
-        assert_eq!(p.missing(column(&p, "participated"), &mut findings), Checked::Invalid);
-        assert_eq!(p.missing(column(&p, "session_id"), &mut findings), Checked::Valid);
+        assert_eq!(
+            p.missing(column(&p, "participated"), &mut findings),
+            Checked::Invalid
+        );
+        assert_eq!(
+            p.missing(column(&p, "session_id"), &mut findings),
+            Checked::Valid
+        );
         assert_eq!(findings.len(), 1);
     }
 
     #[test]
     fn uuid_case_and_format() {
         let p = plan();
-        assert_eq!(codes(&p, "id", Str(b"0a1b2c3d-4e5f-6789-abcd-ef0123456789")), []);
-        assert_eq!(codes(&p, "id", Str(b"0A1B2C3D-4E5F-6789-ABCD-EF0123456789")), []);
-        assert_eq!(codes(&p, "id", Str(b"0a1b2c3d4e5f6789abcdef0123456789")), [Code::Format]);
+        assert_eq!(
+            codes(&p, "id", Str(b"0a1b2c3d-4e5f-6789-abcd-ef0123456789")),
+            []
+        );
+        assert_eq!(
+            codes(&p, "id", Str(b"0A1B2C3D-4E5F-6789-ABCD-EF0123456789")),
+            []
+        );
+        assert_eq!(
+            codes(&p, "id", Str(b"0a1b2c3d4e5f6789abcdef0123456789")),
+            [Code::Format]
+        );
         assert_eq!(codes(&p, "session_id", Str(b"nope")), [Code::Format]);
         assert_eq!(codes(&p, "id", Integer(b"1")), [Code::Type]);
     }
@@ -757,12 +772,27 @@ mod tests {
         let p = plan();
         assert_eq!(codes(&p, "interaction_micros", Integer(b"2147483647")), []);
         assert_eq!(codes(&p, "interaction_micros", Integer(b"-2147483648")), []);
-        assert_eq!(codes(&p, "interaction_micros", Integer(b"2147483648")), [Code::Range]);
-        assert_eq!(codes(&p, "interaction_micros", Integer(b"-2147483649")), [Code::Range]);
+        assert_eq!(
+            codes(&p, "interaction_micros", Integer(b"2147483648")),
+            [Code::Range]
+        );
+        assert_eq!(
+            codes(&p, "interaction_micros", Integer(b"-2147483649")),
+            [Code::Range]
+        );
         assert_eq!(codes(&p, "user_id", Integer(b"9223372036854775807")), []);
-        assert_eq!(codes(&p, "user_id", Integer(b"9223372036854775808")), [Code::Range]);
-        assert_eq!(codes(&p, "user_id", Integer(b"-9223372036854775809")), [Code::Range]);
-        assert_eq!(codes(&p, "user_id", Integer(b"100000000000000000000000")), [Code::Range]);
+        assert_eq!(
+            codes(&p, "user_id", Integer(b"9223372036854775808")),
+            [Code::Range]
+        );
+        assert_eq!(
+            codes(&p, "user_id", Integer(b"-9223372036854775809")),
+            [Code::Range]
+        );
+        assert_eq!(
+            codes(&p, "user_id", Integer(b"100000000000000000000000")),
+            [Code::Range]
+        );
         assert_eq!(codes(&p, "user_id", Number(b"1.0")), [Code::Type]);
         assert_eq!(codes(&p, "user_id", Number(b"1e2")), [Code::Type]);
         assert_eq!(codes(&p, "user_id", Str(b"1")), [Code::Type]);
@@ -776,11 +806,17 @@ mod tests {
         assert_eq!(codes(&p, "participated", Str(b"true")), [Code::Type]);
         assert_eq!(codes(&p, "participated", Integer(b"1")), [Code::Type]);
         assert_eq!(codes(&p, "timestamp", Str(b"2024-05-01T10:00:00.123Z")), []);
-        assert_eq!(codes(&p, "timestamp", Str(b"2024-05-01T10:00:00+01:00")), [Code::Format]);
+        assert_eq!(
+            codes(&p, "timestamp", Str(b"2024-05-01T10:00:00+01:00")),
+            [Code::Format]
+        );
         assert_eq!(codes(&p, "timestamp", Object(b"{}")), [Code::Type]);
         assert_eq!(codes(&p, "remote_ip", Str(b"192.168.0.1")), []);
         assert_eq!(codes(&p, "remote_ip", Str(b"2001:db8::1")), []);
-        assert_eq!(codes(&p, "remote_ip", Str(b"192.168.0.256")), [Code::Format]);
+        assert_eq!(
+            codes(&p, "remote_ip", Str(b"192.168.0.256")),
+            [Code::Format]
+        );
         assert_eq!(codes(&p, "remote_ip", Array(b"[]")), [Code::Type]);
     }
 
@@ -792,27 +828,50 @@ mod tests {
         let multi_255 = "é".repeat(255); // 510 bytes, 255 characters
         let multi_256 = "😀".repeat(256);
         assert_eq!(codes(&p, "user_agent", Str(ascii_255.as_bytes())), []);
-        assert_eq!(codes(&p, "user_agent", Str(ascii_256.as_bytes())), [Code::MaxLength]);
+        assert_eq!(
+            codes(&p, "user_agent", Str(ascii_256.as_bytes())),
+            [Code::MaxLength]
+        );
         assert_eq!(codes(&p, "user_agent", Str(multi_255.as_bytes())), []);
-        assert_eq!(codes(&p, "user_agent", Str(multi_256.as_bytes())), [Code::MaxLength]);
-        assert_eq!(codes(&p, "user_agent", Str(b"__dap_oversized_truncated__")), []);
-        assert_eq!(codes(&p, "user_agent", Str(b"_dap_oversized_truncated_")), []);
+        assert_eq!(
+            codes(&p, "user_agent", Str(multi_256.as_bytes())),
+            [Code::MaxLength]
+        );
+        assert_eq!(
+            codes(&p, "user_agent", Str(b"__dap_oversized_truncated__")),
+            []
+        );
+        assert_eq!(
+            codes(&p, "user_agent", Str(b"_dap_oversized_truncated_")),
+            []
+        );
         assert_eq!(codes(&p, "user_agent", Integer(b"5")), [Code::Type]);
         // url has no limit.
         assert_eq!(codes(&p, "url", Str("x".repeat(10_000).as_bytes())), []);
         let mut findings = Findings::default();
-        p.check(column(&p, "user_agent"), Str(multi_256.as_bytes()), &mut findings);
-        assert_eq!(findings.as_slice()[0].message, "256 characters, more than the 255 allowed");
+        p.check(
+            column(&p, "user_agent"),
+            Str(multi_256.as_bytes()),
+            &mut findings,
+        );
+        assert_eq!(
+            findings.as_slice()[0].message,
+            "256 characters, more than the 255 allowed"
+        );
     }
 
     #[test]
     fn every_enum_value_is_accepted_and_near_misses_are_not() {
         let p = plan();
         let namespace = canvas_logs_codegen::load_embedded();
-        let table = namespace.table("web_logs").unwrap_or_else(|| panic!("web_logs"));
+        let table = namespace
+            .table("web_logs")
+            .unwrap_or_else(|| panic!("web_logs"));
         let mut seen_enums = 0;
         for c in table.columns() {
-            let ColumnType::Enum(id) = c.ty() else { continue };
+            let ColumnType::Enum(id) = c.ty() else {
+                continue;
+            };
             let e = namespace.enum_by_id(id);
             seen_enums += 1;
             for member in e.values() {
@@ -827,7 +886,10 @@ mod tests {
                         let upper = spelling.to_uppercase();
                         for variant in [lower, upper] {
                             if variant != spelling {
-                                assert_eq!(codes(&p, c.name(), Str(variant.as_bytes())), [Code::Enum]);
+                                assert_eq!(
+                                    codes(&p, c.name(), Str(variant.as_bytes())),
+                                    [Code::Enum]
+                                );
                             }
                         }
                     }
@@ -838,11 +900,24 @@ mod tests {
         assert_eq!(codes(&p, "http_method", Str(b"FETCH")), [Code::Enum]);
         assert_eq!(codes(&p, "http_version", Str(b"3.0")), [Code::Enum]);
         assert_eq!(codes(&p, "http_status", Integer(b"299")), [Code::Enum]);
-        assert_eq!(codes(&p, "http_status", Integer(b"99999999999999999999")), [Code::Enum]);
+        assert_eq!(
+            codes(&p, "http_status", Integer(b"99999999999999999999")),
+            [Code::Enum]
+        );
         assert_eq!(codes(&p, "http_status", Str(b"200")), [Code::Type]);
         assert_eq!(codes(&p, "http_status", Number(b"200.0")), [Code::Type]);
-        assert_eq!(codes(&p, "web_application_context_type", Str(b"Quizzes::QuizSubmission")), []);
-        assert_eq!(codes(&p, "web_application_context_type", Str(b"Banana")), [Code::Enum]);
+        assert_eq!(
+            codes(
+                &p,
+                "web_application_context_type",
+                Str(b"Quizzes::QuizSubmission")
+            ),
+            []
+        );
+        assert_eq!(
+            codes(&p, "web_application_context_type", Str(b"Banana")),
+            [Code::Enum]
+        );
     }
 
     #[test]
@@ -850,14 +925,23 @@ mod tests {
         let p = plan();
         let controller = column(&p, "web_application_controller");
         let mut findings = Findings::default();
-        assert_eq!(p.check(controller, Str(b"__dap_unspecified__"), &mut findings), Checked::Valid);
-        assert_eq!(p.check(controller, Str(b"_dap_unspecified_"), &mut findings), Checked::Valid);
+        assert_eq!(
+            p.check(controller, Str(b"__dap_unspecified__"), &mut findings),
+            Checked::Valid
+        );
+        assert_eq!(
+            p.check(controller, Str(b"_dap_unspecified_"), &mut findings),
+            Checked::Valid
+        );
         let slot = match p.check(controller, Str(b"courses"), &mut findings) {
             Checked::OpenEnumValue(slot) => slot,
             other => panic!("{other:?}"),
         };
         assert_eq!(p.open_enum_columns().get(slot), Some(&controller));
-        assert_eq!(p.check(controller, Integer(b"3"), &mut findings), Checked::Invalid);
+        assert_eq!(
+            p.check(controller, Integer(b"3"), &mut findings),
+            Checked::Invalid
+        );
         assert_eq!(findings.as_slice()[0].code, Code::Type);
     }
 
@@ -870,7 +954,10 @@ mod tests {
         assert!(f.is_empty());
         assert_eq!(p.check_meta_action(Str(b"d"), &mut f), None);
         assert_eq!(p.check_meta_action(Null, &mut f), None);
-        assert_eq!(p.check_meta_ts(Str(b"2024-01-01T00:00:00Z"), &mut f), Checked::Valid);
+        assert_eq!(
+            p.check_meta_ts(Str(b"2024-01-01T00:00:00Z"), &mut f),
+            Checked::Valid
+        );
         assert_eq!(p.check_meta_ts(Null, &mut f), Checked::Invalid);
         assert_eq!(p.check_meta_ts(Integer(b"1"), &mut f), Checked::Invalid);
         let got: Vec<Code> = f.as_slice().iter().map(|x| x.code).collect();

@@ -77,7 +77,10 @@ impl Summary {
 
     /// `by_code` as (code, count) pairs in the contract's order.
     pub fn codes(&self) -> impl Iterator<Item = (Code, u64)> + '_ {
-        Code::ALL.iter().zip(self.by_code.iter()).map(|(c, n)| (*c, *n))
+        Code::ALL
+            .iter()
+            .zip(self.by_code.iter())
+            .map(|(c, n)| (*c, *n))
     }
 }
 
@@ -208,10 +211,7 @@ mod tests {
         b.observe(0, b"users");
         a.merge(b);
         let (values, untracked) = a.sorted(0);
-        assert_eq!(
-            values,
-            [("users".to_owned(), 3), ("courses".to_owned(), 2)]
-        );
+        assert_eq!(values, [("users".to_owned(), 3), ("courses".to_owned(), 2)]);
         assert_eq!(untracked, 0);
         let mut big = OpenEnumTally::new(1);
         for i in 0..MAX_TRACKED_VALUES + 5 {

@@ -112,18 +112,42 @@ pub fn bench(root: &Path) -> Result<ExitCode> {
 
     let mut results = Vec::new();
     eprintln!("(a) dap-validate --jobs 1 ...");
-    results.push(run_validator(&exe, &plain, Some(1), "a  dap-validate --jobs 1", bytes)?);
+    results.push(run_validator(
+        &exe,
+        &plain,
+        Some(1),
+        "a  dap-validate --jobs 1",
+        bytes,
+    )?);
     eprintln!("(b) jsonschema per line ...");
     results.push(jsonschema_baseline(&plain, bytes)?);
     eprintln!("(c) serde_json IgnoredAny per line ...");
     results.push(serde_floor(&plain, bytes)?);
     eprintln!("(d) dap-validate (default jobs) ...");
-    results.push(run_validator(&exe, &plain, None, "d  dap-validate default jobs", bytes)?);
+    results.push(run_validator(
+        &exe,
+        &plain,
+        None,
+        "d  dap-validate default jobs",
+        bytes,
+    )?);
     eprintln!("(e) flate2 decompression alone ...");
     results.push(decompress_only(&gz, bytes)?);
     eprintln!("gzip through dap-validate ...");
-    results.push(run_validator(&exe, &gz, Some(1), "a' dap-validate --jobs 1, .gz", bytes)?);
-    results.push(run_validator(&exe, &gz, None, "d' dap-validate default jobs, .gz", bytes)?);
+    results.push(run_validator(
+        &exe,
+        &gz,
+        Some(1),
+        "a' dap-validate --jobs 1, .gz",
+        bytes,
+    )?);
+    results.push(run_validator(
+        &exe,
+        &gz,
+        None,
+        "d' dap-validate default jobs, .gz",
+        bytes,
+    )?);
 
     println!(
         "web_logs export: {RECORDS} records, {:.1} MB ({} bytes/record), gzip {:.1} MB; {jobs} core(s)",
@@ -131,11 +155,15 @@ pub fn bench(root: &Path) -> Result<ExitCode> {
         bytes / RECORDS,
         gz_bytes as f64 / 1e6
     );
-    println!("{:<36} {:>9} {:>13} {:>10} {:>12}", "", "seconds", "records/s", "MB/s", "peak RSS");
+    println!(
+        "{:<36} {:>9} {:>13} {:>10} {:>12}",
+        "", "seconds", "records/s", "MB/s", "peak RSS"
+    );
     for m in &results {
-        let rss = m
-            .peak_rss_kib
-            .map_or_else(|| "-".to_owned(), |k| format!("{:.1} MiB", k as f64 / 1024.0));
+        let rss = m.peak_rss_kib.map_or_else(
+            || "-".to_owned(),
+            |k| format!("{:.1} MiB", k as f64 / 1024.0),
+        );
         println!(
             "{:<36} {:>9.3} {:>13.0} {:>10.1} {:>12}",
             m.label,
@@ -157,11 +185,27 @@ pub fn bench(root: &Path) -> Result<ExitCode> {
     ) else {
         bail!("a measurement is missing");
     };
-    let peak = results.iter().filter_map(|m| m.peak_rss_kib).max().unwrap_or(0);
+    let peak = results
+        .iter()
+        .filter_map(|m| m.peak_rss_kib)
+        .max()
+        .unwrap_or(0);
     let checks = [
-        ("a / b (target >= 5.0)", b.seconds / a.seconds, b.seconds / a.seconds >= 5.0),
-        ("a / c (target >= 1.0)", c.seconds / a.seconds, c.seconds / a.seconds >= 1.0),
-        ("d / a (target >= 1.7)", a.seconds / d.seconds, a.seconds / d.seconds >= 1.7),
+        (
+            "a / b (target >= 5.0)",
+            b.seconds / a.seconds,
+            b.seconds / a.seconds >= 5.0,
+        ),
+        (
+            "a / c (target >= 1.0)",
+            c.seconds / a.seconds,
+            c.seconds / a.seconds >= 1.0,
+        ),
+        (
+            "d / a (target >= 1.7)",
+            a.seconds / d.seconds,
+            a.seconds / d.seconds >= 1.7,
+        ),
         (
             "gzip d' time / e time (target <= 1.25)",
             dg.seconds / e.seconds,
@@ -178,7 +222,10 @@ pub fn bench(root: &Path) -> Result<ExitCode> {
     let mut all_met = true;
     for (label, value, met) in checks {
         all_met &= met;
-        println!("{label:<40} {value:>8.2}  {}", if met { "met" } else { "NOT MET" });
+        println!(
+            "{label:<40} {value:>8.2}  {}",
+            if met { "met" } else { "NOT MET" }
+        );
     }
     Ok(if all_met {
         ExitCode::SUCCESS
@@ -205,9 +252,14 @@ fn run_validator(
     if let Some(jobs) = jobs {
         command.arg("--jobs").arg(jobs.to_string());
     }
-    command.arg(input).stdout(Stdio::piped()).stderr(Stdio::inherit());
+    command
+        .arg(input)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
     let start = Instant::now();
-    let mut child = command.spawn().with_context(|| format!("running {}", exe.display()))?;
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("running {}", exe.display()))?;
     let pid = child.id();
     let mut stdout = child.stdout.take().context("no stdout")?;
     let reader = std::thread::spawn(move || {
@@ -232,8 +284,7 @@ fn run_validator(
     }
     let summary = out
         .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .next_back()
+        .rfind(|l| !l.is_empty())
         .and_then(|l| serde_json::from_slice::<serde_json::Value>(l).ok())
         .context("no summary line")?;
     let records = summary["records"].as_u64().unwrap_or(0);

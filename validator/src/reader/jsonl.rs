@@ -32,9 +32,7 @@ use super::{BatchOutcome, KeyEntry, LocatedFinding, RecordFormat, WorkerState, f
 use crate::dedup::{KeyFingerprint, record_hash};
 use crate::formats;
 use crate::json::{Peek, Scanner, SyntaxError, SyntaxErrorKind};
-use crate::plan::{
-    Action, CheckPlan, Checked, ColumnRef, FieldValue, Finding, Findings, Rule,
-};
+use crate::plan::{Action, CheckPlan, Checked, ColumnRef, FieldValue, Finding, Findings, Rule};
 use crate::violation::{Code, truncate_bytes};
 use canvas_logs_codegen::model::envelope;
 
@@ -282,13 +280,16 @@ impl Walker {
                 }
                 _ => {
                     let name = String::from_utf8_lossy(name).into_owned();
-                    if self.unknown_names.iter().any(|n| n.as_slice() == name.as_bytes()) {
+                    if self
+                        .unknown_names
+                        .iter()
+                        .any(|n| n.as_slice() == name.as_bytes())
+                    {
                         return Err(duplicate(&s, name.as_bytes()));
                     }
                     self.unknown_names.push(name.as_bytes().to_vec());
-                    let message = format!(
-                        "`{name}` is not part of a DAP record (expected meta, key, value)"
-                    );
+                    let message =
+                        format!("`{name}` is not part of a DAP record (expected meta, key, value)");
                     self.findings.push(
                         ColumnRef::Named(name.into()),
                         Code::UnknownColumn,
@@ -374,37 +375,37 @@ impl Walker {
                 kind: SyntaxErrorKind::DuplicateKey(String::from_utf8_lossy(name).into_owned()),
             };
             match member {
-            MetaMember::Ts => {
-                if ts_seen {
-                    return Err(duplicate(envelope::META_TS.as_bytes()));
+                MetaMember::Ts => {
+                    if ts_seen {
+                        return Err(duplicate(envelope::META_TS.as_bytes()));
+                    }
+                    ts_seen = true;
+                    let field = read_field(s, line, &mut self.scratch)?;
+                    plan.check_meta_ts(field.value(line, &self.scratch), &mut self.findings);
                 }
-                ts_seen = true;
-                let field = read_field(s, line, &mut self.scratch)?;
-                plan.check_meta_ts(field.value(line, &self.scratch), &mut self.findings);
-            }
-            MetaMember::Action => {
-                if action_seen {
-                    return Err(duplicate(envelope::META_ACTION.as_bytes()));
+                MetaMember::Action => {
+                    if action_seen {
+                        return Err(duplicate(envelope::META_ACTION.as_bytes()));
+                    }
+                    action_seen = true;
+                    let field = read_field(s, line, &mut self.scratch)?;
+                    action = plan
+                        .check_meta_action(field.value(line, &self.scratch), &mut self.findings);
                 }
-                action_seen = true;
-                let field = read_field(s, line, &mut self.scratch)?;
-                action =
-                    plan.check_meta_action(field.value(line, &self.scratch), &mut self.findings);
-            }
-            MetaMember::Other(name) => {
-                if unknown.contains(&name) {
-                    return Err(duplicate(&name));
-                }
-                let shown = format!("meta.{}", String::from_utf8_lossy(&name));
-                self.findings.push(
+                MetaMember::Other(name) => {
+                    if unknown.contains(&name) {
+                        return Err(duplicate(&name));
+                    }
+                    let shown = format!("meta.{}", String::from_utf8_lossy(&name));
+                    self.findings.push(
                     ColumnRef::Named(shown.clone().into()),
                     Code::UnknownColumn,
                     format!("`{shown}` is not part of the record metadata (expected meta.ts, meta.action)"),
                     None,
                 );
-                unknown.push(name);
-                s.skip_value(3, &mut self.scratch)?;
-            }
+                    unknown.push(name);
+                    s.skip_value(3, &mut self.scratch)?;
+                }
             }
         }
         if !ts_seen {
@@ -493,8 +494,12 @@ impl Walker {
                     ),
                     None => format!("`{shown}` is not a column of {}", plan.table()),
                 };
-                self.findings
-                    .push(ColumnRef::Named(shown.into()), Code::UnknownColumn, message, None);
+                self.findings.push(
+                    ColumnRef::Named(shown.into()),
+                    Code::UnknownColumn,
+                    message,
+                    None,
+                );
                 self.unknown_names.push(owned);
                 s.skip_value(3, &mut self.scratch)?;
                 continue;
@@ -568,11 +573,7 @@ impl Walker {
     /// Counts the record's open-enum values (the record was readable).
     fn commit_open_values(&mut self, line: &[u8], tally: &mut crate::summary::OpenEnumTally) {
         for p in &self.pending {
-            let source = if p.in_line {
-                line
-            } else {
-                &self.pending_bytes
-            };
+            let source = if p.in_line { line } else { &self.pending_bytes };
             if let Some(text) = source.get(p.start..p.end) {
                 tally.observe(p.slot, text);
             }
@@ -629,7 +630,11 @@ impl Field {
 
 /// Reads one field value (a column's or meta's), at depth 3.
 #[inline]
-fn read_field(s: &mut Scanner<'_>, line: &[u8], scratch: &mut Vec<u8>) -> Result<Field, SyntaxError> {
+fn read_field(
+    s: &mut Scanner<'_>,
+    line: &[u8],
+    scratch: &mut Vec<u8>,
+) -> Result<Field, SyntaxError> {
     let peek = s.peek();
     let start = s.offset();
     Ok(match peek {

@@ -400,7 +400,10 @@ mod tests {
         let mut sink = Collect::default();
         let batcher = Batcher::new(&jsonl::JsonlFormat, limits, 0);
         let mut reader = input;
-        assert_eq!(batcher.run(&mut reader, &mut sink).ok(), Some(Batched::Complete));
+        assert_eq!(
+            batcher.run(&mut reader, &mut sink).ok(),
+            Some(Batched::Complete)
+        );
         sink.batches
     }
 
@@ -450,10 +453,13 @@ mod tests {
             .map(|(k, _)| k)
             .filter(|k| matches!(k, BatchKind::Oversized { .. }))
             .collect();
-        assert_eq!(oversized, [&BatchKind::Oversized {
+        assert_eq!(
+            oversized,
+            [&BatchKind::Oversized {
                 bytes: 501,
                 limit: 100
-            }]);
+            }]
+        );
     }
 
     #[test]

@@ -130,7 +130,10 @@ pub(crate) fn summary_lines(summary: &Summary) -> Vec<String> {
             ));
         }
         if open.untracked > 0 {
-            lines.push(format!("  {:<40} {:>12}", "(untracked values)", open.untracked));
+            lines.push(format!(
+                "  {:<40} {:>12}",
+                "(untracked values)", open.untracked
+            ));
         }
     }
     lines

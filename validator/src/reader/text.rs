@@ -1,0 +1,560 @@
+//! What the CSV and TSV readers share: the header of dotted names mapped to the model once per
+//! file, values read from text by their column's type, and the check of one record.
+//!
+//! **Header.** Line 1 names the fields: `meta.ts`, `meta.action`, `key.<column>`,
+//! `value.<column>`. It is mapped once per file; its problems are reported once per file (record
+//! `null`, line 1), never per row, and the rows are checked against the columns that are there:
+//!
+//! | header | code | column |
+//! |---|---|---|
+//! | a required column (or `meta.ts`) has no field | `not_null` | the column |
+//! | a name that is not a column (`value.browser`, `meta.x`, `url` without its prefix, a key column under `value.`) | `unknown_column` | the name as JSONL would report it (`browser`, `meta.x`, `url`) |
+//! | the same name twice | `malformed` | the column; the later field is ignored |
+//!
+//! `meta.action` may be absent (a snapshot). The fields of unknown and duplicated names are
+//! ignored in every row.
+//!
+//! **Values from text**, by the column's type (the JSONL rules restated for text):
+//!
+//! | column type | accepted text | otherwise |
+//! |---|---|---|
+//! | uuid, timestamp, ip, string, string enum | the text itself, checked as a JSON string would be | `format` / `max_length` / `enum` |
+//! | int32, int64 | optional `+`/`-` and decimal digits | out of the width: `range`; a number with a fraction or exponent (`1.0`, `2e2`) or `true`/`false`: `type` (as in JSONL); any other spelling: `format` |
+//! | bool | `true`, `false` | a number: `type` (as JSONL's `1`); any other spelling: `format` |
+//! | integer enum (HTTPStatus) | digits, by number (`200`) | unlisted: `enum`; a fraction/exponent or `true`/`false`: `type`; other text: `format` (an open integer enum takes any text) |
+//!
+//! A NULL (CSV: an unquoted empty field or unquoted `NULL`; TSV: `\N`) is JSON's `null`; an
+//! empty string is text (a string column takes it; a uuid column reports `format`).
+//!
+//! **Records.** A delete (`meta.action` `D`) is checked for its key and `meta` only: its value
+//! fields are NULL in DAP exports and, as in JSONL, never checked. A NULL `meta.action` is an
+//! absent one (text formats cannot tell the two apart), valid. A record that cannot be read
+//! (wrong field count, invalid UTF-8, a TSV escape error) gets one `malformed` and nothing else.
+
+use super::fingerprint_part;
+use crate::dedup::KeyFingerprint;
+use crate::formats;
+use crate::plan::{Action, CheckPlan, Checked, ColumnRef, FieldValue, Finding, Findings, Rule};
+use crate::summary::OpenEnumTally;
+use crate::violation::{Code, truncate_bytes};
+use canvas_logs_codegen::model::envelope;
+
+/// One field of a text record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextField<'a> {
+    /// NULL in the format's own spelling.
+    Null,
+    /// Text, already unescaped, valid UTF-8.
+    Text(&'a [u8]),
+}
+
+/// What a header field is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// `meta.ts`.
+    MetaTs,
+    /// `meta.action`.
+    MetaAction,
+    /// A table column (key or value), by plan index.
+    Column(usize),
+    /// Unknown or duplicated: the field is not read.
+    Ignored,
+}
+
+/// A file's header, mapped to the plan.
+#[derive(Debug, Clone)]
+pub(crate) struct Header {
+    slots: Vec<Slot>,
+    meta_action: Option<usize>,
+}
+
+impl Header {
+    /// Maps header names (raw bytes, any encoding) to the plan; returns the header and its
+    /// problems, in field order (missing columns last, in table order).
+    pub(crate) fn map<N: AsRef<[u8]>>(plan: &CheckPlan, names: &[N]) -> (Header, Vec<Finding>) {
+        let mut slots = Vec::with_capacity(names.len());
+        let mut findings = Findings::default();
+        let mut first_field: Vec<Option<usize>> = vec![None; plan.columns().len()];
+        let mut meta_ts = None;
+        let mut meta_action = None;
+        let mut unknown: Vec<&[u8]> = Vec::new();
+        for (index, name) in names.iter().enumerate() {
+            let name = name.as_ref();
+            let shown = String::from_utf8_lossy(name);
+            let (section, rest) = match name.iter().position(|&b| b == b'.') {
+                Some(dot) => (
+                    name.get(..dot).unwrap_or_default(),
+                    name.get(dot + 1..).unwrap_or_default(),
+                ),
+                None => (&b""[..], name),
+            };
+            let found = match section {
+                b"meta" if rest == envelope::META_TS.as_bytes() => Found::Meta(Slot::MetaTs),
+                b"meta" if rest == envelope::META_ACTION.as_bytes() => {
+                    Found::Meta(Slot::MetaAction)
+                }
+                b"meta" => Found::Unknown(
+                    shown.to_string(),
+                    format!(
+                        "`{shown}` is not part of the record metadata (expected meta.ts, meta.action)"
+                    ),
+                ),
+                b"key" | b"value" => {
+                    let in_key = section == b"key";
+                    let (here, there) = if in_key {
+                        (plan.key_column(rest), plan.value_column(rest))
+                    } else {
+                        (plan.value_column(rest), plan.key_column(rest))
+                    };
+                    let rest_shown = String::from_utf8_lossy(rest).into_owned();
+                    match (here, there) {
+                        (Some(column), _) => Found::Column(column),
+                        (None, Some(_)) => {
+                            let other = if in_key { "value" } else { "key" };
+                            Found::Unknown(
+                                rest_shown.clone(),
+                                format!(
+                                    "header field `{shown}`: `{rest_shown}` is not a column of `{}`; it belongs in `{other}.{rest_shown}`",
+                                    if in_key { "key" } else { "value" }
+                                ),
+                            )
+                        }
+                        (None, None) => Found::Unknown(
+                            rest_shown.clone(),
+                            format!(
+                                "header field `{shown}`: `{rest_shown}` is not a column of {}",
+                                plan.table()
+                            ),
+                        ),
+                    }
+                }
+                _ => {
+                    let hint = match (plan.key_column(name), plan.value_column(name)) {
+                        (Some(_), _) => format!(" (did you mean `key.{shown}`?)"),
+                        (_, Some(_)) => format!(" (did you mean `value.{shown}`?)"),
+                        _ => String::new(),
+                    };
+                    Found::Unknown(
+                        shown.to_string(),
+                        format!(
+                            "header field `{shown}` is not a DAP field name (meta.ts, meta.action, key.<column>, value.<column>){hint}"
+                        ),
+                    )
+                }
+            };
+            let slot = match found {
+                Found::Meta(slot) => {
+                    let first = if slot == Slot::MetaTs {
+                        &mut meta_ts
+                    } else {
+                        &mut meta_action
+                    };
+                    match *first {
+                        Some(earlier) => {
+                            let column = if slot == Slot::MetaTs {
+                                ColumnRef::MetaTs
+                            } else {
+                                ColumnRef::MetaAction
+                            };
+                            findings.push(column, Code::Malformed, duplicate(&shown, earlier, index), None);
+                            Slot::Ignored
+                        }
+                        None => {
+                            *first = Some(index);
+                            slot
+                        }
+                    }
+                }
+                Found::Column(column) => match first_field.get_mut(column) {
+                    Some(Some(earlier)) => {
+                        findings.push(
+                            ColumnRef::Column(column),
+                            Code::Malformed,
+                            duplicate(&shown, *earlier, index),
+                            None,
+                        );
+                        Slot::Ignored
+                    }
+                    Some(first) => {
+                        *first = Some(index);
+                        Slot::Column(column)
+                    }
+                    None => Slot::Ignored,
+                },
+                Found::Unknown(reported, message) => {
+                    if unknown.contains(&name) {
+                        let earlier = names
+                            .iter()
+                            .position(|n| n.as_ref() == name)
+                            .unwrap_or_default();
+                        findings.push(
+                            ColumnRef::Named(reported.into()),
+                            Code::Malformed,
+                            duplicate(&shown, earlier, index),
+                            None,
+                        );
+                    } else {
+                        unknown.push(name);
+                        findings.push(ColumnRef::Named(reported.into()), Code::UnknownColumn, message, None);
+                    }
+                    Slot::Ignored
+                }
+            };
+            slots.push(slot);
+        }
+        if meta_ts.is_none() {
+            findings.push(
+                ColumnRef::MetaTs,
+                Code::NotNull,
+                "the header has no `meta.ts` field: every record lacks its required timestamp"
+                    .to_owned(),
+                None,
+            );
+        }
+        for (column, first) in first_field.iter().enumerate() {
+            let Some(plan_column) = plan.columns().get(column) else {
+                continue;
+            };
+            if first.is_none() && !plan_column.nullable {
+                let section = if plan_column.in_key { "key" } else { "value" };
+                findings.push(
+                    ColumnRef::Column(column),
+                    Code::NotNull,
+                    format!(
+                        "the header has no `{section}.{}` field: every record lacks this required column",
+                        plan_column.name
+                    ),
+                    None,
+                );
+            }
+        }
+        let findings = findings.drain().collect();
+        (Header { slots, meta_action }, findings)
+    }
+
+    /// How many fields every record must have.
+    pub(crate) fn fields(&self) -> usize {
+        self.slots.len()
+    }
+}
+
+/// A classified header name.
+enum Found {
+    Meta(Slot),
+    Column(usize),
+    Unknown(String, String),
+}
+
+fn duplicate(shown: &str, earlier: usize, index: usize) -> String {
+    format!(
+        "the header names `{shown}` twice (fields {} and {}); the later field is ignored",
+        earlier + 1,
+        index + 1
+    )
+}
+
+/// Random access to the fields of one record (already known to be readable).
+pub(crate) trait RecordFields {
+    /// Field `index` (`index` < the header's field count).
+    fn field(&self, index: usize) -> TextField<'_>;
+}
+
+/// Checks one readable record: every field by its slot, `meta` rules, the key fingerprint.
+/// Open-enum values are counted into `tally` directly (the record is known to be readable).
+/// Returns the key fingerprint and uuid when every key column held a valid value.
+pub(crate) fn check_record(
+    plan: &CheckPlan,
+    header: &Header,
+    fields: &dyn RecordFields,
+    findings: &mut Findings,
+    tally: &mut OpenEnumTally,
+) -> Option<(u128, Option<u128>)> {
+    let is_delete = header
+        .meta_action
+        .is_some_and(|i| fields.field(i) == TextField::Text(envelope::ACTION_DELETE.as_bytes()));
+    let mut key = KeyFingerprint::new();
+    let mut valid_key_columns = 0usize;
+    let mut key_uuid = None;
+    for (index, slot) in header.slots.iter().enumerate() {
+        match *slot {
+            Slot::Ignored => {}
+            Slot::MetaTs => match fields.field(index) {
+                TextField::Null => {
+                    findings.push(
+                        ColumnRef::MetaTs,
+                        Code::NotNull,
+                        "meta.ts is required and is null".to_owned(),
+                        None,
+                    );
+                }
+                TextField::Text(text) => {
+                    plan.check_meta_ts(FieldValue::String(text), findings);
+                }
+            },
+            Slot::MetaAction => {
+                if let TextField::Text(text) = fields.field(index) {
+                    let action: Option<Action> =
+                        plan.check_meta_action(FieldValue::String(text), findings);
+                    let _ = action;
+                }
+            }
+            Slot::Column(column) => {
+                let Some(column_plan) = plan.columns().get(column) else {
+                    continue;
+                };
+                if is_delete && !column_plan.in_key {
+                    continue;
+                }
+                let field = fields.field(index);
+                let checked = check_text_field(plan, column, field, findings);
+                match checked {
+                    Checked::OpenEnumValue(slot) => {
+                        if let TextField::Text(text) = field {
+                            tally.observe(slot, text);
+                        }
+                    }
+                    Checked::Valid if column_plan.in_key => {
+                        if let TextField::Text(text) = field {
+                            let uuid = match column_plan.rule {
+                                Rule::Uuid => formats::parse_uuid(text),
+                                _ => None,
+                            };
+                            fingerprint_part(&mut key, uuid, text);
+                            valid_key_columns += 1;
+                            key_uuid = uuid;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let needed = plan.key_columns().len();
+    if needed == 0 || valid_key_columns != needed {
+        return None;
+    }
+    Some((key.finish(), if needed == 1 { key_uuid } else { None }))
+}
+
+/// Checks one text field of `column` (NULL or text) by the column's type; see the module docs.
+pub(crate) fn check_text_field(
+    plan: &CheckPlan,
+    column: usize,
+    field: TextField<'_>,
+    findings: &mut Findings,
+) -> Checked {
+    let text = match field {
+        TextField::Null => return plan.check(column, FieldValue::Null, findings),
+        TextField::Text(text) => text,
+    };
+    let Some(column_plan) = plan.columns().get(column) else {
+        return Checked::Valid;
+    };
+    let value = match &column_plan.rule {
+        Rule::Int32 | Rule::Int64 => match classify(text) {
+            Spelling::Integer(digits) => FieldValue::Integer(digits),
+            Spelling::Number => FieldValue::Number(text),
+            Spelling::Bool(b) => FieldValue::Bool(b),
+            Spelling::Other => {
+                return bad_spelling(findings, column, "an integer (optional sign and decimal digits)", text);
+            }
+        },
+        Rule::Bool => match classify(text) {
+            Spelling::Bool(b) => FieldValue::Bool(b),
+            Spelling::Integer(digits) => FieldValue::Integer(digits),
+            Spelling::Number => FieldValue::Number(text),
+            Spelling::Other => return bad_spelling(findings, column, "a boolean (true or false)", text),
+        },
+        Rule::IntegerEnum { open_slot, .. } => match classify(text) {
+            Spelling::Integer(digits) => FieldValue::Integer(digits),
+            Spelling::Number => FieldValue::Number(text),
+            Spelling::Bool(b) => FieldValue::Bool(b),
+            Spelling::Other if open_slot.is_some() => FieldValue::String(text),
+            Spelling::Other => return bad_spelling(findings, column, "an integer", text),
+        },
+        Rule::Uuid | Rule::Timestamp | Rule::Ip | Rule::Text { .. } | Rule::StringEnum { .. } => {
+            FieldValue::String(text)
+        }
+    };
+    plan.check(column, value, findings)
+}
+
+fn bad_spelling(findings: &mut Findings, column: usize, expected: &str, text: &[u8]) -> Checked {
+    findings.push(
+        ColumnRef::Column(column),
+        Code::Format,
+        format!("not {expected}"),
+        Some(truncate_bytes(text)),
+    );
+    Checked::Invalid
+}
+
+/// How a text value reads as a literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Spelling<'a> {
+    /// Optional sign and digits; the text without a leading `+`.
+    Integer(&'a [u8]),
+    /// A decimal number with a fraction or an exponent.
+    Number,
+    /// `true` / `false`.
+    Bool(bool),
+    /// Anything else.
+    Other,
+}
+
+#[inline]
+fn classify(text: &[u8]) -> Spelling<'_> {
+    match text {
+        b"true" => return Spelling::Bool(true),
+        b"false" => return Spelling::Bool(false),
+        _ => {}
+    }
+    let (unsigned, digits_from) = match text.split_first() {
+        Some((b'+', rest)) => (rest, rest),
+        Some((b'-', rest)) => (rest, text),
+        _ => (text, text),
+    };
+    if !unsigned.is_empty() && unsigned.iter().all(u8::is_ascii_digit) {
+        return Spelling::Integer(digits_from);
+    }
+    if is_decimal_number(unsigned) {
+        Spelling::Number
+    } else {
+        Spelling::Other
+    }
+}
+
+/// `digits [. digits] [e [sign] digits]` with at least one mantissa digit (sign already gone).
+fn is_decimal_number(text: &[u8]) -> bool {
+    let mut i = 0;
+    let mut mantissa_digits = 0;
+    while text.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+        mantissa_digits += 1;
+    }
+    if text.get(i) == Some(&b'.') {
+        i += 1;
+        while text.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+            mantissa_digits += 1;
+        }
+    }
+    if mantissa_digits == 0 {
+        return false;
+    }
+    if matches!(text.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(text.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let start = i;
+        while text.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    i == text.len()
+}
+
+/// The one `malformed` finding of an unreadable record.
+pub(crate) fn malformed(message: String, raw: &[u8]) -> Finding {
+    Finding {
+        column: ColumnRef::Record,
+        code: Code::Malformed,
+        message,
+        value: Some(truncate_bytes(raw)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> CheckPlan {
+        let namespace = canvas_logs_codegen::load_embedded();
+        let table = namespace.table("web_logs").cloned();
+        let table = table.unwrap_or_else(|| panic!("web_logs exists"));
+        CheckPlan::compile(&namespace, &table)
+    }
+
+    fn codes(plan: &CheckPlan, name: &str, field: TextField<'_>) -> Vec<&'static str> {
+        let column = plan
+            .key_column(name.as_bytes())
+            .or_else(|| plan.value_column(name.as_bytes()))
+            .unwrap_or_else(|| panic!("no column {name}"));
+        let mut findings = Findings::default();
+        check_text_field(plan, column, field, &mut findings);
+        findings.as_slice().iter().map(|f| f.code.as_str()).collect()
+    }
+
+    use TextField::{Null, Text};
+
+    #[test]
+    fn values_are_read_by_column_type() {
+        let p = plan();
+        assert_eq!(codes(&p, "http_status", Text(b"200")), Vec::<&str>::new());
+        assert_eq!(codes(&p, "http_status", Text(b"+200")), Vec::<&str>::new());
+        assert_eq!(codes(&p, "http_status", Text(b"299")), ["enum"]);
+        assert_eq!(codes(&p, "http_status", Text(b"OK")), ["format"]);
+        assert_eq!(codes(&p, "http_status", Text(b"2e2")), ["type"]);
+        assert_eq!(codes(&p, "user_id", Text(b"-12")), Vec::<&str>::new());
+        assert_eq!(codes(&p, "user_id", Text(b"9223372036854775808")), ["range"]);
+        assert_eq!(codes(&p, "interaction_micros", Text(b"2147483648")), ["range"]);
+        assert_eq!(codes(&p, "user_id", Text(b"1.0")), ["type"]);
+        assert_eq!(codes(&p, "user_id", Text(b"true")), ["type"]);
+        assert_eq!(codes(&p, "user_id", Text(b"12a")), ["format"]);
+        assert_eq!(codes(&p, "user_id", Text(b"")), ["format"]);
+        assert_eq!(codes(&p, "user_id", Text(b"+")), ["format"]);
+        assert_eq!(codes(&p, "user_id", Null), Vec::<&str>::new());
+        assert_eq!(codes(&p, "participated", Text(b"false")), Vec::<&str>::new());
+        assert_eq!(codes(&p, "participated", Text(b"1")), ["type"]);
+        assert_eq!(codes(&p, "participated", Text(b"TRUE")), ["format"]);
+        assert_eq!(codes(&p, "participated", Null), ["not_null"]);
+        assert_eq!(codes(&p, "url", Text(b"")), Vec::<&str>::new());
+        assert_eq!(codes(&p, "url", Text(b"true")), Vec::<&str>::new());
+        assert_eq!(codes(&p, "id", Text(b"")), ["format"]);
+        assert_eq!(codes(&p, "web_application_controller", Text(b"12")), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn numbers_are_recognised_exactly() {
+        for number in ["1.0", "1e5", "1E+5", ".5", "5.", "0.25e-3"] {
+            assert!(is_decimal_number(number.as_bytes()), "{number}");
+        }
+        for other in ["", ".", "e5", "1e", "1.2.3", "0x10", "inf", "NaN", "1 "] {
+            assert!(!is_decimal_number(other.as_bytes()), "{other}");
+        }
+    }
+
+    #[test]
+    fn header_problems_are_found_once() {
+        let p = plan();
+        let names = [
+            "meta.ts", "key.id", "value.url", "value.url", "value.browser", "meta.x", "url",
+            "value.id",
+        ];
+        let (header, findings) = Header::map(&p, &names);
+        assert_eq!(header.fields(), 8);
+        let got: Vec<(Option<String>, &str)> = findings
+            .iter()
+            .map(|f| (p.column_name(&f.column), f.code.as_str()))
+            .collect();
+        let first = |name: &str, code: &str| (Some(name.to_owned()), code);
+        assert_eq!(got[..5], [
+            first("url", "malformed"),
+            first("browser", "unknown_column"),
+            first("meta.x", "unknown_column"),
+            first("url", "unknown_column"),
+            first("id", "unknown_column"),
+        ]);
+        // Every other required value column is missing; meta.ts, id and url are there.
+        assert!(got[5..].iter().all(|(_, code)| *code == "not_null"));
+        assert!(got[5..].iter().any(|(c, _)| c.as_deref() == Some("participated")));
+        assert!(!got[5..].iter().any(|(c, _)| c.as_deref() == Some("url")));
+        assert!(findings[3].message.contains("did you mean `value.url`"));
+        assert_eq!(header.slots[3], Slot::Ignored);
+        assert_eq!(header.slots[2], Slot::Column(p.value_column(b"url").unwrap_or(99)));
+    }
+}
