@@ -1,4 +1,4 @@
-//! MariaDB (standing in for MySQL): the generated DDL on a real, throwaway server, driven by the `mariadb` client.
+//! MariaDB (standing in for MySQL): the generated DDL on a real, throwaway server.
 //!
 //! The server comes from the Debian packages (`mariadb-server`, `mariadb-client`):
 //! `mariadb-install-db` creates a data directory in a temporary directory and `mariadbd` serves

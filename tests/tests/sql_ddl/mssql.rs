@@ -1,4 +1,4 @@
-//! SQL Server: no server can run here, so the checked-in DDL is parsed with sqlparser's `MsSqlDialect`.
+//! SQL Server: no server can run here, so the checked-in DDL is parsed with sqlparser.
 //!
 //! sqlparser 0.64 parses every statement of the script: the `IF SCHEMA_ID(...) IS NULL EXEC(...)`
 //! guard (and the `CREATE SCHEMA` inside the `EXEC` string, parsed separately), the

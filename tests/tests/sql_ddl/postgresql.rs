@@ -1,4 +1,4 @@
-//! PostgreSQL: the generated DDL on a real, throwaway server, loaded through `COPY` in the DAP TSV form.
+//! PostgreSQL: the generated DDL on a real, throwaway server, loaded with `COPY` of DAP TSV.
 //!
 //! The server comes from the Debian packages (`initdb`, `pg_ctl`, `postgres` under
 //! `/usr/lib/postgresql/<version>/bin`, or `$PG_BIN_DIR`) and runs in a temporary directory,

@@ -1,4 +1,4 @@
-//! SQLite: the generated DDL in-process (rusqlite's bundled library), valid rows in, invalid rows refused.
+//! SQLite: the generated DDL in-process (rusqlite, bundled), valid rows in, invalid rows refused.
 //!
 //! Rows are bound as a loader would bind DAP text: integers and booleans as SQLite integers when
 //! they read as such, everything else as text (which the `STRICT` table then refuses in integer

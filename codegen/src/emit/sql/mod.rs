@@ -4,7 +4,8 @@
 //! asks which dialect it is writing: every difference is a [`Dialect`] method, most of them
 //! defaulted to the ANSI form, and each dialect file overrides only what differs. The one thing
 //! every dialect must write itself is [`Dialect::column_sql`], an exhaustive `match` over
-//! [`ColumnType`](crate::model::ColumnType), so a new column type cannot be forgotten in any dialect.
+//! [`ColumnType`](crate::model::ColumnType), so a new column type cannot be forgotten in any
+//! dialect.
 //!
 //! What every dialect's output has in common:
 //!
@@ -103,7 +104,8 @@ pub trait Dialect {
         Vec::new()
     }
 
-    /// How `column` is declared: the one exhaustive `match` over [`ColumnType`](crate::model::ColumnType) per dialect.
+    /// How `column` is declared: the one exhaustive `match` over
+    /// [`ColumnType`](crate::model::ColumnType) per dialect.
     fn column_sql(&self, namespace: &Namespace, column: &Column) -> ColumnSql;
 
     /// Attributes written after `NOT NULL` and before the `CHECK` (MySQL's `COMMENT '...'`).

@@ -1,4 +1,4 @@
-//! SQL Server DDL: schema `canvas_logs`, table `[canvas_logs].[web_logs]`, descriptions as extended properties.
+//! SQL Server DDL: table `[canvas_logs].[web_logs]`, guarded creation, extended-property comments.
 //!
 //! Targets SQL Server 2012 or later (supplementary-character `_SC` collations). SQL Server has no
 //! `CREATE TABLE IF NOT EXISTS`: the schema is created through `EXEC` when `SCHEMA_ID` finds none
@@ -22,7 +22,8 @@
 //!   supplementary character once, and the appended `N'x'` stops `LEN` from ignoring trailing
 //!   spaces. The official client's `varchar(1020)` needs a UTF-8 collation (SQL Server 2019+).
 //!   Unbounded -> `nvarchar(max)`.
-//! - closed string enum -> `nvarchar(n + 1)` in `Latin1_General_100_BIN2` with `CHECK (... IN (...))`:
+//! - closed string enum -> `nvarchar(n + 1)` in `Latin1_General_100_BIN2` with
+//!   `CHECK (... IN (...))`:
 //!   case-sensitive; `DATALENGTH(...) = 2 * LEN(...)` refuses the trailing spaces that SQL
 //!   Server's padded comparison would otherwise ignore; the `+ 1` leaves room for that space,
 //!   which would otherwise be trimmed silently on insert. (The official client uses lookup

@@ -1,4 +1,4 @@
-//! MySQL and MariaDB DDL: table `canvas_logs__web_logs` (no schemas), utf8mb4, `CHECK`s, `COMMENT`s.
+//! MySQL and MariaDB DDL: table `canvas_logs__web_logs`, utf8mb4, `CHECK`s and `COMMENT`s.
 //!
 //! Targets MySQL 8.0.16+ and MariaDB 10.2+, the versions that enforce `CHECK` constraints (older
 //! MySQL parses and silently ignores them), in the default strict SQL mode

@@ -1,4 +1,4 @@
-//! SQLite DDL: a `STRICT` table `canvas_logs__web_logs`, rules as `CHECK`s, descriptions as `--` lines.
+//! SQLite DDL: a `STRICT` table `canvas_logs__web_logs`, rules as `CHECK`s, `--` descriptions.
 //!
 //! Requires SQLite 3.37 or later (`STRICT` tables). `STRICT` makes the declared types real: text
 //! in an `INTEGER` column, or an integer past 64 bits, is refused instead of stored as it comes.
@@ -12,8 +12,9 @@
 //!   for shape (0 to 6 fractional digits, the `Z`) and for a real date and time: the whole
 //!   seconds must survive a round trip through `julianday`, which refuses `2024-02-30` and
 //!   `24:00:00`. The comparison is `IS`, not `=`: `julianday` of a non-date is NULL, and a
-//!   `CHECK` that evaluates to NULL passes. Text keeps every digit; SQLite's date functions read it directly. Texts with
-//!   different numbers of fractional digits do not sort as instants: order by `julianday(...)`.
+//!   `CHECK` that evaluates to NULL passes. Text keeps every digit; SQLite's date functions read
+//!   it directly. Texts with different numbers of fractional digits do not sort as instants:
+//!   order by `julianday(...)`.
 //! - `int32` -> `INTEGER` with a range `CHECK`; `int64` -> `INTEGER` (SQLite's are 64-bit).
 //! - `bool` -> `INTEGER` 0 or 1.
 //! - `ip` -> `TEXT`. SQLite has no address functions, so the `CHECK` is a shape check only:
