@@ -68,5 +68,12 @@ pub use support::{MissingValue, ParseEnumError, RecordAction, RecordMeta, TextTo
 
 include!(concat!(env!("OUT_DIR"), "/canvas_logs.rs"));
 
+#[cfg(test)]
+#[allow(
+    dead_code,
+    reason = "a private test fixture: its tests exercise only part of the generated API"
+)]
+mod generator_fixture;
+
 /// The generated source included by this crate, exactly as `build.rs` wrote it.
 pub const GENERATED_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/canvas_logs.rs"));

@@ -267,20 +267,39 @@ fn closed_string_enum(namespace: &Namespace, e: &Enum) -> TokenStream {
         canonical_values.push(canonical);
         every_spelling.extend(spellings.iter().cloned());
     }
-    // schemars ignores serde aliases: list every accepted spelling when there are legacy ones.
-    let schemars_extend = if every_spelling.len() > canonical_values.len() {
-        quote!(#[schemars(extend("enum" = [#(#every_spelling),*]))])
+    // schemars ignores serde aliases: with legacy spellings, the schema is written out so that it
+    // lists every accepted spelling; otherwise it is derived.
+    let has_aliases = every_spelling.len() > canonical_values.len();
+    let (derive_json_schema, json_schema_impl) = if has_aliases {
+        let description_entry = e.description().map(|d| quote!("description": #d,));
+        (
+            TokenStream::new(),
+            quote! {
+                impl schemars::JsonSchema for #ident {
+                    fn schema_name() -> std::borrow::Cow<'static, str> {
+                        std::borrow::Cow::Borrowed(stringify!(#ident))
+                    }
+
+                    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                        schemars::json_schema!({
+                            #description_entry
+                            "type": "string",
+                            "enum": [#(#every_spelling),*],
+                        })
+                    }
+                }
+            },
+        )
     } else {
-        TokenStream::new()
+        (quote!(schemars::JsonSchema,), TokenStream::new())
     };
     let column_value = column_value_via_serde(&ident);
     quote! {
         #doc
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
-            serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+            serde::Serialize, serde::Deserialize, #derive_json_schema
         )]
-        #schemars_extend
         pub enum #ident {
             #(#variants,)*
         }
@@ -315,6 +334,8 @@ fn closed_string_enum(namespace: &Namespace, e: &Enum) -> TokenStream {
                 }
             }
         }
+
+        #json_schema_impl
 
         #column_value
     }
