@@ -732,7 +732,11 @@ pub const MUTATIONS: &[Mutation] = &[
         apply: keep,
         rewrite: Some(|line| {
             let mut out = Vec::with_capacity(line.len() + 1);
-            let at = line.iter().rposition(|&b| b == b'M').unwrap_or(0);
+            // Inside the url string, where a byte 0xFF can only be an encoding error.
+            let at = line
+                .windows(7)
+                .position(|w| w == b"\"url\":\"")
+                .map_or(0, |i| i + 7);
             out.extend_from_slice(&line[..at]);
             out.push(0xFF);
             out.extend_from_slice(&line[at..]);

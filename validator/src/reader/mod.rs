@@ -238,7 +238,17 @@ impl<'f> Batcher<'f> {
         };
         let mut filled = 0usize;
         loop {
-            let eof = fill(input, &mut buf, &mut filled)?;
+            let eof = match fill(input, &mut buf, &mut filled) {
+                Ok(eof) => eof,
+                Err(error) => {
+                    // Hand on the whole records read before the error; then report it.
+                    let data = buf.get(..filled).unwrap_or_default();
+                    if let Some(cut) = self.format.last_boundary(data).filter(|&c| c > 0) {
+                        self.send(sink, buf, cut, BatchKind::Records);
+                    }
+                    return Err(error);
+                }
+            };
             if eof {
                 if filled > 0 && !self.send(sink, buf, filled, BatchKind::Records) {
                     return Ok(Batched::Stopped);

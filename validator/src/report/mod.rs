@@ -71,7 +71,13 @@ pub(crate) fn quote(value: &str) -> String {
 /// The summary as a table of lines, shared by the human and GitHub formats.
 pub(crate) fn summary_lines(summary: &Summary) -> Vec<String> {
     let mut lines = Vec::new();
-    let width = 16;
+    let width = summary
+        .by_column
+        .keys()
+        .map(|c| c.chars().count())
+        .chain([16])
+        .max()
+        .unwrap_or(16);
     lines.push("summary".to_owned());
     for (label, value) in [
         ("files", summary.files),
