@@ -52,7 +52,7 @@ impl Reporter for Collect {
         if v.severity == Severity::Error {
             let entry = self
                 .errors
-                .entry(v.record.map_or(0, |r| r.get()))
+                .entry(v.record.ordinal())
                 .or_default();
             entry.0.insert(v.column.clone());
             entry.1.insert(v.code.as_str().to_owned());
