@@ -20,10 +20,12 @@ use crate::dedup::{DuplicateKeys, Seen};
 use crate::error::{Error, ErrorKind};
 use crate::files::{self, ExportFile, Format};
 use crate::input::Input;
-use crate::plan::{CheckPlan, Rule};
+use crate::plan::{CheckPlan, Finding, Rule};
+use crate::reader::dispatch::{self, FileFormats};
 use crate::reader::jsonl::JsonlFormat;
+use crate::reader::parquet::ParquetEvent;
 use crate::reader::{
-    Batch, BatchOutcome, BatchSink, Batched, Batcher, KeyEntry, Limits, RecordFormat, WorkerState,
+    Batch, BatchKind, BatchOutcome, BatchSink, Batched, Batcher, KeyEntry, Limits, WorkerState,
     check_batch,
 };
 use crate::report::github::GithubReporter;
@@ -34,7 +36,7 @@ use crate::summary::{OpenEnumTally, OpenEnumValues, Summary};
 use crate::violation::{Code, LineNumber, Violation};
 use canvas_logs_codegen::Namespace;
 use std::collections::BTreeMap;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
@@ -97,13 +99,6 @@ pub fn run(args: &Args) -> Result<Outcome, Error> {
         ))));
     }
     let files = files::collect(&args.paths, args.input_format)?;
-    if let Some(file) = files.iter().find(|f| f.format != Format::Jsonl) {
-        return Err(Error::new(ErrorKind::NotSupported(format!(
-            "{} input ({})",
-            file.format.name(),
-            file.display
-        ))));
-    }
     let jobs = match args.jobs {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, usize::from),
@@ -198,11 +193,11 @@ pub fn validate(
     errors: &mut dyn Write,
 ) -> io::Result<Summary> {
     let mut merger = Merger::new(plan, config, reporter, errors);
-    let format = JsonlFormat;
+    let formats = FileFormats::new(config.files.len());
     let tally = if config.jobs <= 1 {
-        run_sequential(plan, config, &format, &mut merger)?
+        run_sequential(plan, config, &formats, &mut merger)?
     } else {
-        run_parallel(plan, config, &format, &mut merger)?
+        run_parallel(plan, config, &formats, &mut merger)?
     };
     merger.finish(tally)
 }
@@ -210,13 +205,18 @@ pub fn validate(
 /// What the reader tells the merge step, in sequence order.
 enum Event {
     FileStart(usize),
+    /// Problems of the whole file (a CSV/TSV header, a Parquet schema), and the lines the
+    /// header took.
+    FileFindings(Vec<Finding>, u64),
+    /// Open-enum values counted on the reading thread (Parquet).
+    OpenEnums(OpenEnumTally),
     Batch(Batch, BatchOutcome),
     FileEnd(usize),
     FileError(usize, io::Error),
 }
 
 /// Reads every file, handing events to `sink`.
-fn read_files(config: &Config, sink: &mut dyn EventSink) {
+fn read_files(plan: &CheckPlan, config: &Config, formats: &FileFormats, sink: &mut dyn EventSink) {
     for (index, file) in config.files.iter().enumerate() {
         if !sink.control(Event::FileStart(index)) {
             return;
@@ -230,8 +230,44 @@ fn read_files(config: &Config, sink: &mut dyn EventSink) {
                 continue;
             }
         };
-        let batcher = Batcher::new(&JsonlFormat, config.limits, index);
-        let event = match batcher.run(&mut input, sink.as_batch_sink()) {
+        if file.format == Format::Parquet {
+            formats.set(index, Box::new(JsonlFormat));
+            let Some(event) = read_parquet(plan, config, index, input, sink) else {
+                return;
+            };
+            if !sink.control(event) {
+                return;
+            }
+            continue;
+        }
+        let mut text_input;
+        let input: &mut dyn Read = match file.format {
+            Format::Jsonl | Format::Parquet => {
+                formats.set(index, Box::new(JsonlFormat));
+                &mut input
+            }
+            Format::Csv | Format::Tsv => {
+                match dispatch::open_text(plan, file.format, &mut input, config.limits) {
+                    Ok(opened) => {
+                        formats.set(index, opened.format);
+                        let header = Event::FileFindings(opened.findings, opened.header_lines);
+                        if !sink.control(header) {
+                            return;
+                        }
+                        text_input = io::Cursor::new(opened.rest).chain(input);
+                        &mut text_input
+                    }
+                    Err(e) => {
+                        if !sink.control(Event::FileError(index, e)) {
+                            return;
+                        }
+                        continue;
+                    }
+                }
+            }
+        };
+        let batcher = Batcher::new(formats.get(index), config.limits, index);
+        let event = match batcher.run(input, sink.as_batch_sink()) {
             Ok(Batched::Complete) => Event::FileEnd(index),
             Ok(Batched::Stopped) => return,
             Err(e) => Event::FileError(index, e),
@@ -242,6 +278,49 @@ fn read_files(config: &Config, sink: &mut dyn EventSink) {
     }
 }
 
+/// Checks one Parquet file on the reading thread, handing its findings and row outcomes to
+/// `sink` as batches with empty buffers; returns the file's last event (`None`: stop the run).
+fn read_parquet(
+    plan: &CheckPlan,
+    config: &Config,
+    index: usize,
+    input: Input,
+    sink: &mut dyn EventSink,
+) -> Option<Event> {
+    let Some(file) = config.files.get(index) else {
+        return Some(Event::FileEnd(index));
+    };
+    let mut tally = OpenEnumTally::new(plan.open_enum_columns().len());
+    let mut stopped = false;
+    let result = dispatch::check_parquet(plan, &file.source, input, &mut tally, &mut |event| {
+        let go_on = match event {
+            ParquetEvent::FileFindings(findings) => sink.control(Event::FileFindings(findings, 0)),
+            ParquetEvent::Rows(outcome) => match sink.buffer(config.limits.batch_bytes) {
+                Some(data) => {
+                    let batch = Batch {
+                        seq: 0,
+                        file: index,
+                        data,
+                        len: 0,
+                        kind: BatchKind::Records,
+                    };
+                    sink.control(Event::Batch(batch, outcome))
+                }
+                None => false,
+            },
+        };
+        stopped |= !go_on;
+        go_on
+    });
+    if stopped || !sink.control(Event::OpenEnums(tally)) {
+        return None;
+    }
+    Some(match result {
+        Ok(()) => Event::FileEnd(index),
+        Err(e) => Event::FileError(index, e),
+    })
+}
+
 trait EventSink: BatchSink {
     fn control(&mut self, event: Event) -> bool;
     fn as_batch_sink(&mut self) -> &mut dyn BatchSink;
@@ -250,12 +329,12 @@ trait EventSink: BatchSink {
 fn run_sequential(
     plan: &CheckPlan,
     config: &Config,
-    format: &dyn RecordFormat,
+    formats: &FileFormats,
     merger: &mut Merger<'_>,
 ) -> io::Result<OpenEnumTally> {
     struct Sequential<'a, 'm> {
         plan: &'a CheckPlan,
-        format: &'a dyn RecordFormat,
+        formats: &'a FileFormats,
         merger: &'a mut Merger<'m>,
         state: WorkerState,
         spare: Vec<Vec<u8>>,
@@ -270,7 +349,8 @@ fn run_sequential(
             Some(self.spare.pop().unwrap_or_else(|| vec![0; len]))
         }
         fn batch(&mut self, batch: Batch) -> bool {
-            let outcome = check_batch(self.format, self.plan, &batch, &mut self.state);
+            let format = self.formats.get(batch.file);
+            let outcome = check_batch(format, self.plan, &batch, &mut self.state);
             self.control(Event::Batch(batch, outcome))
         }
         fn next_seq(&mut self) -> u64 {
@@ -300,14 +380,14 @@ fn run_sequential(
     }
     let mut sink = Sequential {
         plan,
-        format,
+        formats,
         merger,
         state: WorkerState::new(plan),
         spare: Vec::new(),
         seq: 0,
         error: None,
     };
-    read_files(config, &mut sink);
+    read_files(plan, config, formats, &mut sink);
     match sink.error {
         Some(e) => Err(e),
         None => Ok(sink.state.tally),
@@ -317,7 +397,7 @@ fn run_sequential(
 fn run_parallel(
     plan: &CheckPlan,
     config: &Config,
-    format: &(dyn RecordFormat + Sync),
+    formats: &FileFormats,
     merger: &mut Merger<'_>,
 ) -> io::Result<OpenEnumTally> {
     let jobs = config.jobs.max(1);
@@ -382,6 +462,7 @@ fn run_parallel(
                         Err(_) => break,
                     };
                     let Ok(batch) = next else { break };
+                    let format = formats.get(batch.file);
                     let outcome = check_batch(format, plan, &batch, &mut state);
                     if events
                         .send((batch.seq, Event::Batch(batch, outcome)))
@@ -405,7 +486,7 @@ fn run_parallel(
                 seq: 0,
                 stop: stop_ref,
             };
-            read_files(config, &mut sink);
+            read_files(plan, config, formats, &mut sink);
         });
         drop(event_tx);
 
@@ -455,6 +536,8 @@ fn run_parallel(
 struct FileState {
     index: usize,
     name: Arc<str>,
+    /// Whether the format has lines (Parquet has none: `line` is null).
+    has_lines: bool,
     lines: u64,
     records: u64,
     invalid_records: u64,
@@ -476,6 +559,8 @@ struct Merger<'r> {
     keys: DuplicateKeys,
     current: Option<FileState>,
     key_column: Option<String>,
+    /// Open-enum values counted outside the workers (Parquet rows, on the reading thread).
+    reader_tally: OpenEnumTally,
 }
 
 impl<'r> Merger<'r> {
@@ -500,6 +585,7 @@ impl<'r> Merger<'r> {
             keys: DuplicateKeys::new(),
             current: None,
             key_column,
+            reader_tally: OpenEnumTally::default(),
         }
     }
 
@@ -511,9 +597,14 @@ impl<'r> Merger<'r> {
                     .files
                     .get(index)
                     .map_or_else(|| Arc::from("?"), |f| f.display.clone());
+                let has_lines = self
+                    .files
+                    .get(index)
+                    .is_none_or(|f| f.format != Format::Parquet);
                 self.current = Some(FileState {
                     index,
                     name,
+                    has_lines,
                     lines: 0,
                     records: 0,
                     invalid_records: 0,
@@ -522,6 +613,14 @@ impl<'r> Merger<'r> {
                     printed: 0,
                     omitted: 0,
                 });
+                Ok(None)
+            }
+            Event::FileFindings(findings, lines) => {
+                self.merge_file_findings(findings, lines)?;
+                Ok(None)
+            }
+            Event::OpenEnums(tally) => {
+                self.reader_tally.merge(tally);
                 Ok(None)
             }
             Event::Batch(batch, outcome) => {
@@ -559,6 +658,31 @@ impl<'r> Merger<'r> {
         }
     }
 
+    /// Reports problems of the whole file (record `null`; line 1, where the header is, for
+    /// formats with lines) and moves the line count past the header.
+    fn merge_file_findings(&mut self, findings: Vec<Finding>, lines: u64) -> io::Result<()> {
+        let Some(mut file) = self.current.take() else {
+            return Ok(());
+        };
+        let mut result = Ok(());
+        for finding in findings {
+            let violation = Violation {
+                file: file.name.clone(),
+                line: file.has_lines.then_some(LineNumber::FIRST),
+                record: None,
+                column: self.plan.column_name(&finding.column),
+                code: finding.code,
+                severity: finding.code.severity(),
+                message: finding.message,
+                value: if self.redact { None } else { finding.value },
+            };
+            result = result.and_then(|()| self.emit(&mut file, &violation));
+        }
+        file.lines += lines;
+        self.current = Some(file);
+        result
+    }
+
     fn merge_batch(&mut self, outcome: BatchOutcome) -> io::Result<()> {
         let Some(mut file) = self.current.take() else {
             return Ok(());
@@ -572,8 +696,10 @@ impl<'r> Merger<'r> {
             let finding = located.finding;
             let violation = Violation {
                 file: file.name.clone(),
-                line: LineNumber::from_zero_based(file.lines + located.line),
-                record: LineNumber::from_zero_based(file.records + located.record),
+                line: file
+                    .has_lines
+                    .then(|| LineNumber::from_zero_based(file.lines + located.line)),
+                record: Some(LineNumber::from_zero_based(file.records + located.record)),
                 column: self.plan.column_name(&finding.column),
                 code: finding.code,
                 severity: finding.code.severity(),
@@ -612,8 +738,10 @@ impl<'r> Merger<'r> {
         }
         let violation = Violation {
             file: file.name.clone(),
-            line: LineNumber::from_zero_based(file.lines + key.line),
-            record: LineNumber::from_zero_based(file.records + key.record),
+            line: file
+                .has_lines
+                .then(|| LineNumber::from_zero_based(file.lines + key.line)),
+            record: Some(LineNumber::from_zero_based(file.records + key.record)),
             column: self.key_column.clone(),
             code: Code::DuplicateKey,
             severity: Code::DuplicateKey.severity(),
@@ -642,7 +770,8 @@ impl<'r> Merger<'r> {
         }
     }
 
-    fn finish(mut self, tally: OpenEnumTally) -> io::Result<Summary> {
+    fn finish(mut self, mut tally: OpenEnumTally) -> io::Result<Summary> {
+        tally.merge(std::mem::take(&mut self.reader_tally));
         self.summary.valid_records = self.summary.records - self.summary.invalid_records;
         for (slot, &column) in self.plan.open_enum_columns().iter().enumerate() {
             let Some(plan) = self.plan.columns().get(column) else {

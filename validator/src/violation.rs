@@ -131,10 +131,12 @@ impl fmt::Display for LineNumber {
 pub struct Violation {
     /// The file as the user named it (joined with the directory walked), `-` for stdin.
     pub file: Arc<str>,
-    /// The physical line where the record starts.
-    pub line: LineNumber,
-    /// The 1-based ordinal of the data record in its file.
-    pub record: LineNumber,
+    /// The physical line where the record starts (a CSV/TSV header is line 1); `None` where a
+    /// format has no lines (Parquet).
+    pub line: Option<LineNumber>,
+    /// The 1-based ordinal of the data record in its file; `None` for a problem of the whole
+    /// file (a CSV/TSV header, a Parquet schema), reported once instead of once per record.
+    pub record: Option<LineNumber>,
     /// The schema column (`user_agent`, `id`), `meta.ts`/`meta.action`, the unknown member's name
     /// for `unknown_column` (prefixed `meta.` inside `meta`), or `None` for a whole-record problem.
     pub column: Option<String>,

@@ -88,18 +88,24 @@ pub struct QuoteScan;
 impl QuoteScan {
     /// Scans `bytes` from `state`; returns the first (`first_only`) or last record end found and
     /// the state after the scan (after the first record end, when `first_only`).
-    pub fn scan(bytes: &[u8], mut state: QuoteState, first_only: bool) -> (Option<usize>, QuoteState) {
+    pub fn scan(
+        bytes: &[u8],
+        mut state: QuoteState,
+        first_only: bool,
+    ) -> (Option<usize>, QuoteState) {
         let mut i = 0usize;
         let mut found = None;
         while let Some(&byte) = bytes.get(i) {
             match state {
-                QuoteState::Quoted => match memchr::memchr(b'"', bytes.get(i..).unwrap_or_default()) {
-                    Some(q) => {
-                        i += q + 1;
-                        state = QuoteState::QuotedQuote;
+                QuoteState::Quoted => {
+                    match memchr::memchr(b'"', bytes.get(i..).unwrap_or_default()) {
+                        Some(q) => {
+                            i += q + 1;
+                            state = QuoteState::QuotedQuote;
+                        }
+                        None => i = bytes.len(),
                     }
-                    None => i = bytes.len(),
-                },
+                }
                 QuoteState::QuotedQuote | QuoteState::FieldStart => {
                     i += 1;
                     state = match (state, byte) {
@@ -130,8 +136,7 @@ impl QuoteScan {
                                     return (found, state);
                                 }
                             } else {
-                                let opens = p > 0
-                                    && matches!(run.get(p - 1), Some(b',' | b'\r'));
+                                let opens = p > 0 && matches!(run.get(p - 1), Some(b',' | b'\r'));
                                 i = at + 1;
                                 if opens {
                                     state = QuoteState::Quoted;
@@ -182,12 +187,8 @@ impl RecordFormat for CsvFormat {
         let mut record = ::csv::ByteRecord::new();
         let mut nulls: Vec<bool> = Vec::with_capacity(fields);
         let mut findings = Findings::default();
-        loop {
-            match reader.read_byte_record(&mut record) {
-                Ok(true) => {}
-                // Reading a slice fails only on I/O, which cannot happen; stop either way.
-                Ok(false) | Err(_) => break,
-            }
+        // Reading a slice fails only on I/O, which cannot happen; an error stops like the end.
+        while let Ok(true) = reader.read_byte_record(&mut record) {
             let Some(position) = record.position() else {
                 continue;
             };
@@ -203,8 +204,14 @@ impl RecordFormat for CsvFormat {
                 }
                 start += 1;
             }
-            let end = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
-            let raw = batch.get(start..end.min(batch.len())).unwrap_or_default();
+            let mut end = usize::try_from(reader.position().byte())
+                .unwrap_or(usize::MAX)
+                .min(batch.len());
+            // A `\r\n` record end: csv stops after the `\r`; the `\n` belongs to this record.
+            if end > 0 && batch.get(end - 1) == Some(&b'\r') && batch.get(end) == Some(&b'\n') {
+                end += 1;
+            }
+            let raw = batch.get(start..end).unwrap_or_default();
             let raw_text = trim_line_end(raw);
             let record_index = out.records;
             out.records += 1;
@@ -234,7 +241,10 @@ impl RecordFormat for CsvFormat {
                 continue;
             }
             nulls.clear();
-            let mut cursor = RawCursor { offset: 0, field: 0 };
+            let mut cursor = RawCursor {
+                offset: 0,
+                field: 0,
+            };
             for (index, field) in record.iter().enumerate() {
                 let maybe_null = field.is_empty() || field == b"NULL";
                 nulls.push(maybe_null && !cursor.is_quoted(raw, &record, index));
@@ -243,7 +253,8 @@ impl RecordFormat for CsvFormat {
                 record: &record,
                 nulls: &nulls,
             };
-            let key = text::check_record(plan, &self.header, &view, &mut findings, &mut state.tally);
+            let key =
+                text::check_record(plan, &self.header, &view, &mut findings, &mut state.tally);
             if !findings.is_empty() {
                 out.invalid_records += 1;
                 for finding in findings.drain() {
@@ -315,7 +326,8 @@ impl RawCursor {
                     }
                 }
                 let rest = raw.get(i..).unwrap_or_default();
-                self.offset = memchr::memchr3(b',', b'\r', b'\n', rest).map_or(raw.len(), |d| i + d + 1);
+                self.offset =
+                    memchr::memchr3(b',', b'\r', b'\n', rest).map_or(raw.len(), |d| i + d + 1);
             } else {
                 // Unquoted: the raw bytes are the field's bytes, then one delimiter.
                 self.offset += record.get(self.field).map_or(0, <[u8]>::len) + 1;
@@ -393,7 +405,7 @@ mod tests {
                 "{end} vs {csv_ends:?}"
             );
         }
-        assert_eq!(ours, [12, 13, 22, 33]);
+        assert_eq!(ours, [11, 12, 22, 33]);
     }
 
     #[test]
@@ -405,7 +417,10 @@ mod tests {
         let mut record = ::csv::ByteRecord::new();
         assert!(reader.read_byte_record(&mut record).unwrap_or(false));
         assert_eq!(record.len(), 5);
-        let mut cursor = RawCursor { offset: 0, field: 0 };
+        let mut cursor = RawCursor {
+            offset: 0,
+            field: 0,
+        };
         let quoted: Vec<bool> = (0..5).map(|i| cursor.is_quoted(raw, &record, i)).collect();
         assert_eq!(quoted, [true, false, true, false, true]);
     }

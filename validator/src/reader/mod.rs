@@ -19,7 +19,12 @@
 //! numbers by column type), so every check, count and report is shared. Parquet produces row
 //! groups rather than byte batches and calls the same plan per row.
 
+pub mod csv;
+pub mod dispatch;
 pub mod jsonl;
+pub mod parquet;
+pub(crate) mod text;
+pub mod tsv;
 
 use crate::dedup::KeyFingerprint;
 use crate::plan::{CheckPlan, ColumnRef, Finding};

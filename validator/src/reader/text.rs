@@ -156,7 +156,12 @@ impl Header {
                             } else {
                                 ColumnRef::MetaAction
                             };
-                            findings.push(column, Code::Malformed, duplicate(&shown, earlier, index), None);
+                            findings.push(
+                                column,
+                                Code::Malformed,
+                                duplicate(&shown, earlier, index),
+                                None,
+                            );
                             Slot::Ignored
                         }
                         None => {
@@ -195,7 +200,12 @@ impl Header {
                         );
                     } else {
                         unknown.push(name);
-                        findings.push(ColumnRef::Named(reported.into()), Code::UnknownColumn, message, None);
+                        findings.push(
+                            ColumnRef::Named(reported.into()),
+                            Code::UnknownColumn,
+                            message,
+                            None,
+                        );
                     }
                     Slot::Ignored
                 }
@@ -235,6 +245,16 @@ impl Header {
     /// How many fields every record must have.
     pub(crate) fn fields(&self) -> usize {
         self.slots.len()
+    }
+
+    /// What each field is.
+    pub(crate) fn slots(&self) -> &[Slot] {
+        &self.slots
+    }
+
+    /// The same header with other slots (Parquet ignores columns of the wrong type).
+    pub(crate) fn with_slots(self, slots: Vec<Slot>) -> Header {
+        Header { slots, ..self }
     }
 }
 
@@ -356,14 +376,21 @@ pub(crate) fn check_text_field(
             Spelling::Number => FieldValue::Number(text),
             Spelling::Bool(b) => FieldValue::Bool(b),
             Spelling::Other => {
-                return bad_spelling(findings, column, "an integer (optional sign and decimal digits)", text);
+                return bad_spelling(
+                    findings,
+                    column,
+                    "an integer (optional sign and decimal digits)",
+                    text,
+                );
             }
         },
         Rule::Bool => match classify(text) {
             Spelling::Bool(b) => FieldValue::Bool(b),
             Spelling::Integer(digits) => FieldValue::Integer(digits),
             Spelling::Number => FieldValue::Number(text),
-            Spelling::Other => return bad_spelling(findings, column, "a boolean (true or false)", text),
+            Spelling::Other => {
+                return bad_spelling(findings, column, "a boolean (true or false)", text);
+            }
         },
         Rule::IntegerEnum { open_slot, .. } => match classify(text) {
             Spelling::Integer(digits) => FieldValue::Integer(digits),
@@ -486,7 +513,11 @@ mod tests {
             .unwrap_or_else(|| panic!("no column {name}"));
         let mut findings = Findings::default();
         check_text_field(plan, column, field, &mut findings);
-        findings.as_slice().iter().map(|f| f.code.as_str()).collect()
+        findings
+            .as_slice()
+            .iter()
+            .map(|f| f.code.as_str())
+            .collect()
     }
 
     use TextField::{Null, Text};
@@ -500,22 +531,34 @@ mod tests {
         assert_eq!(codes(&p, "http_status", Text(b"OK")), ["format"]);
         assert_eq!(codes(&p, "http_status", Text(b"2e2")), ["type"]);
         assert_eq!(codes(&p, "user_id", Text(b"-12")), Vec::<&str>::new());
-        assert_eq!(codes(&p, "user_id", Text(b"9223372036854775808")), ["range"]);
-        assert_eq!(codes(&p, "interaction_micros", Text(b"2147483648")), ["range"]);
+        assert_eq!(
+            codes(&p, "user_id", Text(b"9223372036854775808")),
+            ["range"]
+        );
+        assert_eq!(
+            codes(&p, "interaction_micros", Text(b"2147483648")),
+            ["range"]
+        );
         assert_eq!(codes(&p, "user_id", Text(b"1.0")), ["type"]);
         assert_eq!(codes(&p, "user_id", Text(b"true")), ["type"]);
         assert_eq!(codes(&p, "user_id", Text(b"12a")), ["format"]);
         assert_eq!(codes(&p, "user_id", Text(b"")), ["format"]);
         assert_eq!(codes(&p, "user_id", Text(b"+")), ["format"]);
         assert_eq!(codes(&p, "user_id", Null), Vec::<&str>::new());
-        assert_eq!(codes(&p, "participated", Text(b"false")), Vec::<&str>::new());
+        assert_eq!(
+            codes(&p, "participated", Text(b"false")),
+            Vec::<&str>::new()
+        );
         assert_eq!(codes(&p, "participated", Text(b"1")), ["type"]);
         assert_eq!(codes(&p, "participated", Text(b"TRUE")), ["format"]);
         assert_eq!(codes(&p, "participated", Null), ["not_null"]);
         assert_eq!(codes(&p, "url", Text(b"")), Vec::<&str>::new());
         assert_eq!(codes(&p, "url", Text(b"true")), Vec::<&str>::new());
         assert_eq!(codes(&p, "id", Text(b"")), ["format"]);
-        assert_eq!(codes(&p, "web_application_controller", Text(b"12")), Vec::<&str>::new());
+        assert_eq!(
+            codes(&p, "web_application_controller", Text(b"12")),
+            Vec::<&str>::new()
+        );
     }
 
     #[test]
@@ -532,7 +575,13 @@ mod tests {
     fn header_problems_are_found_once() {
         let p = plan();
         let names = [
-            "meta.ts", "key.id", "value.url", "value.url", "value.browser", "meta.x", "url",
+            "meta.ts",
+            "key.id",
+            "value.url",
+            "value.url",
+            "value.browser",
+            "meta.x",
+            "url",
             "value.id",
         ];
         let (header, findings) = Header::map(&p, &names);
@@ -541,20 +590,30 @@ mod tests {
             .iter()
             .map(|f| (p.column_name(&f.column), f.code.as_str()))
             .collect();
-        let first = |name: &str, code: &str| (Some(name.to_owned()), code);
-        assert_eq!(got[..5], [
-            first("url", "malformed"),
-            first("browser", "unknown_column"),
-            first("meta.x", "unknown_column"),
-            first("url", "unknown_column"),
-            first("id", "unknown_column"),
-        ]);
+        let first = |name: &str, code: &'static str| (Some(name.to_owned()), code);
+        assert_eq!(
+            got[..5],
+            [
+                first("url", "malformed"),
+                first("browser", "unknown_column"),
+                first("meta.x", "unknown_column"),
+                first("url", "unknown_column"),
+                first("id", "unknown_column"),
+            ]
+        );
         // Every other required value column is missing; meta.ts, id and url are there.
         assert!(got[5..].iter().all(|(_, code)| *code == "not_null"));
-        assert!(got[5..].iter().any(|(c, _)| c.as_deref() == Some("participated")));
+        assert!(
+            got[5..]
+                .iter()
+                .any(|(c, _)| c.as_deref() == Some("participated"))
+        );
         assert!(!got[5..].iter().any(|(c, _)| c.as_deref() == Some("url")));
         assert!(findings[3].message.contains("did you mean `value.url`"));
         assert_eq!(header.slots[3], Slot::Ignored);
-        assert_eq!(header.slots[2], Slot::Column(p.value_column(b"url").unwrap_or(99)));
+        assert_eq!(
+            header.slots[2],
+            Slot::Column(p.value_column(b"url").unwrap_or(99))
+        );
     }
 }

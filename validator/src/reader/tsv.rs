@@ -17,9 +17,9 @@
 //! - Fields without a backslash are borrowed from the batch; escaped ones are decoded into one
 //!   reusable buffer, so checking allocates nothing per field.
 
+use super::csv::count_lines;
 use super::text::{self, Header, RecordFields, TextField};
 use super::{BatchOutcome, KeyEntry, LocatedFinding, RecordFormat, WorkerState};
-use super::csv::count_lines;
 use crate::dedup::record_hash;
 use crate::plan::{CheckPlan, Finding, Findings};
 

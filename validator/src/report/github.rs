@@ -53,11 +53,11 @@ impl<W: Write> Reporter for GithubReporter<W> {
             message.push_str(": ");
             message.push_str(&quote(value));
         }
+        let line = v.line.map(|l| format!(",line={l}")).unwrap_or_default();
         writeln!(
             self.out,
-            "::{command} file={},line={},title={}::{}",
+            "::{command} file={}{line},title={}::{}",
             escape_property(&v.file),
-            v.line,
             escape_property(&title),
             escape_data(&message)
         )

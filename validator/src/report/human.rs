@@ -49,10 +49,15 @@ impl<W: Write> Reporter for HumanReporter<W> {
             Severity::Error => "",
             Severity::Warning => "warning: ",
         };
+        let place = match (v.line, v.record) {
+            (Some(line), _) => format!("{}:{line}:", v.file),
+            (None, Some(record)) => format!("{}: record {record}:", v.file),
+            (None, None) => format!("{}:", v.file),
+        };
         write!(
             self.out,
-            "{bold}{}:{}:{reset} {column}: {sev_color}{severity}{}{sev_reset} [{}]",
-            v.file, v.line, v.message, v.code
+            "{bold}{place}{reset} {column}: {sev_color}{severity}{}{sev_reset} [{}]",
+            v.message, v.code
         )?;
         if let Some(value) = v.value.as_deref().filter(|_| !self.options.redact) {
             write!(self.out, " {}", quote(value))?;

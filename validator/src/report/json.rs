@@ -8,8 +8,9 @@
 //! ```
 //!
 //! - `severity`: `error` or `warning` (`duplicate_key`).
-//! - `line`: 1-based physical line where the record starts; `record`: 1-based record ordinal in
-//!   its file.
+//! - `line`: 1-based physical line where the record starts (`null` for Parquet, which has no
+//!   lines); `record`: 1-based record ordinal in its file (`null` for a problem of the whole
+//!   file: a CSV/TSV header, a Parquet schema, reported once).
 //! - `column`: schema column name, `meta.ts`/`meta.action`, the unknown name for
 //!   `unknown_column` (`meta.<name>` inside `meta`), or `null` for a whole-record problem.
 //! - `value`: a string (a string's decoded content; a number's, literal's or object's JSON text;
@@ -33,7 +34,7 @@
 
 use super::{ReportOptions, Reporter};
 use crate::summary::Summary;
-use crate::violation::Violation;
+use crate::violation::{LineNumber, Violation};
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
 
@@ -56,8 +57,8 @@ pub fn violation_object(v: &Violation, redact: bool) -> Value {
     object.insert("type".into(), "violation".into());
     object.insert("severity".into(), v.severity.as_str().into());
     object.insert("file".into(), Value::from(&*v.file));
-    object.insert("line".into(), v.line.get().into());
-    object.insert("record".into(), v.record.get().into());
+    object.insert("line".into(), v.line.map(LineNumber::get).into());
+    object.insert("record".into(), v.record.map(LineNumber::get).into());
     object.insert(
         "column".into(),
         v.column.as_deref().map_or(Value::Null, Value::from),

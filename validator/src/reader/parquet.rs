@@ -1,0 +1,633 @@
+//! The Parquet reader: DAP's Spark-written files, through the `parquet` crate's column API (no
+//! arrow), checked row by row with the same plan and record rules as CSV and TSV.
+//!
+//! Decisions:
+//!
+//! - **Layout.** `meta`, `key` and `value` may be struct columns (leaf paths `value` → `url`)
+//!   or flat columns with dotted names (`value.url`); both give the same dotted name, and the
+//!   names are mapped exactly like a CSV header ([`super::text::Header`]): unknown, duplicated
+//!   and missing required columns are reported once per file (record and line `null`).
+//! - **Schema.** Each mapped column's physical and logical type is checked against the model
+//!   once per file. A column whose type cannot hold the model's values is one `type` violation
+//!   (record and line `null`) and is not read; the other columns are still checked row by row.
+//!
+//!   | model type | accepted Parquet columns |
+//!   |---|---|
+//!   | uuid | `BYTE_ARRAY` (String or unannotated), `FIXED_LEN_BYTE_ARRAY(16)` (UUID) |
+//!   | timestamp (and `meta.ts`) | `INT64` TIMESTAMP (millis, micros, nanos), `INT96` (Spark's legacy form), `BYTE_ARRAY` text |
+//!   | int32, int64, integer enum | `INT32`, `INT64` (signed; the model's width is checked per value: `range`) |
+//!   | bool | `BOOLEAN` |
+//!   | ip, string, string enum, `meta.action` | `BYTE_ARRAY` (String, Enum or unannotated) |
+//!
+//!   Repeated columns are never accepted.
+//! - **Values** are rendered as the text the CSV/TSV readers would see (timestamps as
+//!   `YYYY-MM-DDThh:mm:ss.ffffffZ`, with nine fractional digits when a nanosecond value is not a
+//!   whole microsecond, so it is a `format` violation; uuids hyphenated) and checked by the same
+//!   rules, so every format reports the same violations for the same data. A null (a definition
+//!   level below the maximum, also when a parent struct is null) is NULL. A string that is not
+//!   UTF-8 makes its row `malformed` (one violation, nothing else for that row).
+//! - **Positions.** `record` is the 1-based row ordinal in the file; `line` is `null`.
+//! - **Input.** A plain file is read in place (Parquet needs random access); standard input and a
+//!   gzip-compressed file are read into memory first. A file whose footer or pages cannot be
+//!   decoded (truncated, corrupt, an unsupported codec) ends with exit status 2 and a message
+//!   naming it; the rows checked before are reported. The decoder runs under `catch_unwind`, so
+//!   even a decoder bug on hostile input is a file error, never a crash.
+//! - Rows are checked on the reading thread, 8,192 at a time, in file order.
+
+use super::text::{self, Header, RecordFields, Slot, TextField};
+use super::{BatchOutcome, KeyEntry, LocatedFinding};
+use crate::dedup::record_hash;
+use crate::plan::{CheckPlan, ColumnRef, Finding, Findings, Rule};
+use crate::summary::OpenEnumTally;
+use crate::violation::Code;
+use parquet::basic::{ConvertedType, LogicalType, TimeUnit, Type as PhysicalType};
+use parquet::column::reader::ColumnReader;
+use parquet::data_type::{ByteArray, FixedLenByteArray, Int96};
+use parquet::file::reader::{ChunkReader, FileReader, SerializedFileReader};
+use parquet::schema::types::ColumnDescriptor;
+use std::io;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// Rows decoded and checked at a time.
+const CHUNK_ROWS: usize = 8192;
+
+/// What the reader hands the engine, in order.
+#[derive(Debug)]
+pub enum ParquetEvent {
+    /// Problems of the whole file (names and types), once, before any rows.
+    FileFindings(Vec<Finding>),
+    /// Checked rows (record numbers relative to the chunk).
+    Rows(BatchOutcome),
+}
+
+/// Checks one Parquet file held by `source` (a `File` or in-memory `Bytes`), handing schema
+/// findings and row outcomes to `emit` (which returns `false` to stop). Open-enum values go to
+/// `tally`. `Err` means the file could not be read to its end (exit status 2).
+pub fn check_file<R: ChunkReader + 'static>(
+    plan: &CheckPlan,
+    source: R,
+    tally: &mut OpenEnumTally,
+    emit: &mut dyn FnMut(ParquetEvent) -> bool,
+) -> io::Result<()> {
+    let guarded = catch_unwind(AssertUnwindSafe(|| {
+        check_file_inner(plan, source, tally, emit)
+    }));
+    match guarded {
+        Ok(result) => result,
+        Err(_) => Err(corrupt("the Parquet decoder failed on this file's data")),
+    }
+}
+
+fn corrupt(message: impl Into<String>) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, message.into())
+}
+
+fn parquet_error(error: &parquet::errors::ParquetError) -> io::Error {
+    corrupt(format!("not a readable Parquet file: {error}"))
+}
+
+/// How a mapped column's values become text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Render {
+    /// UTF-8 bytes as they are (checked for UTF-8).
+    Text,
+    /// A 16-byte uuid, written hyphenated.
+    Uuid16,
+    /// An integer.
+    Integer,
+    /// A boolean.
+    Bool,
+    /// An `INT64` timestamp of this many nanoseconds per unit.
+    Timestamp(i64),
+    /// Spark's `INT96` timestamp (nanoseconds of the day, Julian day).
+    Int96,
+}
+
+/// One leaf column to read.
+#[derive(Debug, Clone, Copy)]
+struct Leaf {
+    /// Index among the file's leaf columns (= the header field index).
+    index: usize,
+    render: Render,
+    max_def: i16,
+}
+
+fn check_file_inner<R: ChunkReader + 'static>(
+    plan: &CheckPlan,
+    source: R,
+    tally: &mut OpenEnumTally,
+    emit: &mut dyn FnMut(ParquetEvent) -> bool,
+) -> io::Result<()> {
+    let reader = SerializedFileReader::new(source).map_err(|e| parquet_error(&e))?;
+    let schema = reader.metadata().file_metadata().schema_descr_ptr();
+    let names: Vec<String> = schema
+        .columns()
+        .iter()
+        .map(|c| c.path().parts().join("."))
+        .collect();
+    let (header, mut findings) = Header::map(plan, &names);
+    let mut slots: Vec<Slot> = header.slots().to_vec();
+    let mut leaves = Vec::new();
+    for (index, slot) in slots.iter_mut().enumerate() {
+        let Some(descriptor) = schema.columns().get(index) else {
+            continue;
+        };
+        let (rule, column_ref) = match *slot {
+            Slot::Ignored => continue,
+            Slot::MetaTs => (Some(&Rule::Timestamp), ColumnRef::MetaTs),
+            Slot::MetaAction => (None, ColumnRef::MetaAction),
+            Slot::Column(column) => (
+                plan.columns().get(column).map(|c| &c.rule),
+                ColumnRef::Column(column),
+            ),
+        };
+        match render_for(rule, descriptor) {
+            Ok(render) => leaves.push(Leaf {
+                index,
+                render,
+                max_def: descriptor.max_def_level(),
+            }),
+            Err(expected) => {
+                findings.push(Finding {
+                    column: column_ref,
+                    code: Code::Type,
+                    message: format!(
+                        "column `{}` is {} in the file; {expected}",
+                        names.get(index).map_or("", String::as_str),
+                        describe(descriptor)
+                    ),
+                    value: None,
+                });
+                *slot = Slot::Ignored;
+            }
+        }
+    }
+    let header = header.with_slots(slots);
+    if !findings.is_empty() && !emit(ParquetEvent::FileFindings(findings)) {
+        return Ok(());
+    }
+    let mut rows = RowChunk::new(names.len());
+    for group in 0..reader.num_row_groups() {
+        let group_reader = reader.get_row_group(group).map_err(|e| parquet_error(&e))?;
+        let total = usize::try_from(group_reader.metadata().num_rows()).unwrap_or(0);
+        let mut columns = Vec::with_capacity(leaves.len());
+        for leaf in &leaves {
+            let column = group_reader
+                .get_column_reader(leaf.index)
+                .map_err(|e| parquet_error(&e))?;
+            columns.push((*leaf, column, ColumnBuffers::default()));
+        }
+        let mut done = 0usize;
+        while done < total {
+            let want = (total - done).min(CHUNK_ROWS);
+            rows.clear(want);
+            for (leaf, column, buffers) in &mut columns {
+                read_chunk(leaf, column, buffers, want, &mut rows)?;
+            }
+            let outcome = rows.check(plan, &header, tally);
+            done += want;
+            if !emit(ParquetEvent::Rows(outcome)) {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The accepted Parquet columns for a model rule (`None`: `meta.action`, a string); `Err`
+/// says what the column should have been.
+fn render_for(rule: Option<&Rule>, c: &ColumnDescriptor) -> Result<Render, String> {
+    if c.max_rep_level() > 0 {
+        return Err("a repeated column cannot hold a DAP value".to_owned());
+    }
+    let physical = c.physical_type();
+    let logical = c.logical_type_ref();
+    let converted = c.converted_type();
+    let stringy = physical == PhysicalType::BYTE_ARRAY
+        && matches!(
+            logical,
+            None | Some(LogicalType::String | LogicalType::Enum)
+        )
+        && matches!(
+            converted,
+            ConvertedType::NONE | ConvertedType::UTF8 | ConvertedType::ENUM
+        );
+    let integer = matches!(physical, PhysicalType::INT32 | PhysicalType::INT64)
+        && match logical {
+            None => {
+                converted == ConvertedType::NONE
+                    || matches!(
+                        converted,
+                        ConvertedType::INT_8
+                            | ConvertedType::INT_16
+                            | ConvertedType::INT_32
+                            | ConvertedType::INT_64
+                    )
+            }
+            Some(LogicalType::Integer(t)) => t.is_signed,
+            Some(_) => false,
+        };
+    let text_or = |expected: &str| {
+        if stringy {
+            Ok(Render::Text)
+        } else {
+            Err(expected.to_owned())
+        }
+    };
+    match rule {
+        None | Some(Rule::Ip | Rule::Text { .. } | Rule::StringEnum { .. }) => {
+            text_or("a text column needs BYTE_ARRAY (String)")
+        }
+        Some(Rule::Uuid) => {
+            let fixed = physical == PhysicalType::FIXED_LEN_BYTE_ARRAY
+                && c.type_length() == 16
+                && matches!(logical, None | Some(LogicalType::Uuid));
+            if fixed {
+                Ok(Render::Uuid16)
+            } else {
+                text_or(
+                    "a uuid column needs BYTE_ARRAY (String) or FIXED_LEN_BYTE_ARRAY(16) (UUID)",
+                )
+            }
+        }
+        Some(Rule::Timestamp) => {
+            let unit = match (physical, logical, converted) {
+                (PhysicalType::INT96, _, _) => return Ok(Render::Int96),
+                (PhysicalType::INT64, Some(LogicalType::Timestamp(t)), _) => Some(match t.unit {
+                    TimeUnit::MILLIS => 1_000_000,
+                    TimeUnit::MICROS => 1_000,
+                    TimeUnit::NANOS => 1,
+                }),
+                (PhysicalType::INT64, None, ConvertedType::TIMESTAMP_MILLIS) => Some(1_000_000),
+                (PhysicalType::INT64, None, ConvertedType::TIMESTAMP_MICROS) => Some(1_000),
+                _ => None,
+            };
+            match unit {
+                Some(nanos) => Ok(Render::Timestamp(nanos)),
+                None => text_or(
+                    "a timestamp column needs INT64 (TIMESTAMP), INT96 or BYTE_ARRAY (String)",
+                ),
+            }
+        }
+        Some(Rule::Int32 | Rule::Int64 | Rule::IntegerEnum { .. }) => {
+            if integer {
+                Ok(Render::Integer)
+            } else {
+                Err("an integer column needs INT32 or INT64 (signed)".to_owned())
+            }
+        }
+        Some(Rule::Bool) => {
+            if physical == PhysicalType::BOOLEAN {
+                Ok(Render::Bool)
+            } else {
+                Err("a boolean column needs BOOLEAN".to_owned())
+            }
+        }
+    }
+}
+
+/// `INT64 (TIMESTAMP(MICROS,true))`, `BYTE_ARRAY (String)`, ...
+fn describe(c: &ColumnDescriptor) -> String {
+    let physical = c.physical_type().to_string();
+    let repeated = if c.max_rep_level() > 0 {
+        "repeated "
+    } else {
+        ""
+    };
+    match (c.logical_type_ref(), c.converted_type()) {
+        (Some(logical), _) => format!("{repeated}{physical} ({logical:?})"),
+        (None, ConvertedType::NONE) => format!("{repeated}{physical}"),
+        (None, converted) => format!("{repeated}{physical} ({converted})"),
+    }
+}
+
+/// Reusable decode buffers of one column.
+#[derive(Default)]
+struct ColumnBuffers {
+    def: Vec<i16>,
+    bools: Vec<bool>,
+    i32s: Vec<i32>,
+    i64s: Vec<i64>,
+    i96s: Vec<Int96>,
+    bytes: Vec<ByteArray>,
+    fixed: Vec<FixedLenByteArray>,
+}
+
+/// Decodes `want` rows of one column and renders each into `rows`.
+fn read_chunk(
+    leaf: &Leaf,
+    column: &mut ColumnReader,
+    b: &mut ColumnBuffers,
+    want: usize,
+    rows: &mut RowChunk,
+) -> io::Result<()> {
+    b.def.clear();
+    let def = if leaf.max_def > 0 {
+        Some(&mut b.def)
+    } else {
+        None
+    };
+    let read = match column {
+        ColumnReader::BoolColumnReader(r) => {
+            b.bools.clear();
+            r.read_records(want, def, None, &mut b.bools)
+        }
+        ColumnReader::Int32ColumnReader(r) => {
+            b.i32s.clear();
+            r.read_records(want, def, None, &mut b.i32s)
+        }
+        ColumnReader::Int64ColumnReader(r) => {
+            b.i64s.clear();
+            r.read_records(want, def, None, &mut b.i64s)
+        }
+        ColumnReader::Int96ColumnReader(r) => {
+            b.i96s.clear();
+            r.read_records(want, def, None, &mut b.i96s)
+        }
+        ColumnReader::ByteArrayColumnReader(r) => {
+            b.bytes.clear();
+            r.read_records(want, def, None, &mut b.bytes)
+        }
+        ColumnReader::FixedLenByteArrayColumnReader(r) => {
+            b.fixed.clear();
+            r.read_records(want, def, None, &mut b.fixed)
+        }
+        ColumnReader::FloatColumnReader(_) | ColumnReader::DoubleColumnReader(_) => Ok((0, 0, 0)),
+    };
+    let (records, values, _) = read.map_err(|e| parquet_error(&e))?;
+    if records != want {
+        return Err(corrupt(format!(
+            "column {} of a row group holds {records} rows where its row group says {want}",
+            leaf.index + 1
+        )));
+    }
+    let mut next_value = 0usize;
+    for row in 0..want {
+        let present = leaf.max_def == 0 || b.def.get(row) == Some(&leaf.max_def);
+        if !present {
+            rows.set_null(row, leaf.index);
+            continue;
+        }
+        let k = next_value;
+        next_value += 1;
+        if k >= values {
+            return Err(corrupt(format!(
+                "column {} of a row group has fewer values than its definition levels say",
+                leaf.index + 1
+            )));
+        }
+        let out = rows.start_value(row, leaf.index);
+        let ok = match leaf.render {
+            Render::Text => b.bytes.get(k).map(|v| out.extend_from_slice(v.data())),
+            Render::Uuid16 => b.fixed.get(k).map(|v| write_uuid(v.data(), out)),
+            Render::Integer => match column {
+                ColumnReader::Int32ColumnReader(_) => {
+                    b.i32s.get(k).map(|v| write_int(i64::from(*v), out))
+                }
+                _ => b.i64s.get(k).map(|v| write_int(*v, out)),
+            },
+            Render::Bool => b
+                .bools
+                .get(k)
+                .map(|v| out.extend_from_slice(if *v { b"true" } else { b"false" })),
+            Render::Timestamp(unit) => b.i64s.get(k).map(|v| {
+                let nanos = i128::from(*v) * i128::from(unit);
+                write_timestamp(nanos, out);
+            }),
+            Render::Int96 => b.i96s.get(k).map(|v| {
+                let data = v.data();
+                let nanos_of_day = u64::from(data.first().copied().unwrap_or(0))
+                    | (u64::from(data.get(1).copied().unwrap_or(0)) << 32);
+                let julian_day = i128::from(data.get(2).copied().unwrap_or(0));
+                let nanos =
+                    (julian_day - 2_440_588) * 86_400_000_000_000 + i128::from(nanos_of_day);
+                write_timestamp(nanos, out);
+            }),
+        };
+        if ok.is_none() {
+            return Err(corrupt("a column chunk ended early"));
+        }
+        rows.end_value(row, leaf.index, leaf.render == Render::Text);
+    }
+    Ok(())
+}
+
+fn write_int(value: i64, out: &mut Vec<u8>) {
+    use std::io::Write as _;
+    let _ = write!(out, "{value}");
+}
+
+fn write_uuid(bytes: &[u8], out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (i, byte) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push(b'-');
+        }
+        out.push(HEX[usize::from(byte >> 4)]);
+        out.push(HEX[usize::from(byte & 0x0F)]);
+    }
+}
+
+/// Nanoseconds since the Unix epoch as `YYYY-MM-DDThh:mm:ss.ffffffZ` (nine digits when the value
+/// is not a whole microsecond; a year outside 0000-9999 is written as it is and fails the check).
+fn write_timestamp(nanos: i128, out: &mut Vec<u8>) {
+    use std::io::Write as _;
+    let per_day: i128 = 86_400_000_000_000;
+    let days = nanos.div_euclid(per_day);
+    let of_day = nanos.rem_euclid(per_day);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i128::from(month <= 2);
+    let seconds = of_day / 1_000_000_000;
+    let fraction = of_day % 1_000_000_000;
+    let _ = write!(
+        out,
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+        seconds / 3600,
+        (seconds / 60) % 60,
+        seconds % 60
+    );
+    if fraction % 1000 == 0 {
+        let _ = write!(out, ".{:06}Z", fraction / 1000);
+    } else {
+        let _ = write!(out, ".{fraction:09}Z");
+    }
+}
+
+/// A chunk of rows as rendered text, one span per header field.
+struct RowChunk {
+    fields: usize,
+    rows: usize,
+    /// `rows × fields` spans into `text` (`None`: NULL or not read).
+    spans: Vec<Option<(usize, usize)>>,
+    /// Whether a row holds text that is not UTF-8.
+    bad_utf8: Vec<bool>,
+    text: Vec<u8>,
+    start: usize,
+}
+
+impl RowChunk {
+    fn new(fields: usize) -> RowChunk {
+        RowChunk {
+            fields,
+            rows: 0,
+            spans: Vec::new(),
+            bad_utf8: Vec::new(),
+            text: Vec::new(),
+            start: 0,
+        }
+    }
+
+    fn clear(&mut self, rows: usize) {
+        self.rows = rows;
+        self.spans.clear();
+        self.spans.resize(rows * self.fields, None);
+        self.bad_utf8.clear();
+        self.bad_utf8.resize(rows, false);
+        self.text.clear();
+    }
+
+    fn set_null(&mut self, row: usize, field: usize) {
+        if let Some(span) = self.spans.get_mut(row * self.fields + field) {
+            *span = None;
+        }
+    }
+
+    fn start_value(&mut self, _row: usize, _field: usize) -> &mut Vec<u8> {
+        self.start = self.text.len();
+        &mut self.text
+    }
+
+    fn end_value(&mut self, row: usize, field: usize, check_utf8: bool) {
+        let span = (self.start, self.text.len());
+        if check_utf8
+            && std::str::from_utf8(self.text.get(span.0..span.1).unwrap_or_default()).is_err()
+            && let Some(bad) = self.bad_utf8.get_mut(row)
+        {
+            *bad = true;
+        }
+        if let Some(slot) = self.spans.get_mut(row * self.fields + field) {
+            *slot = Some(span);
+        }
+    }
+
+    /// Checks every row of the chunk.
+    fn check(&self, plan: &CheckPlan, header: &Header, tally: &mut OpenEnumTally) -> BatchOutcome {
+        let mut out = BatchOutcome::default();
+        let mut findings = Findings::default();
+        let mut hashed: Vec<u8> = Vec::new();
+        for row in 0..self.rows {
+            let record = row as u64;
+            out.records += 1;
+            let view = RowView { chunk: self, row };
+            hashed.clear();
+            for field in 0..self.fields {
+                match view.field(field) {
+                    TextField::Null => hashed.push(0x1E),
+                    TextField::Text(t) => {
+                        hashed.extend_from_slice(t);
+                        hashed.push(0x1F);
+                    }
+                }
+            }
+            if self.bad_utf8.get(row).copied().unwrap_or(false) {
+                out.invalid_records += 1;
+                out.findings.push(LocatedFinding {
+                    line: 0,
+                    record,
+                    finding: text::malformed(
+                        "a text column holds bytes that are not UTF-8".to_owned(),
+                        &hashed,
+                    ),
+                });
+                continue;
+            }
+            findings.clear();
+            let key = text::check_record(plan, header, &view, &mut findings, tally);
+            if !findings.is_empty() {
+                out.invalid_records += 1;
+                for finding in findings.drain() {
+                    out.findings.push(LocatedFinding {
+                        line: 0,
+                        record,
+                        finding,
+                    });
+                }
+            }
+            if let Some((key, uuid)) = key {
+                out.keys.push(KeyEntry {
+                    line: 0,
+                    record,
+                    key,
+                    record_hash: record_hash(&hashed),
+                    uuid,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// One row of a [`RowChunk`].
+struct RowView<'c> {
+    chunk: &'c RowChunk,
+    row: usize,
+}
+
+impl RecordFields for RowView<'_> {
+    fn field(&self, index: usize) -> TextField<'_> {
+        match self
+            .chunk
+            .spans
+            .get(self.row * self.chunk.fields + index)
+            .copied()
+            .flatten()
+        {
+            Some((a, b)) => TextField::Text(self.chunk.text.get(a..b).unwrap_or_default()),
+            None => TextField::Null,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timestamp(nanos: i128) -> String {
+        let mut out = Vec::new();
+        write_timestamp(nanos, &mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[test]
+    fn timestamps_render_in_the_dap_form() {
+        assert_eq!(timestamp(0), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(
+            timestamp(1_714_521_600_123_456_000),
+            "2024-05-01T00:00:00.123456Z"
+        );
+        assert_eq!(
+            timestamp(951_782_400_000_000_000),
+            "2000-02-29T00:00:00.000000Z"
+        );
+        assert_eq!(timestamp(-1_000), "1969-12-31T23:59:59.999999Z");
+        assert_eq!(timestamp(1), "1970-01-01T00:00:00.000000001Z");
+        assert!(!crate::formats::is_timestamp(timestamp(1).as_bytes()));
+        assert!(crate::formats::is_timestamp(timestamp(1_000).as_bytes()));
+    }
+
+    #[test]
+    fn uuids_render_hyphenated() {
+        let mut out = Vec::new();
+        write_uuid(&[0xAB; 16], &mut out);
+        assert_eq!(out, b"abababab-abab-abab-abab-abababababab");
+        assert!(crate::formats::parse_uuid(&out).is_some());
+    }
+}
