@@ -51,7 +51,22 @@ pub struct Args {
     /// Write the records with errors here, byte for byte.
     #[arg(long, value_name = "PATH")]
     pub invalid_out: Option<PathBuf>,
+
+    /// The largest record read (bytes, with its line end); a longer one is reported as
+    /// `malformed` and skipped without being held in memory.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_RECORD_BYTES,
+          value_parser = clap::value_parser!(u64).range(64..=(1 << 32)))]
+    pub max_record_bytes: u64,
+
+    /// Do not look for duplicate primary keys (the one check whose memory grows with the input:
+    /// about 27 MB per million distinct keys).
+    #[arg(long)]
+    pub no_duplicate_check: bool,
 }
+
+/// The default of `--max-record-bytes`: 8 MiB, far above any real DAP record (DAP replaces
+/// values over its own limits by a sentinel) and small enough to keep memory flat.
+pub const DEFAULT_MAX_RECORD_BYTES: u64 = 8 << 20;
 
 /// `--input-format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,9 +93,9 @@ pub enum ReportFormat {
     Json,
     /// GitHub Actions workflow-command annotations, then the summary.
     Github,
-    /// JUnit XML (not supported yet).
+    /// JUnit XML: one test case per file, failures listing violations.
     Junit,
-    /// SARIF (not supported yet).
+    /// SARIF 2.1.0: one result per violation, for code-scanning dashboards.
     Sarif,
 }
 
@@ -120,5 +135,20 @@ mod tests {
         assert!(args.redact);
         assert!(Args::try_parse_from(["dap-validate", "--jobs", "0", "x"]).is_err());
         assert!(Args::try_parse_from(["dap-validate"]).is_err());
+        assert_eq!(args.max_record_bytes, DEFAULT_MAX_RECORD_BYTES);
+        assert!(!args.no_duplicate_check);
+        let tight = Args::try_parse_from([
+            "dap-validate",
+            "--max-record-bytes",
+            "4096",
+            "--no-duplicate-check",
+            "x",
+        ]);
+        let tight = tight.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (tight.max_record_bytes, tight.no_duplicate_check),
+            (4096, true)
+        );
+        assert!(Args::try_parse_from(["dap-validate", "--max-record-bytes", "10", "x"]).is_err());
     }
 }

@@ -21,6 +21,8 @@ use crate::error::{Error, ErrorKind};
 use crate::files::{self, ExportFile, Format};
 use crate::input::Input;
 use crate::plan::{CheckPlan, Finding, Rule};
+use crate::progress::Progress;
+use crate::quarantine::{Quarantine, Verdict};
 use crate::reader::dispatch::{self, FileFormats};
 use crate::reader::jsonl::JsonlFormat;
 use crate::reader::parquet::ParquetEvent;
@@ -31,9 +33,12 @@ use crate::reader::{
 use crate::report::github::GithubReporter;
 use crate::report::human::HumanReporter;
 use crate::report::json::JsonReporter;
+use crate::report::junit::JunitReporter;
+use crate::report::sarif::SarifReporter;
+use crate::report::step_summary::StepSummary;
 use crate::report::{FileTotals, ReportOptions, Reporter};
 use crate::summary::{OpenEnumTally, OpenEnumValues, Summary};
-use crate::violation::{Code, LineNumber, Violation};
+use crate::violation::{Code, LineNumber, Violation, truncate_value};
 use canvas_logs_codegen::Namespace;
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Read, Write};
@@ -77,28 +82,37 @@ pub struct Config {
     pub limits: Limits,
 }
 
+/// What a run does besides checking and reporting; [`Extras::default`] is what [`validate`]
+/// uses: duplicate keys checked, no quarantine, no progress bar.
+#[derive(Debug)]
+pub struct Extras {
+    /// Look for duplicate primary keys (`--no-duplicate-check` turns it off: the one check
+    /// whose memory grows with the input, see [`crate::dedup`]).
+    pub duplicate_check: bool,
+    /// `--valid-out`/`--invalid-out`.
+    pub quarantine: Option<Quarantine>,
+    /// The progress bar (hidden unless on a terminal).
+    pub progress: Progress,
+}
+
+impl Default for Extras {
+    fn default() -> Self {
+        Extras {
+            duplicate_check: true,
+            quarantine: None,
+            progress: Progress::hidden(),
+        }
+    }
+}
+
 /// Runs the command line: prints the report to standard output and file errors to standard
 /// error. `Err` means nothing useful could be validated (exit 2).
 pub fn run(args: &Args) -> Result<Outcome, Error> {
     let namespace = load_schema(args)?;
     let table = choose_table(&namespace, args.table.as_deref())?;
     let plan = CheckPlan::compile(&namespace, table);
-    if args.valid_out.is_some() || args.invalid_out.is_some() {
-        return Err(Error::new(ErrorKind::NotSupported(
-            "--valid-out/--invalid-out".to_owned(),
-        )));
-    }
-    if matches!(args.report, ReportFormat::Junit | ReportFormat::Sarif) {
-        let name = if args.report == ReportFormat::Junit {
-            "junit"
-        } else {
-            "sarif"
-        };
-        return Err(Error::new(ErrorKind::NotSupported(format!(
-            "--report {name}"
-        ))));
-    }
     let files = files::collect(&args.paths, args.input_format)?;
+    let quarantine = crate::quarantine::open_for_run(args, &files)?;
     let jobs = match args.jobs {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, usize::from),
@@ -108,8 +122,9 @@ pub fn run(args: &Args) -> Result<Outcome, Error> {
         jobs,
         max_errors: args.max_errors,
         redact: args.redact,
-        limits: Limits::default(),
+        limits: limits_for(args.max_record_bytes),
     };
+    let progress = Progress::for_run(config.files.len());
     let stdout = io::stdout();
     let color = args.report == ReportFormat::Human
         && stdout.is_terminal()
@@ -118,16 +133,44 @@ pub fn run(args: &Args) -> Result<Outcome, Error> {
         redact: args.redact,
         color,
     };
-    let out = io::BufWriter::with_capacity(64 << 10, stdout.lock());
+    // With a bar on the same terminal, report lines are written whole under `Progress::suspend`.
+    let out: Box<dyn Write> = if progress.is_visible() && stdout.is_terminal() {
+        Box::new(io::LineWriter::new(stdout.lock()))
+    } else {
+        Box::new(io::BufWriter::with_capacity(64 << 10, stdout.lock()))
+    };
     let mut reporter: Box<dyn Reporter> = match args.report {
         ReportFormat::Json => Box::new(JsonReporter::new(out, options)),
         ReportFormat::Github => Box::new(GithubReporter::new(out, options)),
-        _ => Box::new(HumanReporter::new(out, options)),
+        ReportFormat::Junit => Box::new(JunitReporter::new(out, options)),
+        ReportFormat::Sarif => Box::new(SarifReporter::new(out, options)),
+        ReportFormat::Human => Box::new(HumanReporter::new(out, options)),
+    };
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        reporter = Box::new(StepSummary::new(reporter, path.into()));
+    }
+    let extras = Extras {
+        duplicate_check: !args.no_duplicate_check,
+        quarantine,
+        progress,
     };
     let mut stderr = io::stderr();
-    let summary = validate(&plan, &config, reporter.as_mut(), &mut stderr)
+    let summary = validate_with(&plan, &config, extras, reporter.as_mut(), &mut stderr)
         .map_err(|e| Error::io(ErrorKind::Output, "-", e))?;
     Ok(outcome_of(&summary))
+}
+
+/// The limits for `--max-record-bytes`: batches are never larger than the largest record, so a
+/// record over the limit is caught whatever its neighbours.
+pub fn limits_for(max_record_bytes: u64) -> Limits {
+    let max = usize::try_from(max_record_bytes)
+        .unwrap_or(usize::MAX)
+        .max(1);
+    let default = Limits::default();
+    Limits {
+        batch_bytes: default.batch_bytes.min(max),
+        max_record_bytes: max,
+    }
 }
 
 /// The exit outcome a summary implies.
@@ -192,7 +235,19 @@ pub fn validate(
     reporter: &mut dyn Reporter,
     errors: &mut dyn Write,
 ) -> io::Result<Summary> {
-    let mut merger = Merger::new(plan, config, reporter, errors);
+    validate_with(plan, config, Extras::default(), reporter, errors)
+}
+
+/// [`validate`] with [`Extras`]: the duplicate check switch, quarantine outputs (closed, and
+/// their errors returned, at the end) and the progress bar.
+pub fn validate_with(
+    plan: &CheckPlan,
+    config: &Config,
+    extras: Extras,
+    reporter: &mut dyn Reporter,
+    errors: &mut dyn Write,
+) -> io::Result<Summary> {
+    let mut merger = Merger::new(plan, config, extras, reporter, errors);
     let formats = FileFormats::new(config.files.len());
     let tally = if config.jobs <= 1 {
         run_sequential(plan, config, &formats, &mut merger)?
@@ -559,6 +614,7 @@ struct Merger<'r> {
     keys: DuplicateKeys,
     current: Option<FileState>,
     key_column: Option<String>,
+    extras: Extras,
     /// Open-enum values counted outside the workers (Parquet rows, on the reading thread).
     reader_tally: OpenEnumTally,
 }
@@ -567,6 +623,7 @@ impl<'r> Merger<'r> {
     fn new(
         plan: &'r CheckPlan,
         config: &'r Config,
+        extras: Extras,
         reporter: &'r mut dyn Reporter,
         errors: &'r mut dyn Write,
     ) -> Merger<'r> {
@@ -586,6 +643,7 @@ impl<'r> Merger<'r> {
             current: None,
             key_column,
             reader_tally: OpenEnumTally::default(),
+            extras,
         }
     }
 
@@ -601,6 +659,10 @@ impl<'r> Merger<'r> {
                     .files
                     .get(index)
                     .is_none_or(|f| f.format != Format::Parquet);
+                self.extras.progress.file(&name);
+                if let Some(quarantine) = &mut self.extras.quarantine {
+                    quarantine.file_start()?;
+                }
                 self.current = Some(FileState {
                     index,
                     name,
@@ -624,6 +686,10 @@ impl<'r> Merger<'r> {
                 Ok(None)
             }
             Event::Batch(batch, outcome) => {
+                self.extras
+                    .progress
+                    .batch(outcome.records, batch.len as u64);
+                self.quarantine_batch(&batch, &outcome)?;
                 self.merge_batch(outcome)?;
                 Ok(Some(batch.data))
             }
@@ -632,13 +698,17 @@ impl<'r> Merger<'r> {
                     return Ok(None);
                 };
                 self.summary.files += 1;
-                self.reporter.file_done(&FileTotals {
-                    file: file.name.to_string(),
-                    records: file.records,
-                    invalid_records: file.invalid_records,
-                    errors: file.errors,
-                    warnings: file.warnings,
-                    omitted: file.omitted,
+                self.extras.progress.file_done();
+                let reporter = &mut self.reporter;
+                self.extras.progress.suspend(|| {
+                    reporter.file_done(&FileTotals {
+                        file: file.name.to_string(),
+                        records: file.records,
+                        invalid_records: file.invalid_records,
+                        errors: file.errors,
+                        warnings: file.warnings,
+                        omitted: file.omitted,
+                    })
                 })?;
                 Ok(None)
             }
@@ -651,8 +721,16 @@ impl<'r> Merger<'r> {
                 self.summary.files += 1;
                 self.summary.unreadable_files += 1;
                 let message = format!("cannot read {name}: {error}");
-                let _ = writeln!(self.errors, "error: {message}");
-                self.reporter.file_failed(&name, &message)?;
+                self.extras.progress.file_done();
+                let (errors, reporter) = (&mut self.errors, &mut self.reporter);
+                self.extras.progress.suspend(|| {
+                    let _ = writeln!(
+                        errors,
+                        "error: {}",
+                        crate::report::escape::terminal(&message)
+                    );
+                    reporter.file_failed(&name, &message)
+                })?;
                 Ok(None)
             }
         }
@@ -670,10 +748,14 @@ impl<'r> Merger<'r> {
                 file: file.name.clone(),
                 line: file.has_lines.then_some(LineNumber::FIRST),
                 record: None,
-                column: self.plan.column_name(&finding.column),
+                // A member name comes from the export: bounded like a value.
+                column: self
+                    .plan
+                    .column_name(&finding.column)
+                    .map(|c| truncate_value(&c)),
                 code: finding.code,
                 severity: finding.code.severity(),
-                message: finding.message,
+                message: bounded_message(finding.message),
                 value: if self.redact { None } else { finding.value },
             };
             result = result.and_then(|()| self.emit(&mut file, &violation));
@@ -681,6 +763,37 @@ impl<'r> Merger<'r> {
         file.lines += lines;
         self.current = Some(file);
         result
+    }
+
+    /// Writes the batch's records to the quarantine outputs, by verdict.
+    fn quarantine_batch(&mut self, batch: &Batch, outcome: &BatchOutcome) -> io::Result<()> {
+        let Some(quarantine) = &mut self.extras.quarantine else {
+            return Ok(());
+        };
+        let data = batch.data.get(..batch.len).unwrap_or_default();
+        match batch.kind {
+            BatchKind::OversizedPart => return quarantine.oversized_part(data),
+            BatchKind::Oversized { .. } => return Ok(()),
+            BatchKind::Records => {}
+        }
+        if outcome.spans.len() as u64 != outcome.records {
+            return Err(io::Error::other(
+                "this input format does not report record boundaries; --valid-out/--invalid-out cannot split it",
+            ));
+        }
+        let mut findings = outcome.findings.iter().peekable();
+        for (record, span) in (0u64..).zip(&outcome.spans) {
+            let mut verdict = Verdict::Valid;
+            while let Some(located) = findings.next_if(|f| f.record <= record) {
+                if located.record == record
+                    && located.finding.code.severity() == crate::violation::Severity::Error
+                {
+                    verdict = Verdict::Invalid;
+                }
+            }
+            quarantine.record(data.get(span.clone()).unwrap_or_default(), verdict)?;
+        }
+        Ok(())
     }
 
     fn merge_batch(&mut self, outcome: BatchOutcome) -> io::Result<()> {
@@ -700,10 +813,14 @@ impl<'r> Merger<'r> {
                     .has_lines
                     .then(|| LineNumber::from_zero_based(file.lines + located.line)),
                 record: Some(LineNumber::from_zero_based(file.records + located.record)),
-                column: self.plan.column_name(&finding.column),
+                // A member name comes from the export: bounded like a value.
+                column: self
+                    .plan
+                    .column_name(&finding.column)
+                    .map(|c| truncate_value(&c)),
                 code: finding.code,
                 severity: finding.code.severity(),
-                message: finding.message,
+                message: bounded_message(finding.message),
                 value: if self.redact { None } else { finding.value },
             };
             result = result.and_then(|()| self.emit(&mut file, &violation));
@@ -721,6 +838,9 @@ impl<'r> Merger<'r> {
     }
 
     fn duplicate(&mut self, file: &mut FileState, key: &KeyEntry) -> io::Result<()> {
+        if !self.extras.duplicate_check {
+            return Ok(());
+        }
         let (seen, message) = match self.keys.insert(key.key, key.record_hash) {
             Seen::First => return Ok(()),
             Seen::Identical => (
@@ -763,7 +883,10 @@ impl<'r> Merger<'r> {
         }
         if self.max_errors.is_none_or(|max| file.printed < max) {
             file.printed += 1;
-            self.reporter.violation(violation)
+            let reporter = &mut self.reporter;
+            self.extras
+                .progress
+                .suspend(|| reporter.violation(violation))
         } else {
             file.omitted += 1;
             Ok(())
@@ -789,8 +912,30 @@ impl<'r> Merger<'r> {
                 untracked,
             });
         }
+        self.extras.progress.finish();
+        if let Some(mut quarantine) = self.extras.quarantine.take() {
+            for warning in quarantine.take_warnings() {
+                let _ = writeln!(
+                    self.errors,
+                    "warning: {}",
+                    crate::report::escape::terminal(&warning)
+                );
+            }
+            quarantine.finish()?;
+        }
         self.reporter.finish(&self.summary)?;
         Ok(self.summary)
+    }
+}
+
+/// At most this many characters of a message are reported (a message can quote a member name
+/// from the export, which can be as long as the record).
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
+fn bounded_message(message: String) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        None => message,
+        Some((cut, _)) => format!("{}…", message.get(..cut).unwrap_or_default()),
     }
 }
 

@@ -13,8 +13,11 @@
 //!    ([`reader::jsonl`] is the JSONL format, over the strict scanner in [`json`]);
 //! 4. [`plan`]: the model compiled once into per-column checks, which never know the format;
 //! 5. [`violation`]: findings as data; [`dedup`] and [`summary`] count across the run;
-//! 6. [`report`]: one [`report::Reporter`] per output format (human, json, github);
-//! 7. [`engine`]: runs the stages, on worker threads for `--jobs N > 1`, merging in order.
+//! 6. [`report`]: one [`report::Reporter`] per output format (human, json, github, junit,
+//!    sarif; a Markdown job summary besides any of them), escaping every text from an export;
+//! 7. [`engine`]: runs the stages, on worker threads for `--jobs N > 1`, merging in order;
+//!    the merge step also feeds [`quarantine`] (`--valid-out`/`--invalid-out`) and
+//!    [`progress`] (a bar on a terminal).
 //!
 //! ```
 //! use dap_validate::plan::{CheckPlan, FieldValue, Findings};
@@ -38,6 +41,8 @@ pub mod formats;
 pub mod input;
 pub mod json;
 pub mod plan;
+pub mod progress;
+pub mod quarantine;
 pub mod reader;
 pub mod report;
 pub mod summary;

@@ -216,18 +216,26 @@ impl RecordFormat for CsvFormat {
             let record_index = out.records;
             out.records += 1;
             findings.clear();
-            let problem = if record.len() != fields {
+            // Only the last record of a batch can end inside quotes (batches are cut outside
+            // them), and only at the end of the file.
+            let unterminated = end >= batch.len()
+                && QuoteScan::scan(raw, QuoteState::FieldStart, false).1 == QuoteState::Quoted;
+            let problem = if unterminated {
+                Some(
+                    "unterminated quoted field: a quote opened in this record is never closed \
+                     before the end of the file"
+                        .to_owned(),
+                )
+            } else if record.len() != fields {
                 Some(format!(
                     "wrong number of fields: {} in this record, {fields} in the header",
                     record.len()
                 ))
             } else if let Err(e) = std::str::from_utf8(record.as_slice()) {
-                let _ = e;
-                Some("invalid UTF-8".to_owned())
-            } else if reader.is_done()
-                && QuoteScan::scan(raw, QuoteState::FieldStart, false).1 == QuoteState::Quoted
-            {
-                Some("unterminated quoted field: a quote opened in this record is never closed before the end of the file".to_owned())
+                Some(format!(
+                    "invalid UTF-8 at byte {} of the record's fields",
+                    e.valid_up_to() + 1
+                ))
             } else {
                 None
             };

@@ -65,6 +65,7 @@ impl RecordFormat for JsonlFormat {
             if !is_blank(text) {
                 let record = out.records;
                 out.records += 1;
+                out.spans.push(start..(end + 1).min(batch.len()));
                 let walker = &mut state.jsonl;
                 match walker.walk(plan, text) {
                     Ok(()) => {

@@ -6,7 +6,8 @@
 //!    the last record boundary the [`RecordFormat`] finds; the partial record at the end moves to
 //!    the next buffer. A record longer than [`Limits::max_record_bytes`] is skipped to its end
 //!    and delivered as one [`BatchKind::Oversized`] record, so memory stays bounded whatever the
-//!    input.
+//!    input; its bytes pass by first as [`BatchKind::OversizedPart`] batches (unchecked, for
+//!    `--invalid-out`, which writes records byte for byte).
 //! 2. [`RecordFormat::check_batch`] (any thread): splits a batch into records, turns each field
 //!    into a [`crate::plan::FieldValue`] and runs the [`CheckPlan`] on it, producing a
 //!    [`BatchOutcome`] whose line and record numbers are relative to the batch; the merge step
@@ -70,6 +71,10 @@ pub struct Batch {
 pub enum BatchKind {
     /// Whole records (`data[..len]`).
     Records,
+    /// A piece of an oversized record, in order (`data[..len]`); nothing in it is checked or
+    /// counted, it exists so that the record can be written out without being held whole. The
+    /// [`BatchKind::Oversized`] batch follows the last piece.
+    OversizedPart,
     /// One record of `bytes` bytes that exceeded the limit; `data[..len]` holds its beginning.
     Oversized {
         /// The record's full size, including its line terminator.
@@ -118,6 +123,10 @@ pub struct BatchOutcome {
     pub findings: Vec<LocatedFinding>,
     /// Records with a complete key, in record order.
     pub keys: Vec<KeyEntry>,
+    /// Each record's bytes in the batch (line terminator included), in record order, one per
+    /// record: what `--valid-out`/`--invalid-out` write. A format that cannot tell them leaves
+    /// this empty, and the quarantine refuses to run rather than lose records.
+    pub spans: Vec<std::ops::Range<usize>>,
 }
 
 /// Per-thread state a format may reuse between batches (scratch buffers, counts).
@@ -170,6 +179,7 @@ pub fn check_batch(
     let bytes = batch.data.get(..batch.len).unwrap_or_default();
     match batch.kind {
         BatchKind::Records => format.check_batch(plan, bytes, state, &mut out),
+        BatchKind::OversizedPart => {}
         BatchKind::Oversized { bytes: size, limit } => {
             out.lines = 1;
             out.records = 1;
@@ -296,55 +306,62 @@ impl<'f> Batcher<'f> {
     }
 
     /// `buf[..filled]` is the start of a record longer than the limit: reads on to its end,
-    /// sends it as an oversized batch and returns a buffer holding whatever followed it.
+    /// handing its bytes on as [`BatchKind::OversizedPart`] batches of at most one batch buffer
+    /// each, then sends it as one oversized batch holding its first KiB, and returns a buffer
+    /// holding whatever followed it. Memory: the buffers the sink lends, never the record.
     fn skip_oversized(
         &self,
         input: &mut dyn Read,
         sink: &mut dyn BatchSink,
-        mut buf: Vec<u8>,
+        buf: Vec<u8>,
         filled: usize,
     ) -> io::Result<Option<(Vec<u8>, usize)>> {
         let keep = filled.min(1024);
         let mut head = Vec::with_capacity(keep);
         head.extend_from_slice(buf.get(..keep).unwrap_or_default());
         let mut size = filled as u64;
-        let mut after = 0usize;
-        let mut after_start = 0usize;
-        loop {
-            let mut n = 0usize;
-            let eof = fill(input, &mut buf, &mut n)?;
-            let chunk = buf.get(..n).unwrap_or_default();
-            if let Some(end) = self.format.next_boundary(chunk) {
-                size += end as u64;
-                after_start = end;
-                after = n;
-                break;
-            }
-            size += n as u64;
-            if eof {
-                break;
-            }
-        }
-        let seq = sink.next_seq();
-        let len = head.len();
-        let batch = Batch {
-            seq,
-            file: self.file,
-            data: head,
-            len,
-            kind: BatchKind::Oversized {
-                bytes: size,
-                limit: self.limits.max_record_bytes as u64,
-            },
-        };
-        if !sink.batch(batch) {
+        if !self.send(sink, buf, filled, BatchKind::OversizedPart) {
             return Ok(None);
         }
-        // Move what followed the record to the front, and shrink the grown buffer.
-        let rest = after - after_start;
-        let mut next = vec![0u8; self.limits.batch_bytes.max(rest).max(1)];
-        if let (Some(dst), Some(src)) = (next.get_mut(..rest), buf.get(after_start..after)) {
-            dst.copy_from_slice(src);
+        let batch_bytes = self.limits.batch_bytes.max(1);
+        let (next, rest) = loop {
+            let Some(mut part) = sink.buffer(batch_bytes) else {
+                return Ok(None);
+            };
+            if part.len() < batch_bytes {
+                part.resize(batch_bytes, 0);
+            }
+            let mut n = 0usize;
+            let eof = fill(input, &mut part, &mut n)?;
+            let chunk = part.get(..n).unwrap_or_default();
+            if let Some(end) = self.format.next_boundary(chunk) {
+                size += end as u64;
+                // Move what followed the record to a buffer of its own.
+                let rest = n.saturating_sub(end);
+                let mut next = vec![0u8; batch_bytes.max(rest)];
+                if let (Some(dst), Some(src)) = (next.get_mut(..rest), part.get(end..n)) {
+                    dst.copy_from_slice(src);
+                }
+                if end > 0 && !self.send(sink, part, end, BatchKind::OversizedPart) {
+                    return Ok(None);
+                }
+                break (next, rest);
+            }
+            size += n as u64;
+            if n > 0 && !self.send(sink, part, n, BatchKind::OversizedPart) {
+                return Ok(None);
+            }
+            if eof {
+                break (vec![0u8; batch_bytes], 0);
+            }
+        };
+        let len = head.len();
+        let oversized = BatchKind::Oversized {
+            bytes: size,
+            limit: self.limits.max_record_bytes as u64,
+        };
+        if !self.send(sink, head, len, oversized) {
+            return Ok(None);
         }
         Ok(Some((next, rest)))
     }
@@ -484,6 +501,16 @@ mod tests {
             max_record_bytes: 20,
         };
         let got = batches(&[b'z'; 50], limits);
+        let parts: Vec<u8> = got
+            .iter()
+            .filter(|(k, _)| *k == BatchKind::OversizedPart)
+            .flat_map(|(_, b)| b.clone())
+            .collect();
+        assert_eq!(parts, [b'z'; 50], "the pieces add up to the record");
+        let got: Vec<_> = got
+            .into_iter()
+            .filter(|(k, _)| *k != BatchKind::OversizedPart)
+            .collect();
         assert_eq!(got.len(), 1);
         assert_eq!(
             got[0].0,

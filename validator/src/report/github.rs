@@ -27,10 +27,14 @@ impl<W: Write> GithubReporter<W> {
 }
 
 /// Escapes a message (the part after `::`).
+/// Control characters (ESC, ...) are first written as `\u{..}` escapes so that no value can
+/// colour or rewrite the log ([`super::escape::terminal`]).
 pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    let escaped = text
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    super::escape::terminal(&escaped).into_owned()
 }
 
 /// Escapes a property value (`file=`, `title=`).
@@ -88,7 +92,7 @@ impl<W: Write> Reporter for GithubReporter<W> {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        for line in summary_lines(summary) {
+        for line in summary_lines(summary, self.options.redact) {
             writeln!(self.out, "{line}")?;
         }
         self.out.flush()
@@ -103,5 +107,10 @@ mod tests {
     fn escaping_follows_the_runner() {
         assert_eq!(escape_data("50% a\r\nb: c,d"), "50%25 a%0D%0Ab: c,d");
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        // A value cannot start a new workflow command or colour the log.
+        assert_eq!(
+            escape_data("x%0A::error::forged\n::error::forged\u{1b}[31m"),
+            "x%250A::error::forged%0A::error::forged\\u{1b}[31m"
+        );
     }
 }

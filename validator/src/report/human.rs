@@ -5,6 +5,7 @@
 //! with `--redact` they are left out. Colour (bold location, red errors, yellow warnings) only
 //! when [`ReportOptions::color`] is set: standard output is a terminal and `NO_COLOR` is unset.
 
+use super::escape::terminal;
 use super::{FileTotals, ReportOptions, Reporter, quote, summary_lines};
 use crate::summary::Summary;
 use crate::violation::{Severity, Violation};
@@ -44,20 +45,22 @@ impl<W: Write> Reporter for HumanReporter<W> {
             Severity::Error => RED,
             Severity::Warning => YELLOW,
         });
-        let column = v.column.as_deref().unwrap_or("(record)");
+        let column = terminal(v.column.as_deref().unwrap_or("(record)"));
         let severity = match v.severity {
             Severity::Error => "",
             Severity::Warning => "warning: ",
         };
+        let file = terminal(&v.file);
         let place = match (v.line, v.record) {
-            (Some(line), _) => format!("{}:{line}:", v.file),
-            (None, Some(record)) => format!("{}: record {record}:", v.file),
-            (None, None) => format!("{}:", v.file),
+            (Some(line), _) => format!("{file}:{line}:"),
+            (None, Some(record)) => format!("{file}: record {record}:"),
+            (None, None) => format!("{file}:"),
         };
         write!(
             self.out,
             "{bold}{place}{reset} {column}: {sev_color}{severity}{}{sev_reset} [{}]",
-            v.message, v.code
+            terminal(&v.message),
+            v.code
         )?;
         if let Some(value) = v.value.as_deref().filter(|_| !self.options.redact) {
             write!(self.out, " {}", quote(value))?;
@@ -70,7 +73,8 @@ impl<W: Write> Reporter for HumanReporter<W> {
             writeln!(
                 self.out,
                 "{}: {} more violation(s) not shown (--max-errors)",
-                totals.file, totals.omitted
+                terminal(&totals.file),
+                totals.omitted
             )?;
         }
         Ok(())
@@ -78,7 +82,10 @@ impl<W: Write> Reporter for HumanReporter<W> {
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         let (bold, reset) = self.paint(BOLD);
-        for (i, line) in summary_lines(summary).iter().enumerate() {
+        for (i, line) in summary_lines(summary, self.options.redact)
+            .iter()
+            .enumerate()
+        {
             if i == 0 || !line.starts_with(' ') {
                 writeln!(self.out, "{bold}{line}{reset}")?;
             } else {

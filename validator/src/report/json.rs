@@ -75,7 +75,7 @@ pub fn violation_object(v: &Violation, redact: bool) -> Value {
 }
 
 /// The wire object of the summary.
-pub fn summary_object(summary: &Summary) -> Value {
+pub fn summary_object(summary: &Summary, redact: bool) -> Value {
     let by_code: Map<String, Value> = summary
         .codes()
         .map(|(code, n)| (code.as_str().to_owned(), n.into()))
@@ -92,6 +92,7 @@ pub fn summary_object(summary: &Summary) -> Value {
             let values: Map<String, Value> = o
                 .values
                 .iter()
+                .filter(|_| !redact)
                 .map(|(v, n)| (v.clone(), (*n).into()))
                 .collect();
             (
@@ -126,7 +127,7 @@ impl<W: Write> Reporter for JsonReporter<W> {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, &summary_object(summary))?;
+        serde_json::to_writer(&mut self.out, &summary_object(summary, self.options.redact))?;
         self.out.write_all(b"\n")?;
         self.out.flush()
     }

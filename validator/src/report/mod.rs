@@ -8,9 +8,13 @@
 //! in `finish`; streaming formats write as they go. Values arrive already removed when
 //! `--redact` is given; [`ReportOptions::redact`] tells a format to omit the field too.
 
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
+pub mod step_summary;
 
 use crate::summary::Summary;
 use crate::violation::Violation;
@@ -68,13 +72,15 @@ pub(crate) fn quote(value: &str) -> String {
     format!("\"{}\"", value.escape_debug())
 }
 
-/// The summary as a table of lines, shared by the human and GitHub formats.
-pub(crate) fn summary_lines(summary: &Summary) -> Vec<String> {
+/// The summary as a table of lines, shared by the human and GitHub formats. With `redact`,
+/// unlisted open-enum values (data from the export) are counted but not shown.
+pub(crate) fn summary_lines(summary: &Summary, redact: bool) -> Vec<String> {
     let mut lines = Vec::new();
     let width = summary
         .by_column
         .keys()
-        .map(|c| c.chars().count())
+        // Bounded: an unknown column's name comes from the export.
+        .map(|c| c.chars().count().min(48))
         .chain([16])
         .max()
         .unwrap_or(16);
@@ -112,7 +118,7 @@ pub(crate) fn summary_lines(summary: &Summary) -> Vec<String> {
     if !summary.by_column.is_empty() {
         lines.push("by column".to_owned());
         for (column, n) in &summary.by_column {
-            lines.push(format!("  {column:<width$} {n:>12}"));
+            lines.push(format!("  {:<width$} {n:>12}", escape::terminal(column)));
         }
     }
     for open in &summary.open_enum_values {
@@ -125,14 +131,15 @@ pub(crate) fn summary_lines(summary: &Summary) -> Vec<String> {
             open.column,
             open.values.len()
         ));
-        for (value, n) in open.values.iter().take(10) {
+        let shown = if redact { 0 } else { 10 };
+        for (value, n) in open.values.iter().take(shown) {
             lines.push(format!("  {:<40} {n:>12}", quote(value)));
         }
-        if open.values.len() > 10 {
-            let rest: u64 = open.values.iter().skip(10).map(|(_, n)| n).sum();
+        if open.values.len() > shown {
+            let rest: u64 = open.values.iter().skip(shown).map(|(_, n)| n).sum();
             lines.push(format!(
                 "  {:<40} {rest:>12}",
-                format!("({} more values)", open.values.len() - 10)
+                format!("({} more values)", open.values.len() - shown)
             ));
         }
         if open.untracked > 0 {
