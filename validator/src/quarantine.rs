@@ -69,7 +69,7 @@ struct Output {
 
 enum Sink {
     Plain(BufWriter<File>),
-    Gzip(GzEncoder<BufWriter<File>>),
+    Gzip(Box<GzEncoder<BufWriter<File>>>),
 }
 
 impl Sink {
@@ -95,7 +95,7 @@ impl Output {
             .file_name()
             .is_some_and(|n| n.as_encoded_bytes().ends_with(b".gz"));
         let sink = if gzip {
-            Sink::Gzip(GzEncoder::new(file, Compression::default()))
+            Sink::Gzip(Box::new(GzEncoder::new(file, Compression::default())))
         } else {
             Sink::Plain(file)
         };

@@ -9,6 +9,14 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// on how records were spread over worker threads; counts of tracked values are exact below it.
 pub const MAX_TRACKED_VALUES: usize = 1000;
 
+/// At most this many distinct names are counted in [`Summary::by_column`]; violations of further
+/// names (unknown members: a hostile export can invent one per record) are counted under
+/// [`OTHER_COLUMNS`], so the summary's memory does not grow with the input.
+pub const MAX_COLUMNS_COUNTED: usize = 100;
+
+/// The `by_column` entry that counts names beyond [`MAX_COLUMNS_COUNTED`].
+pub const OTHER_COLUMNS: &str = "(other columns)";
+
 /// Totals of a run, as the reporters print them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -28,7 +36,8 @@ pub struct Summary {
     pub warnings: u64,
     /// Violations per code, indexed by [`Code::index`].
     pub by_code: [u64; Code::ALL.len()],
-    /// Violations per column name (violations without a column are not counted here).
+    /// Violations per column name (violations without a column are not counted here); at most
+    /// [`MAX_COLUMNS_COUNTED`] names, then [`OTHER_COLUMNS`].
     pub by_column: BTreeMap<String, u64>,
     /// Duplicate keys whose records were byte-identical.
     pub identical_duplicates: u64,
@@ -64,8 +73,10 @@ impl Summary {
         if let Some(column) = &violation.column {
             if let Some(n) = self.by_column.get_mut(column) {
                 *n += 1;
-            } else {
+            } else if self.by_column.len() < MAX_COLUMNS_COUNTED {
                 self.by_column.insert(column.clone(), 1);
+            } else {
+                *self.by_column.entry(OTHER_COLUMNS.to_owned()).or_insert(0) += 1;
             }
         }
     }
@@ -222,5 +233,25 @@ mod tests {
         assert_eq!(untracked, 5);
         // Out-of-range slots are ignored, never a panic.
         big.observe(9, b"x");
+    }
+
+    #[test]
+    fn by_column_is_bounded() {
+        let mut summary = Summary::default();
+        for i in 0..MAX_COLUMNS_COUNTED + 7 {
+            summary.count(&Violation {
+                file: "a".into(),
+                line: None,
+                record: None,
+                column: Some(format!("unknown{i}")),
+                code: Code::UnknownColumn,
+                severity: Severity::Error,
+                message: String::new(),
+                value: None,
+            });
+        }
+        assert_eq!(summary.by_column.len(), MAX_COLUMNS_COUNTED + 1);
+        assert_eq!(summary.by_column.get(OTHER_COLUMNS), Some(&7));
+        assert_eq!(summary.errors, MAX_COLUMNS_COUNTED as u64 + 7);
     }
 }
