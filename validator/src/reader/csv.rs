@@ -211,6 +211,7 @@ impl RecordFormat for CsvFormat {
             if end > 0 && batch.get(end - 1) == Some(&b'\r') && batch.get(end) == Some(&b'\n') {
                 end += 1;
             }
+            out.spans.push(start.min(end)..end);
             let raw = batch.get(start..end).unwrap_or_default();
             let raw_text = trim_line_end(raw);
             let record_index = out.records;

@@ -79,6 +79,7 @@ impl RecordFormat for TsvFormat {
             if !text.is_empty() {
                 let record = out.records;
                 out.records += 1;
+                out.spans.push(start..(end + 1).min(batch.len()));
                 findings.clear();
                 match split_fields(text, fields, &mut spans, &mut decoded) {
                     Err(message) => {
