@@ -44,7 +44,11 @@ fuzz_target!(|data: &[u8]| {
         plan.check_meta_ts(value, &mut findings)
     } else if target == columns + 1 {
         let _ = plan.check_meta_action(value, &mut findings);
-        if findings.is_empty() { Checked::Valid } else { Checked::Invalid }
+        if findings.is_empty() {
+            Checked::Valid
+        } else {
+            Checked::Invalid
+        }
     } else {
         plan.check(target, value, &mut findings)
     };

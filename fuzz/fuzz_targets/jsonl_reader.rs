@@ -2,13 +2,16 @@
 //!
 //! The first byte picks small buffer and record limits so that batch cuts, buffer growth and
 //! oversized-record skipping are all exercised; the rest is the file. It must never panic, must
-//! lose no byte (ordinary batches and oversized records add up to the input), and every finding
-//! must point at a record and line inside its batch.
+//! lose no byte (ordinary batches and oversized records add up to the input, and the pieces of
+//! each oversized record add up to its size), and every finding must point at a record and line
+//! inside its batch, every record span inside the batch, one span per record.
 #![no_main]
 
 use dap_validate::plan::CheckPlan;
 use dap_validate::reader::jsonl::JsonlFormat;
-use dap_validate::reader::{Batch, BatchKind, BatchSink, Batcher, Limits, WorkerState, check_batch};
+use dap_validate::reader::{
+    Batch, BatchKind, BatchSink, Batcher, Limits, WorkerState, check_batch,
+};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -26,6 +29,7 @@ struct Check {
     seq: u64,
     bytes: u64,
     records: u64,
+    pieces: u64,
 }
 
 impl BatchSink for Check {
@@ -37,10 +41,20 @@ impl BatchSink for Check {
         let outcome = check_batch(&JsonlFormat, plan, &batch, &mut self.state);
         match batch.kind {
             BatchKind::Records => self.bytes += batch.len as u64,
+            BatchKind::OversizedPart => self.pieces += batch.len as u64,
             BatchKind::Oversized { bytes, limit } => {
                 assert!(bytes > limit);
+                assert_eq!(
+                    self.pieces, bytes,
+                    "the pieces add up to the oversized record"
+                );
+                self.pieces = 0;
                 self.bytes += bytes;
             }
+        }
+        assert_eq!(outcome.spans.len() as u64, outcome.records);
+        for span in &outcome.spans {
+            assert!(span.start < span.end && span.end <= batch.len);
         }
         assert!(outcome.invalid_records <= outcome.records);
         assert!(outcome.records <= outcome.lines);
@@ -73,10 +87,12 @@ fuzz_target!(|data: &[u8]| {
         seq: 0,
         bytes: 0,
         records: 0,
+        pieces: 0,
     };
     let batcher = Batcher::new(&JsonlFormat, limits, 0);
     let mut input = file;
     let ended = batcher.run(&mut input, &mut sink);
     assert!(ended.is_ok());
     assert_eq!(sink.bytes, file.len() as u64, "every byte lands in a batch");
+    assert_eq!(sink.pieces, 0, "no oversized record is left unfinished");
 });
