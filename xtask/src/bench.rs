@@ -12,6 +12,10 @@
 //!   line into `IgnoredAny`, (d) `dap-validate` with its default jobs, (e) flate2 (zlib-rs)
 //!   decompression alone; then the gzip file through (a) and (d). Peak RSS of the validator
 //!   comes from polling `/proc/<pid>/status` (`VmHWM`) while it runs.
+//! - Then the same records as CSV and TSV ([`formats`]): `dap-validate` with one and default jobs,
+//!   against the `csv` crate reading each file into `ByteRecord`s (the parsing limit).
+
+mod formats;
 
 use anyhow::{Context, Result, bail};
 use flate2::Compression;
@@ -148,6 +152,7 @@ pub fn bench(root: &Path) -> Result<ExitCode> {
         "d' dap-validate default jobs, .gz",
         bytes,
     )?);
+    formats::measure(&exe, &dir, &plain, &mut results)?;
 
     println!(
         "web_logs export: {RECORDS} records, {:.1} MB ({} bytes/record), gzip {:.1} MB; {jobs} core(s)",
@@ -226,6 +231,9 @@ pub fn bench(root: &Path) -> Result<ExitCode> {
             "{label:<40} {value:>8.2}  {}",
             if met { "met" } else { "NOT MET" }
         );
+    }
+    for (label, value) in formats::ratios(&results) {
+        println!("{label:<48} {value:>8.2}");
     }
     Ok(if all_met {
         ExitCode::SUCCESS
