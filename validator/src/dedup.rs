@@ -67,6 +67,24 @@ impl DuplicateKeys {
         shard.insert(high, packed)
     }
 
+    /// Reads the home slot of each of `keys` before they are inserted, so that the cache misses
+    /// of a batch overlap instead of coming one insert at a time (a safe stand-in for a prefetch;
+    /// the result only keeps the loads from being optimised away).
+    pub fn warm(&self, keys: impl Iterator<Item = u128>) -> u64 {
+        let mut seen = 0u64;
+        for key in keys {
+            let high = (key >> 64) as u64 | 1;
+            let Some(shard) = self.shards.get((high >> 56) as usize % SHARDS) else {
+                continue;
+            };
+            let mask = shard.slots.len().wrapping_sub(1);
+            if let Some(slot) = shard.slots.get((high as usize) & mask) {
+                seen ^= slot[0];
+            }
+        }
+        std::hint::black_box(seen)
+    }
+
     /// Bytes held by the table (for documentation and tests).
     pub fn allocated_bytes(&self) -> usize {
         self.shards.iter().map(|s| s.slots.capacity() * 16).sum()
@@ -170,22 +188,37 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A fast 64-bit hash of a record's bytes (not cryptographic; eight bytes at a time).
+/// A fast 64-bit hash of a record's bytes (not cryptographic): four independent lanes of 8 bytes
+/// each per step, so the multiplications overlap, then the tail, then a finaliser.
 #[inline]
 pub fn record_hash(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0x243F_6A88_85A3_08D3 ^ bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        h = (h.rotate_left(23) ^ u64::from_le_bytes(word)).wrapping_mul(0x9FB2_1C65_1E98_DF25);
+    const K: u64 = 0x9FB2_1C65_1E98_DF25;
+    let mut lanes = [
+        0x243F_6A88_85A3_08D3 ^ bytes.len() as u64,
+        0x1319_8A2E_0370_7344,
+        0xA409_3822_299F_31D0,
+        0x082E_FA98_EC4E_6C89,
+    ];
+    let word = |chunk: &[u8]| {
+        let mut w = [0u8; 8];
+        if let Some(dst) = w.get_mut(..chunk.len()) {
+            dst.copy_from_slice(chunk);
+        }
+        u64::from_le_bytes(w)
+    };
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        for (lane, chunk) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+            *lane = (lane.rotate_left(23) ^ word(chunk)).wrapping_mul(K);
+        }
     }
-    let mut tail = [0u8; 8];
-    let rest = chunks.remainder();
-    tail.get_mut(..rest.len())
-        .map(|t| t.copy_from_slice(rest))
-        .unwrap_or_default();
-    h = (h.rotate_left(23) ^ u64::from_le_bytes(tail)).wrapping_mul(0x9FB2_1C65_1E98_DF25);
+    let mut h = mix(lanes[0])
+        ^ mix(lanes[1]).rotate_left(16)
+        ^ mix(lanes[2]).rotate_left(32)
+        ^ mix(lanes[3]).rotate_left(48);
+    for chunk in blocks.remainder().chunks(8) {
+        h = (h.rotate_left(23) ^ word(chunk) ^ chunk.len() as u64).wrapping_mul(K);
+    }
     mix(h)
 }
 

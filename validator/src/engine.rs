@@ -800,6 +800,7 @@ impl<'r> Merger<'r> {
         let Some(mut file) = self.current.take() else {
             return Ok(());
         };
+        self.keys.warm(outcome.keys.iter().map(|k| k.key));
         let mut keys = outcome.keys.iter().peekable();
         let mut result = Ok(());
         for located in outcome.findings {

@@ -6,8 +6,9 @@
 //!
 //! - strings: no raw control characters (U+0000..U+001F); escapes exactly `\" \\ \/ \b \f \n \r
 //!   \t \uXXXX`; a `\uD800..\uDBFF` must be followed by `\uDC00..\uDFFF` (a surrogate pair),
-//!   a lone surrogate is an error (UTF-8 cannot carry it); the input must already be valid UTF-8
-//!   (the reader checks the whole record once, see [`Scanner::new`]);
+//!   a lone surrogate is an error (UTF-8 cannot carry it); the bytes of a string must be UTF-8
+//!   (checked only for strings holding a byte >= 0x80; outside strings such a byte is a syntax
+//!   error, so a record that scans is valid UTF-8 without a separate pass);
 //! - numbers: `-? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?`, nothing else (no `+1`, `01`,
 //!   `.5`, `1.`, `NaN`);
 //! - literals `true`, `false`, `null`; whitespace is space, tab, LF, CR;
@@ -147,8 +148,7 @@ pub struct Scanner<'a> {
 type Result<T> = std::result::Result<T, SyntaxError>;
 
 impl<'a> Scanner<'a> {
-    /// A scanner over `bytes`, which the caller has checked to be valid UTF-8 (the scanner relies
-    /// on it only to pass string bytes through unchanged; it never panics if they are not).
+    /// A scanner over `bytes` (any bytes: invalid UTF-8 inside a string is an error).
     pub fn new(bytes: &'a [u8]) -> Scanner<'a> {
         Scanner { bytes, pos: 0 }
     }
@@ -250,6 +250,37 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// If the next member name is exactly `name` (which holds no `"`, `\\` or control
+    /// character) followed by `:`, consumes both and returns `true`; otherwise moves nothing.
+    /// A fast path for names known in advance: no scanning, no unescaping.
+    #[inline]
+    pub fn try_member_name(&mut self, name: &[u8]) -> bool {
+        let start = self.pos;
+        let end = start + 1 + name.len();
+        let matches = self.bytes.get(start) == Some(&b'"')
+            && self
+                .bytes
+                .get(start + 1..end)
+                .is_some_and(|candidate| crate::plan::bytes_eq(candidate, name))
+            && self.bytes.get(end) == Some(&b'"');
+        if !matches {
+            return false;
+        }
+        self.pos = end + 1;
+        if self.bytes.get(self.pos) == Some(&b':') {
+            self.pos += 1;
+            return true;
+        }
+        self.skip_whitespace();
+        if self.bytes.get(self.pos) == Some(&b':') {
+            self.pos += 1;
+            true
+        } else {
+            self.pos = start;
+            false
+        }
+    }
+
     /// Reads a member name and the `:` after it. See [`Scanner::string`] for the result.
     #[inline]
     pub fn member_name(&mut self, scratch: &mut Vec<u8>) -> Result<Option<&'a [u8]>> {
@@ -270,17 +301,28 @@ impl<'a> Scanner<'a> {
             None => return Err(self.error(SyntaxErrorKind::UnexpectedEnd)),
         }
         let start = self.pos;
-        let stop = find_string_special(self.bytes, start);
+        let (stop, non_ascii) = scan_string(self.bytes, start);
         match self.bytes.get(stop) {
             Some(b'"') => {
+                let raw = self.bytes.get(start..stop).unwrap_or_default();
+                // Only strings can hold non-ASCII bytes (anywhere else they are a syntax
+                // error), so checking UTF-8 here, and only when needed, checks the record.
+                if non_ascii && let Err(e) = std::str::from_utf8(raw) {
+                    self.pos = start + e.valid_up_to();
+                    return Err(self.error(SyntaxErrorKind::InvalidUtf8));
+                }
                 self.pos = stop + 1;
-                Ok(self.bytes.get(start..stop))
+                Ok(Some(raw))
             }
             Some(b'\\') => {
                 scratch.clear();
                 scratch.extend_from_slice(self.bytes.get(start..stop).unwrap_or_default());
                 self.pos = stop;
                 self.decode_rest(scratch)?;
+                if std::str::from_utf8(scratch).is_err() {
+                    self.pos = start;
+                    return Err(self.error(SyntaxErrorKind::InvalidUtf8));
+                }
                 Ok(None)
             }
             Some(&b) => {
@@ -566,6 +608,44 @@ impl<'a> Scanner<'a> {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
+/// Like [`find_string_special`], and also tells whether a byte >= 0x80 came before the stop.
+#[inline]
+pub fn scan_string(bytes: &[u8], start: usize) -> (usize, bool) {
+    let mut i = start;
+    let mut high = 0u64;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        let hits = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (w.wrapping_sub(ONES * 0x20) & !w);
+        let hits = hits & HIGHS;
+        if hits != 0 {
+            let stop = (hits.trailing_zeros() / 8) as usize;
+            // High bits of the bytes before the stop only.
+            let before = if stop == 0 {
+                0
+            } else {
+                w & (u64::MAX >> (64 - 8 * stop))
+            };
+            return (i + stop, (high | before) & HIGHS != 0);
+        }
+        high |= w;
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return (i, high & HIGHS != 0);
+        }
+        high |= u64::from(b);
+        i += 1;
+    }
+    (bytes.len(), high & HIGHS != 0)
+}
+
 /// The index of the first `"`, `\` or control byte (< 0x20) at or after `start`, or `bytes.len()`.
 ///
 /// Eight bytes at a time: for each of the three conditions the classic "has zero byte" trick sets
@@ -671,6 +751,37 @@ mod tests {
             assert_eq!(find_string_special(&high, 0), 2 * len);
         }
         assert_eq!(find_string_special(b"abc", 0), 3);
+    }
+
+    #[test]
+    fn strings_must_be_utf8() {
+        let mut scratch = Vec::new();
+        for (input, ok) in [
+            (&b"\"caf\xc3\xa9\""[..], true),
+            (b"\"caf\xc3\"", false),
+            (b"\"\xff\"", false),
+            (b"\"aaaaaaaaaaaaaaaa\xed\xa0\x80\"", false),
+            (b"\"\\n\xffxx\"", false),
+            (b"\"\\n\xc3\xa9\"", true),
+        ] {
+            let mut s = Scanner::new(input);
+            let result = s.string(&mut scratch).map(|_| ());
+            assert_eq!(result.is_ok(), ok, "{input:?}");
+            if !ok {
+                assert_eq!(
+                    result.map_err(|e| e.kind),
+                    Err(SyntaxErrorKind::InvalidUtf8)
+                );
+            }
+        }
+        for len in 0..20 {
+            let mut bytes = vec![b'a'; len];
+            bytes.push(b'"');
+            bytes.push(0xff);
+            assert_eq!(scan_string(&bytes, 0), (len, false));
+            bytes.insert(0, 0xc3);
+            assert_eq!(scan_string(&bytes, 0), (len + 1, true));
+        }
     }
 
     #[test]

@@ -199,7 +199,7 @@ impl LiteralSet {
         self.by_length
             .get(literal.len())?
             .iter()
-            .find(|(l, _)| &**l == literal)
+            .find(|(l, _)| bytes_eq(l, literal))
             .map(|(_, id)| *id)
     }
 
@@ -276,6 +276,8 @@ pub struct CheckPlan {
     value_names: LiteralSet,
     key_columns: Vec<usize>,
     value_columns: Vec<usize>,
+    /// For each column, its position in `key_columns` or `value_columns`.
+    section_position: Vec<usize>,
     open_enum_slots: Vec<usize>,
 }
 
@@ -375,6 +377,14 @@ impl CheckPlan {
                 rule,
             });
         }
+        let mut section_position = vec![0; columns.len()];
+        for list in [&key_columns, &value_columns] {
+            for (position, &column) in list.iter().enumerate() {
+                if let Some(slot) = section_position.get_mut(column) {
+                    *slot = position;
+                }
+            }
+        }
         CheckPlan {
             table: table.name().into(),
             columns,
@@ -382,6 +392,7 @@ impl CheckPlan {
             value_names,
             key_columns,
             value_columns,
+            section_position,
             open_enum_slots,
         }
     }
@@ -427,6 +438,47 @@ impl CheckPlan {
     #[inline]
     pub fn value_column(&self, name: &[u8]) -> Option<usize> {
         self.value_names.get(name)
+    }
+
+    /// The column expected at position `next` of the key (`in_key`) or value section, and its
+    /// name: what [`CheckPlan::section_column`] tries first.
+    #[inline]
+    pub fn expected_column(&self, in_key: bool, next: usize) -> Option<(usize, &[u8])> {
+        let order = if in_key {
+            &self.key_columns
+        } else {
+            &self.value_columns
+        };
+        let column = *order.get(next)?;
+        Some((column, self.columns.get(column)?.name.as_bytes()))
+    }
+
+    /// Looks up a key (`in_key`) or value column by name, trying first the one at `*next` in the
+    /// section's order: exports list columns in schema order, so one comparison usually does.
+    /// Updates `*next` to the position after the column found.
+    #[inline]
+    pub fn section_column(&self, in_key: bool, name: &[u8], next: &mut usize) -> Option<usize> {
+        let order = if in_key {
+            &self.key_columns
+        } else {
+            &self.value_columns
+        };
+        if let Some(&column) = order.get(*next)
+            && self
+                .columns
+                .get(column)
+                .is_some_and(|c| bytes_eq(c.name.as_bytes(), name))
+        {
+            *next += 1;
+            return Some(column);
+        }
+        let found = if in_key {
+            self.key_names.get(name)
+        } else {
+            self.value_names.get(name)
+        }?;
+        *next = self.section_position.get(found).map_or(0, |p| p + 1);
+        Some(found)
     }
 
     /// The columns of open enums, by tally slot.
@@ -696,6 +748,31 @@ impl CheckPlan {
     }
 }
 
+/// Byte-string equality without a call into `memcmp`: the strings compared here (column names,
+/// enum members) are short, and a call costs more than comparing them eight bytes at a time.
+#[inline]
+pub fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut a_words = a.chunks_exact(8);
+    let mut b_words = b.chunks_exact(8);
+    for (x, y) in (&mut a_words).zip(&mut b_words) {
+        let mut wx = [0u8; 8];
+        let mut wy = [0u8; 8];
+        wx.copy_from_slice(x);
+        wy.copy_from_slice(y);
+        if u64::from_le_bytes(wx) != u64::from_le_bytes(wy) {
+            return false;
+        }
+    }
+    a_words
+        .remainder()
+        .iter()
+        .zip(b_words.remainder())
+        .all(|(x, y)| x == y)
+}
+
 /// Unicode scalar values in valid UTF-8: every byte that is not a continuation byte starts one.
 #[inline]
 pub fn count_chars(utf8: &[u8]) -> usize {
@@ -962,6 +1039,39 @@ mod tests {
         assert_eq!(p.check_meta_ts(Integer(b"1"), &mut f), Checked::Invalid);
         let got: Vec<Code> = f.as_slice().iter().map(|x| x.code).collect();
         assert_eq!(got, [Code::Enum, Code::Type, Code::NotNull, Code::Type]);
+    }
+
+    #[test]
+    fn ordered_lookup_finds_columns_in_any_order() {
+        let p = plan();
+        let mut next = 0;
+        let mut found = Vec::new();
+        for name in [
+            "timestamp",
+            "user_id",
+            "url",
+            "real_user_id",
+            "nope",
+            "user_agent",
+            "id",
+        ] {
+            found.push(p.section_column(false, name.as_bytes(), &mut next));
+        }
+        let expected: Vec<Option<usize>> = ["timestamp", "user_id", "url", "real_user_id"]
+            .iter()
+            .map(|n| p.value_column(n.as_bytes()))
+            .chain([None, p.value_column(b"user_agent"), None])
+            .collect();
+        assert_eq!(found, expected);
+        let mut next = 0;
+        assert_eq!(
+            p.section_column(true, b"id", &mut next),
+            p.key_column(b"id")
+        );
+        assert!(bytes_eq(b"abcdefghijk", b"abcdefghijk"));
+        assert!(!bytes_eq(b"abcdefghijk", b"abcdefghijx"));
+        assert!(!bytes_eq(b"abcdefgh", b"abcdefgX"));
+        assert!(!bytes_eq(b"ab", b"abc"));
     }
 
     #[test]

@@ -206,12 +206,20 @@ impl Walker {
     /// Walks one record. `Err` means malformed (and the findings collected so far are void).
     pub(crate) fn walk(&mut self, plan: &CheckPlan, line: &[u8]) -> Result<(), SyntaxError> {
         self.reset();
-        if let Err(e) = std::str::from_utf8(line) {
-            return Err(SyntaxError {
-                offset: e.valid_up_to(),
-                kind: SyntaxErrorKind::InvalidUtf8,
-            });
-        }
+        self.walk_record(plan, line).map_err(|error| {
+            // Invalid UTF-8 anywhere is the first thing to say about a record; the scanner
+            // checks it only where it looks, so look at the whole record when it failed.
+            match std::str::from_utf8(line) {
+                Err(e) => SyntaxError {
+                    offset: e.valid_up_to(),
+                    kind: SyntaxErrorKind::InvalidUtf8,
+                },
+                Ok(_) => error,
+            }
+        })
+    }
+
+    fn walk_record(&mut self, plan: &CheckPlan, line: &[u8]) -> Result<(), SyntaxError> {
         let mut s = Scanner::new(line);
         match s.peek() {
             Peek::Object => {}
@@ -460,18 +468,29 @@ impl Walker {
         }
         s.expect(b'{')?;
         self.unknown_names.clear();
+        let mut next_column = 0usize;
         let mut first = true;
         while s.next_member(first)? {
             first = false;
             let name_offset = s.offset();
-            let raw_name = s.member_name(&mut self.name_scratch)?;
-            let name: &[u8] = match raw_name {
-                Some(raw) => raw,
-                None => &self.name_scratch,
-            };
-            let column = match section {
-                Section::Key => plan.key_column(name),
-                Section::Value => plan.value_column(name),
+            let in_key = section == Section::Key;
+            // Fast path: the column the schema order expects next, written plainly.
+            let fast = plan
+                .expected_column(in_key, next_column)
+                .filter(|(_, expected)| s.try_member_name(expected));
+            let (column, name): (Option<usize>, &[u8]) = match fast {
+                Some((column, expected)) => {
+                    next_column += 1;
+                    (Some(column), expected)
+                }
+                None => {
+                    let raw_name = s.member_name(&mut self.name_scratch)?;
+                    let name: &[u8] = match raw_name {
+                        Some(raw) => raw,
+                        None => &self.name_scratch,
+                    };
+                    (plan.section_column(in_key, name, &mut next_column), name)
+                }
             };
             let Some(column) = column else {
                 let owned = name.to_vec();

@@ -50,10 +50,7 @@ struct Collect {
 impl Reporter for Collect {
     fn violation(&mut self, v: &Violation) -> io::Result<()> {
         if v.severity == Severity::Error {
-            let entry = self
-                .errors
-                .entry(v.record.ordinal())
-                .or_default();
+            let entry = self.errors.entry(v.record.ordinal()).or_default();
             entry.0.insert(v.column.clone());
             entry.1.insert(v.code.as_str().to_owned());
         }
