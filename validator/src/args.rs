@@ -76,11 +76,11 @@ pub enum InputFormat {
     Auto,
     /// JSON Lines.
     Jsonl,
-    /// CSV (not supported yet).
+    /// CSV with a header of dotted names (NULL: unquoted empty or `NULL`).
     Csv,
-    /// TSV (not supported yet).
+    /// TSV in PostgreSQL's COPY text form (NULL: `\N`).
     Tsv,
-    /// Parquet (not supported yet).
+    /// Parquet (struct columns `meta`/`key`/`value` or flat dotted names).
     Parquet,
 }
 

@@ -1,16 +1,18 @@
 //! `dap-validate`: a streaming validator for Canvas Data 2 (DAP) exports.
 //!
-//! It checks every record of JSONL exports (plain or gzip, one or many files) against a table of
-//! the namespace model (`canvas-logs-codegen`), reports every violation with file, line, record,
-//! column and a stable rule code, and ends with a summary. The command-line and report contract
-//! is `DESIGN.md`'s "validator contract".
+//! It checks every record of JSONL, CSV and TSV exports (plain or gzip) and of Parquet exports,
+//! one or many files, against a table of the namespace model (`canvas-logs-codegen`), reports
+//! every violation with file, line, record, column and a stable rule code, and ends with a
+//! summary. The command-line and report contract is `DESIGN.md`'s "validator contract".
 //!
 //! Stages, each its own module and type; no stage reaches around another:
 //!
 //! 1. [`files`]: paths -> ordered [`files::ExportFile`]s (directories walked, sorted);
 //! 2. [`input`]: a file -> bytes (gzip by magic bytes, multi-member, decoded on its own thread);
 //! 3. [`reader`]: bytes -> batches of whole records -> per-field [`plan::FieldValue`]s
-//!    ([`reader::jsonl`] is the JSONL format, over the strict scanner in [`json`]);
+//!    ([`reader::jsonl`] over the strict scanner in [`json`]; [`reader::csv`] and [`reader::tsv`]
+//!    after their header is mapped by [`reader::dispatch`]; [`reader::parquet`] row groups,
+//!    checked on the reading thread), the same violations whatever the format;
 //! 4. [`plan`]: the model compiled once into per-column checks, which never know the format;
 //! 5. [`violation`]: findings as data; [`dedup`] and [`summary`] count across the run;
 //! 6. [`report`]: one [`report::Reporter`] per output format (human, json, github, junit,

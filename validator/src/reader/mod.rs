@@ -13,18 +13,19 @@
 //!    [`BatchOutcome`] whose line and record numbers are relative to the batch; the merge step
 //!    adds the file offsets in order.
 //!
-//! Plugging in another format: a CSV/TSV reader implements [`RecordFormat`] with a boundary
-//! finder that respects quoting (`cut`/`next_boundary` become stateful over the quote parity of
-//! the bytes they have seen) and a header-to-column mapping made from line 1 before the first
-//! batch; it produces the same `FieldValue`s (TSV `\N` and CSV `NULL` as `FieldValue::Null`,
-//! numbers by column type), so every check, count and report is shared. Parquet produces row
-//! groups rather than byte batches and calls the same plan per row.
+//! Formats: [`jsonl`]; [`csv`] and [`tsv`], whose header (line 1) [`dispatch::open_text`] maps to
+//! the model before the first batch (one [`RecordFormat`] per file, looked up by the batch's file
+//! index in [`dispatch::FileFormats`]; the CSV boundary finder follows quoting, and keeps its
+//! state between calls to skip an oversized record); [`parquet`], which reads row groups rather
+//! than byte batches and hands the engine [`BatchOutcome`]s directly. The text formats and
+//! Parquet share [`text`]: the header/schema name mapping and the reading of a value from text
+//! by its column's type, so every check, count and report is the same for every format.
 
 pub mod csv;
 pub mod dispatch;
 pub mod jsonl;
 pub mod parquet;
-pub(crate) mod text;
+pub mod text;
 pub mod tsv;
 
 use crate::dedup::KeyFingerprint;

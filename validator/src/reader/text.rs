@@ -41,7 +41,7 @@ use canvas_logs_codegen::model::envelope;
 
 /// One field of a text record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TextField<'a> {
+pub enum TextField<'a> {
     /// NULL in the format's own spelling.
     Null,
     /// Text, already unescaped, valid UTF-8.
@@ -50,7 +50,7 @@ pub(crate) enum TextField<'a> {
 
 /// What a header field is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Slot {
+pub enum Slot {
     /// `meta.ts`.
     MetaTs,
     /// `meta.action`.
@@ -63,7 +63,7 @@ pub(crate) enum Slot {
 
 /// A file's header, mapped to the plan.
 #[derive(Debug, Clone)]
-pub(crate) struct Header {
+pub struct Header {
     slots: Vec<Slot>,
     meta_action: Option<usize>,
 }
@@ -71,7 +71,7 @@ pub(crate) struct Header {
 impl Header {
     /// Maps header names (raw bytes, any encoding) to the plan; returns the header and its
     /// problems, in field order (missing columns last, in table order).
-    pub(crate) fn map<N: AsRef<[u8]>>(plan: &CheckPlan, names: &[N]) -> (Header, Vec<Finding>) {
+    pub fn map<N: AsRef<[u8]>>(plan: &CheckPlan, names: &[N]) -> (Header, Vec<Finding>) {
         let mut slots = Vec::with_capacity(names.len());
         let mut findings = Findings::default();
         let mut first_field: Vec<Option<usize>> = vec![None; plan.columns().len()];
@@ -243,17 +243,17 @@ impl Header {
     }
 
     /// How many fields every record must have.
-    pub(crate) fn fields(&self) -> usize {
+    pub fn fields(&self) -> usize {
         self.slots.len()
     }
 
     /// What each field is.
-    pub(crate) fn slots(&self) -> &[Slot] {
+    pub fn slots(&self) -> &[Slot] {
         &self.slots
     }
 
     /// The same header with other slots (Parquet ignores columns of the wrong type).
-    pub(crate) fn with_slots(self, slots: Vec<Slot>) -> Header {
+    pub fn with_slots(self, slots: Vec<Slot>) -> Header {
         Header { slots, ..self }
     }
 }
@@ -274,7 +274,7 @@ fn duplicate(shown: &str, earlier: usize, index: usize) -> String {
 }
 
 /// Random access to the fields of one record (already known to be readable).
-pub(crate) trait RecordFields {
+pub trait RecordFields {
     /// Field `index` (`index` < the header's field count).
     fn field(&self, index: usize) -> TextField<'_>;
 }
@@ -282,7 +282,7 @@ pub(crate) trait RecordFields {
 /// Checks one readable record: every field by its slot, `meta` rules, the key fingerprint.
 /// Open-enum values are counted into `tally` directly (the record is known to be readable).
 /// Returns the key fingerprint and uuid when every key column held a valid value.
-pub(crate) fn check_record(
+pub fn check_record(
     plan: &CheckPlan,
     header: &Header,
     fields: &dyn RecordFields,
@@ -357,7 +357,7 @@ pub(crate) fn check_record(
 }
 
 /// Checks one text field of `column` (NULL or text) by the column's type; see the module docs.
-pub(crate) fn check_text_field(
+pub fn check_text_field(
     plan: &CheckPlan,
     column: usize,
     field: TextField<'_>,
@@ -486,7 +486,7 @@ fn is_decimal_number(text: &[u8]) -> bool {
 }
 
 /// The one `malformed` finding of an unreadable record.
-pub(crate) fn malformed(message: String, raw: &[u8]) -> Finding {
+pub fn malformed(message: String, raw: &[u8]) -> Finding {
     Finding {
         column: ColumnRef::Record,
         code: Code::Malformed,
