@@ -117,7 +117,12 @@ pub fn open_text(
             ));
         }
     };
-    let rest = head.split_off(end.min(head.len()));
+    let mut end = end.min(head.len());
+    if format == Format::Csv {
+        // csv also ends a record at a lone `\r`: the header may end before the first `\n`.
+        end = end.min(csv_record_end(head.get(..end).unwrap_or_default()));
+    }
+    let rest = head.split_off(end);
     let header_lines = count_lines(&head);
     let (format, mut findings): (Box<dyn RecordFormat + Send>, Vec<Finding>) = match format {
         Format::Tsv => {
@@ -139,6 +144,24 @@ pub fn open_text(
         header: head,
         rest,
     })
+}
+
+/// Where the first CSV record of `bytes` ends, its line end included (as the `csv` crate reads
+/// it); `bytes.len()` when it does not end before.
+fn csv_record_end(bytes: &[u8]) -> usize {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = ::csv::ByteRecord::new();
+    if !matches!(reader.read_byte_record(&mut record), Ok(true)) {
+        return bytes.len();
+    }
+    let mut end = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
+    if end > 0 && bytes.get(end - 1) == Some(&b'\r') && bytes.get(end) == Some(&b'\n') {
+        end += 1;
+    }
+    end.min(bytes.len())
 }
 
 /// Checks a Parquet file: read in place when it is a plain file (Parquet needs random access),
@@ -202,5 +225,12 @@ mod tests {
         };
         let long = vec![b'x'; 100 << 10];
         assert!(open_text(&p, Format::Tsv, &mut &long[..], limits).is_err());
+
+        // Old Mac line ends: the header ends at the first `\r`, the records are kept.
+        let cr = b"meta.ts,key.id\ra,b\rc,d\r";
+        let opened = open_text(&p, Format::Csv, &mut &cr[..], Limits::default());
+        let opened = opened.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(opened.header, b"meta.ts,key.id\r");
+        assert_eq!(opened.rest, b"a,b\rc,d\r");
     }
 }
