@@ -40,7 +40,13 @@ impl BatchSink for Check {
         let plan = plan();
         let outcome = check_batch(&JsonlFormat, plan, &batch, &mut self.state);
         match batch.kind {
-            BatchKind::Records => self.bytes += batch.len as u64,
+            BatchKind::Records => {
+                self.bytes += batch.len as u64;
+                assert_eq!(outcome.spans.len() as u64, outcome.records);
+                for span in &outcome.spans {
+                    assert!(span.start < span.end && span.end <= batch.len);
+                }
+            }
             BatchKind::OversizedPart => self.pieces += batch.len as u64,
             BatchKind::Oversized { bytes, limit } => {
                 assert!(bytes > limit);
@@ -51,10 +57,6 @@ impl BatchSink for Check {
                 self.pieces = 0;
                 self.bytes += bytes;
             }
-        }
-        assert_eq!(outcome.spans.len() as u64, outcome.records);
-        for span in &outcome.spans {
-            assert!(span.start < span.end && span.end <= batch.len);
         }
         assert!(outcome.invalid_records <= outcome.records);
         assert!(outcome.records <= outcome.lines);
