@@ -263,6 +263,8 @@ enum Event {
     /// Problems of the whole file (a CSV/TSV header, a Parquet schema), and the lines the
     /// header took.
     FileFindings(Vec<Finding>, u64),
+    /// A CSV/TSV file's header bytes, line end included (for the quarantine outputs).
+    Header(Vec<u8>),
     /// Open-enum values counted on the reading thread (Parquet).
     OpenEnums(OpenEnumTally),
     Batch(Batch, BatchOutcome),
@@ -306,7 +308,7 @@ fn read_files(plan: &CheckPlan, config: &Config, formats: &FileFormats, sink: &m
                     Ok(opened) => {
                         formats.set(index, opened.format);
                         let header = Event::FileFindings(opened.findings, opened.header_lines);
-                        if !sink.control(header) {
+                        if !sink.control(header) || !sink.control(Event::Header(opened.header)) {
                             return;
                         }
                         text_input = io::Cursor::new(opened.rest).chain(input);
@@ -675,6 +677,13 @@ impl<'r> Merger<'r> {
                     printed: 0,
                     omitted: 0,
                 });
+                Ok(None)
+            }
+            Event::Header(bytes) => {
+                if let Some(quarantine) = &mut self.extras.quarantine {
+                    let name = self.current.as_ref().map(|f| f.name.clone());
+                    quarantine.header(name.as_deref().unwrap_or("?"), &bytes)?;
+                }
                 Ok(None)
             }
             Event::FileFindings(findings, lines) => {

@@ -17,8 +17,11 @@
 //! - An oversized record (`--max-record-bytes`) is invalid and is streamed to the invalid output
 //!   in pieces as the reader skips it, never held whole.
 //! - CSV/TSV: each output gets the header of the first file before any record (so even an output
-//!   that receives no record is a loadable, empty table). A later file whose header differs is
-//!   reported on standard error; its records are still written, under the first header.
+//!   that receives no record is a loadable, empty table; a zero-byte file has no header). A later
+//!   file whose header differs is reported on standard error; its records are still written,
+//!   under the first header. A CSV record spanning several lines (quoted newlines) is one record.
+//! - Parquet is refused: its records are rows, not bytes, and writing them back would take a
+//!   Parquet writer.
 //! - A path ending in `.gz` is gzip-compressed (one member); anything else is written as is.
 //!   Both outputs are created (truncated) before the first file is read, even when they stay
 //!   empty, so a pipeline never loads a stale file. Output is buffered and streamed: memory does
@@ -162,6 +165,9 @@ impl Quarantine {
 
     /// The current file's header (CSV/TSV), with its line terminator.
     pub fn header(&mut self, file: &str, bytes: &[u8]) -> io::Result<()> {
+        if bytes.is_empty() {
+            return Ok(()); // an empty file has no header
+        }
         let trimmed = trim_line_end(bytes);
         let mut differs = false;
         for output in [&mut self.valid, &mut self.invalid].into_iter().flatten() {
@@ -213,15 +219,15 @@ impl Quarantine {
 }
 
 /// The quarantine a command line asks for, created before anything is read; `None` without
-/// `--valid-out`/`--invalid-out`. Refused (exit 2): an input format that does not report record
-/// boundaries yet, both options naming one file, and an output that is one of the inputs (it
-/// would be truncated before being read).
+/// `--valid-out`/`--invalid-out`. Refused (exit 2): Parquet input (its records are rows, not
+/// bytes; writing them back would need a Parquet writer), both options naming one file, and an
+/// output that is one of the inputs (it would be truncated before being read).
 pub fn open_for_run(args: &Args, files: &[ExportFile]) -> Result<Option<Quarantine>, Error> {
     let (valid, invalid) = (args.valid_out.as_deref(), args.invalid_out.as_deref());
     if valid.is_none() && invalid.is_none() {
         return Ok(None);
     }
-    if let Some(file) = files.iter().find(|f| f.format != Format::Jsonl) {
+    if let Some(file) = files.iter().find(|f| f.format == Format::Parquet) {
         return Err(Error::new(ErrorKind::NotSupported(format!(
             "--valid-out/--invalid-out with {} input ({})",
             file.format.name(),
