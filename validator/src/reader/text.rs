@@ -282,10 +282,10 @@ pub trait RecordFields {
 /// Checks one readable record: every field by its slot, `meta` rules, the key fingerprint.
 /// Open-enum values are counted into `tally` directly (the record is known to be readable).
 /// Returns the key fingerprint and uuid when every key column held a valid value.
-pub fn check_record(
+pub fn check_record<F: RecordFields + ?Sized>(
     plan: &CheckPlan,
     header: &Header,
-    fields: &dyn RecordFields,
+    fields: &F,
     findings: &mut Findings,
     tally: &mut OpenEnumTally,
 ) -> Option<(u128, Option<u128>)> {
