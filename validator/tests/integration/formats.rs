@@ -10,10 +10,18 @@
 //! whole file, checked once) is compared across JSONL, CSV and TSV on a second corpus, and
 //! `unknown_column` (a header or schema property in CSV, TSV and Parquet) is covered by the CLI
 //! cases. Parquet fixtures for the CLI cases are written here too (and checked for drift).
+//!
+//! Parquet variants: flat (INT64 integers, INT64 micros timestamps, gzip pages) and struct
+//! (`meta.ts` as Spark's INT96, `http_status` as INT32, snappy pages); strings are BYTE_ARRAY
+//! UTF8 in both, row groups of 40 rows.
 
 use canvas_logs_codegen::model::{ColumnType, EnumRepr};
-use parquet::basic::{LogicalType, Repetition, TimeUnit, Type as PhysicalType};
-use parquet::data_type::{BoolType, ByteArray, ByteArrayType, Int64Type, Int96, Int96Type};
+use parquet::basic::{
+    Compression, GzipLevel, LogicalType, Repetition, TimeUnit, Type as PhysicalType,
+};
+use parquet::data_type::{
+    BoolType, ByteArray, ByteArrayType, Int32Type, Int64Type, Int96, Int96Type,
+};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
@@ -60,6 +68,8 @@ struct Col {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Text,
+    /// INT64 (flat layout) or, for `http_status` in the struct layout, INT32 (as Spark writes an
+    /// `IntegerType`).
     Int,
     Bool,
     Ts,
@@ -546,6 +556,15 @@ fn leaf(name: &str, kind: Kind, int96: bool) -> Arc<Type> {
     )
 }
 
+fn int32_leaf(name: &str) -> Arc<Type> {
+    Arc::new(
+        Type::primitive_type_builder(name, PhysicalType::INT32)
+            .with_repetition(Repetition::OPTIONAL)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+}
+
 /// The leaves in file order: (dotted name, kind, section index or none, INT96).
 fn parquet_leaves(corpus: &Corpus) -> Vec<(String, Kind)> {
     let mut leaves = vec![
@@ -570,6 +589,7 @@ fn parquet(corpus: &Corpus, layout: Layout, override_kind: Option<(&str, Kind)>)
             _ => (name, kind),
         })
         .collect();
+    let int32 = |name: &str| layout == Layout::Struct && name == "value.http_status";
     let schema = match layout {
         Layout::Flat => Type::group_type_builder("spark_schema")
             .with_fields(leaves.iter().map(|(n, k)| leaf(n, *k, false)).collect())
@@ -580,7 +600,13 @@ fn parquet(corpus: &Corpus, layout: Layout, override_kind: Option<(&str, Kind)>)
                     .iter()
                     .filter_map(|(n, k)| {
                         let (sec, rest) = n.split_once('.')?;
-                        (sec == section).then(|| leaf(rest, *k, section == "meta"))
+                        (sec == section).then(|| {
+                            if int32(n) {
+                                int32_leaf(rest)
+                            } else {
+                                leaf(rest, *k, section == "meta")
+                            }
+                        })
                     })
                     .collect();
                 Arc::new(
@@ -604,6 +630,11 @@ fn parquet(corpus: &Corpus, layout: Layout, override_kind: Option<(&str, Kind)>)
     let props = Arc::new(
         WriterProperties::builder()
             .set_max_row_group_row_count(Some(40))
+            // Spark's default codec for the struct layout, gzip for the flat one.
+            .set_compression(match layout {
+                Layout::Struct => Compression::SNAPPY,
+                Layout::Flat => Compression::GZIP(GzipLevel::default()),
+            })
             .build(),
     );
     let mut writer =
@@ -660,6 +691,12 @@ fn parquet(corpus: &Corpus, layout: Layout, override_kind: Option<(&str, Kind)>)
                 }
             }
             let written = match kind {
+                Kind::Int if int32(name) => {
+                    let narrow: Vec<i32> = ints.iter().map(|&v| v as i32).collect();
+                    column
+                        .typed::<Int32Type>()
+                        .write_batch(&narrow, Some(&def), None)
+                }
                 Kind::Text => column
                     .typed::<ByteArrayType>()
                     .write_batch(&texts, Some(&def), None),
@@ -814,8 +851,8 @@ fn type_violations_agree_across_the_text_formats() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The Parquet files of the CLI cases, from a small valid corpus: one with `value.user_id` as
-/// text (a wrong type), and a truncated copy.
+/// The Parquet files of the CLI cases, from a small valid corpus: as is and gzip-compressed (for
+/// standard input), one with `value.user_id` as text (a wrong type), and a truncated copy.
 fn parquet_fixtures() -> Vec<(&'static str, Vec<u8>)> {
     let mut small = corpus(false);
     small.records.truncate(3);
@@ -823,6 +860,7 @@ fn parquet_fixtures() -> Vec<(&'static str, Vec<u8>)> {
     let wrong = parquet(&small, Layout::Flat, Some(("value.user_id", Kind::Text)));
     let truncated = good[..good.len() * 2 / 3].to_vec();
     vec![
+        ("fixtures/formats/web_logs.parquet.gz", gzip(&good)),
         ("fixtures/formats/web_logs.parquet", good),
         ("fixtures/formats/wrong-type.parquet", wrong),
         ("fixtures/formats/truncated.parquet", truncated),
