@@ -133,7 +133,37 @@ pub fn is_ip(text: &[u8]) -> bool {
     if text.len() > 45 {
         return false;
     }
+    if let Some(verdict) = dotted_quad(text) {
+        return verdict;
+    }
     std::str::from_utf8(text).is_ok_and(|s| s.parse::<IpAddr>().is_ok())
+}
+
+/// The IPv4 rule of `std::net::Ipv4Addr`'s parser, for text made only of digits and dots (which
+/// cannot be IPv6): four parts of one to three digits, no leading zero, each at most 255.
+/// `None` when the text has any other byte (then `std` decides).
+#[inline]
+fn dotted_quad(text: &[u8]) -> Option<bool> {
+    if !text.iter().all(|&b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let mut parts = 0;
+    for part in text.split(|&b| b == b'.') {
+        parts += 1;
+        let valid = match part {
+            [] => false,
+            [b'0', _, ..] => false,
+            [_] | [_, _] => true,
+            [a, b, c] => {
+                (u32::from(a - b'0') * 100 + u32::from(b - b'0') * 10 + u32::from(c - b'0')) <= 255
+            }
+            _ => false,
+        };
+        if !valid || parts > 4 {
+            return Some(false);
+        }
+    }
+    Some(parts == 4)
 }
 
 /// Parses a JSON integer literal (`-?(0|[1-9][0-9]*)`, already checked by the scanner) into `i64`;
@@ -248,6 +278,44 @@ mod tests {
         ] {
             assert!(!is_ip(bad.as_bytes()), "{bad}");
         }
+    }
+
+    #[test]
+    fn dotted_quads_agree_with_std() {
+        let mut cases: Vec<String> = vec![
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "01.2.3.4",
+            "1..2.3",
+            ".1.2.3",
+            "1.2.3.",
+            "1.2.3.4.",
+            "999.1.1.1",
+            "1.2.3.0",
+            "10.00.1.1",
+            "1234.1.1.1",
+            "",
+            ".",
+            "1",
+            "1.2.3.04",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        for a in [
+            0u32, 1, 9, 10, 99, 100, 199, 200, 249, 250, 255, 256, 300, 999,
+        ] {
+            cases.push(format!("{a}.{a}.1.{a}"));
+        }
+        for case in &cases {
+            let std_says = case.parse::<std::net::Ipv4Addr>().is_ok();
+            assert_eq!(dotted_quad(case.as_bytes()), Some(std_says), "{case}");
+            assert_eq!(is_ip(case.as_bytes()), std_says, "{case}");
+        }
+        assert_eq!(dotted_quad(b"::1"), None);
     }
 
     #[test]
