@@ -9,6 +9,21 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// on how records were spread over worker threads; counts of tracked values are exact below it.
 pub const MAX_TRACKED_VALUES: usize = 1000;
 
+/// A longer unlisted value is tracked by its first bytes (at most this many, cut at a character
+/// boundary) followed by `…`, so that 1000 tracked values cannot hold 1000 huge strings.
+pub const MAX_TRACKED_VALUE_BYTES: usize = 256;
+
+fn bounded_value(value: &[u8]) -> Vec<u8> {
+    let mut cut = MAX_TRACKED_VALUE_BYTES.min(value.len());
+    // Back up to the start of a character (a UTF-8 continuation byte is 10xxxxxx).
+    while cut > 0 && value.get(cut).is_some_and(|b| b & 0xC0 == 0x80) {
+        cut -= 1;
+    }
+    let mut out = value.get(..cut).unwrap_or_default().to_vec();
+    out.extend_from_slice("…".as_bytes());
+    out
+}
+
 /// At most this many distinct names are counted in [`Summary::by_column`]; violations of further
 /// names (unknown members: a hostile export can invent one per record) are counted under
 /// [`OTHER_COLUMNS`], so the summary's memory does not grow with the input.
@@ -169,6 +184,13 @@ impl OpenEnumTally {
         let Some(slot) = self.slots.get_mut(slot) else {
             return;
         };
+        let long;
+        let value = if value.len() > MAX_TRACKED_VALUE_BYTES {
+            long = bounded_value(value);
+            long.as_slice()
+        } else {
+            value
+        };
         if let Some(count) = slot.counts.get_mut(value) {
             *count += n;
         } else if slot.counts.len() < MAX_TRACKED_VALUES {
@@ -233,6 +255,24 @@ mod tests {
         assert_eq!(untracked, 5);
         // Out-of-range slots are ignored, never a panic.
         big.observe(9, b"x");
+    }
+
+    #[test]
+    fn long_values_are_tracked_by_a_bounded_prefix() {
+        let mut tally = OpenEnumTally::new(1);
+        let long = "é".repeat(10_000);
+        tally.observe(0, long.as_bytes());
+        tally.observe(0, format!("{long}x").as_bytes());
+        let (values, _) = tally.sorted(0);
+        assert_eq!(values.len(), 1, "same prefix, one entry");
+        let (value, count) = &values[0];
+        assert_eq!(*count, 2);
+        assert!(
+            value.len() <= MAX_TRACKED_VALUE_BYTES + 3,
+            "{}",
+            value.len()
+        );
+        assert!(value.ends_with('…') && !value.contains('\u{fffd}'));
     }
 
     #[test]
