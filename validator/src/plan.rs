@@ -574,10 +574,17 @@ impl CheckPlan {
                 let FieldValue::Integer(text) = value else {
                     return wrong_type(findings, "an integer");
                 };
-                let (fits, width) = match (&plan.rule, formats::parse_i64(text)) {
-                    (Rule::Int32, Some(v)) => (i32::try_from(v).is_ok(), "int32"),
-                    (Rule::Int32, None) => (false, "int32"),
-                    (_, parsed) => (parsed.is_some(), "int64"),
+                // Digits bound the value: up to 9 digits always fit in i32, up to 18 in i64, so
+                // only longer literals are parsed (the scanner has checked the grammar).
+                let digits = text.len() - usize::from(text.first() == Some(&b'-'));
+                let (fits, width) = match &plan.rule {
+                    Rule::Int32 if digits <= 9 => (true, "int32"),
+                    Rule::Int32 => (
+                        formats::parse_i64(text).is_some_and(|v| i32::try_from(v).is_ok()),
+                        "int32",
+                    ),
+                    _ if digits <= 18 => (true, "int64"),
+                    _ => (formats::parse_i64(text).is_some(), "int64"),
                 };
                 if fits {
                     Checked::Valid
