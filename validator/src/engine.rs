@@ -126,9 +126,11 @@ pub fn run(args: &Args) -> Result<Outcome, Error> {
     };
     let progress = Progress::for_run(config.files.len());
     let stdout = io::stdout();
-    let color = args.report == ReportFormat::Human
-        && stdout.is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = use_color(
+        args.report,
+        stdout.is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
     let options = ReportOptions {
         redact: args.redact,
         color,
@@ -171,6 +173,16 @@ pub fn limits_for(max_record_bytes: u64) -> Limits {
         batch_bytes: default.batch_bytes.min(max),
         max_record_bytes: max,
     }
+}
+
+/// Whether the report gets ANSI colours: only the human format, only on a terminal, and never
+/// when `NO_COLOR` is set to anything but the empty string (<https://no-color.org>).
+pub fn use_color(
+    report: ReportFormat,
+    is_terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+) -> bool {
+    report == ReportFormat::Human && is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// The exit outcome a summary implies.
@@ -961,4 +973,20 @@ pub fn format_uuid(value: u128) -> String {
         part(16, 20),
         part(20, 32)
     )
+}
+
+#[cfg(test)]
+mod color_tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colour_only_for_humans_on_a_terminal_without_no_color() {
+        assert!(use_color(ReportFormat::Human, true, None));
+        assert!(use_color(ReportFormat::Human, true, Some(OsStr::new(""))));
+        assert!(!use_color(ReportFormat::Human, true, Some(OsStr::new("1"))));
+        assert!(!use_color(ReportFormat::Human, false, None));
+        assert!(!use_color(ReportFormat::Json, true, None));
+        assert!(!use_color(ReportFormat::Github, true, None));
+    }
 }
