@@ -690,3 +690,193 @@ fn read_field(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reader::WorkerState;
+
+    const ID: &str = "0a1b2c3d-4e5f-4789-abcd-ef0123456789";
+
+    fn plan() -> CheckPlan {
+        let namespace = canvas_logs_codegen::load_embedded();
+        let table = namespace.table("web_logs").cloned();
+        CheckPlan::compile(&namespace, &table.unwrap_or_else(|| panic!("web_logs")))
+    }
+
+    /// A valid value object with `extra` spliced in (`extra` starts with a comma or is empty).
+    fn value(extra: &str) -> String {
+        format!(
+            "{{\"timestamp\":\"2024-05-01T10:00:00Z\",\"url\":\"/x\",\"http_method\":\"GET\",\
+             \"http_status\":200,\"http_version\":\"1.1\",\"remote_ip\":\"10.0.0.1\",\
+             \"interaction_micros\":5,\"participated\":false{extra}}}"
+        )
+    }
+
+    fn record(meta: &str, value: &str) -> String {
+        format!("{{\"meta\":{meta},\"key\":{{\"id\":\"{ID}\"}},\"value\":{value}}}")
+    }
+
+    /// (column, code) of every finding in a batch of lines.
+    fn findings(batch: &str) -> Vec<(u64, Option<String>, &'static str)> {
+        let plan = plan();
+        let mut state = WorkerState::new(&plan);
+        let mut out = BatchOutcome::default();
+        JsonlFormat.check_batch(&plan, batch.as_bytes(), &mut state, &mut out);
+        out.findings
+            .iter()
+            .map(|f| {
+                (
+                    f.record,
+                    plan.column_name(&f.finding.column),
+                    f.finding.code.as_str(),
+                )
+            })
+            .collect()
+    }
+
+    const META: &str = r#"{"ts":"2024-05-01T10:00:00Z","action":"U"}"#;
+
+    #[test]
+    fn a_valid_record_and_the_spellings_of_null() {
+        assert_eq!(findings(&record(META, &value(""))), []);
+        // Nullable columns: absent or null alike.
+        assert_eq!(
+            findings(&record(
+                META,
+                &value(",\"user_id\":null,\"user_agent\":null")
+            )),
+            []
+        );
+        // Required columns: absent or null are both not_null.
+        let missing = record(META, &value("")).replace("\"url\":\"/x\",", "");
+        let null = record(META, &value("")).replace("\"url\":\"/x\"", "\"url\":null");
+        for line in [missing, null] {
+            assert_eq!(findings(&line), [(0, Some("url".into()), "not_null")]);
+        }
+    }
+
+    #[test]
+    fn every_violation_of_a_record_is_reported() {
+        let line = record(
+            META,
+            &value(",\"http_method\":\"get\"")
+                .replace("\"http_method\":\"GET\",", "")
+                .replace("200", "\"200\"")
+                .replace(
+                    "\"participated\":false",
+                    "\"participated\":false,\"bogus\":1",
+                ),
+        );
+        let got = findings(&line);
+        assert_eq!(
+            got,
+            [
+                (0, Some("http_status".into()), "type"),
+                (0, Some("bogus".into()), "unknown_column"),
+                (0, Some("http_method".into()), "enum"),
+            ]
+        );
+    }
+
+    #[test]
+    fn deletes_order_and_envelope() {
+        let delete = format!(
+            r#"{{"meta":{{"ts":"2024-05-01T10:00:00Z","action":"D"}},"key":{{"id":"{ID}"}}}}"#
+        );
+        assert_eq!(findings(&delete), []);
+        let delete_with_junk = format!(
+            r#"{{"value":{{"url":5}},"key":{{"id":"{ID}"}},"meta":{{"action":"D","ts":"2024-05-01T10:00:00Z"}}}}"#
+        );
+        assert_eq!(findings(&delete_with_junk), []);
+        let upsert_value_first =
+            format!(r#"{{"value":{{"url":5}},"key":{{"id":"{ID}"}},"meta":{META}}}"#);
+        let got = findings(&upsert_value_first);
+        assert!(got.contains(&(0, Some("url".into()), "type")), "{got:?}");
+        assert!(
+            got.contains(&(0, Some("timestamp".into()), "not_null")),
+            "{got:?}"
+        );
+        let no_value = format!(r#"{{"meta":{META},"key":{{"id":"{ID}"}}}}"#);
+        assert_eq!(findings(&no_value), [(0, None, "not_null")]);
+        let action_null = record(r#"{"ts":"2024-05-01T10:00:00Z","action":null}"#, &value(""));
+        assert_eq!(
+            findings(&action_null),
+            [(0, Some("meta.action".into()), "type")]
+        );
+        let no_meta = format!(r#"{{"key":{{"id":"{ID}"}},"value":{}}}"#, value(""));
+        assert_eq!(
+            findings(&no_meta),
+            [(0, Some("meta.ts".into()), "not_null")]
+        );
+        let key_null = format!(r#"{{"meta":{META},"key":null,"value":{}}}"#, value(""));
+        assert_eq!(findings(&key_null), [(0, None, "type")]);
+        let extra_meta = record(r#"{"ts":"2024-05-01T10:00:00Z","op":"x"}"#, &value(""));
+        assert_eq!(
+            findings(&extra_meta),
+            [(0, Some("meta.op".into()), "unknown_column")]
+        );
+    }
+
+    #[test]
+    fn lines_blank_lines_and_crlf() {
+        let good = record(META, &value(""));
+        let batch = format!("{good}\r\n\n   \n{good}\n{{\"meta\":1,,}}\n");
+        assert_eq!(findings(&batch), [(2, None, "malformed")]);
+        let plan = plan();
+        let mut state = WorkerState::new(&plan);
+        let mut out = BatchOutcome::default();
+        JsonlFormat.check_batch(&plan, batch.as_bytes(), &mut state, &mut out);
+        assert_eq!((out.lines, out.records, out.invalid_records), (5, 3, 1));
+        assert_eq!(out.findings[0].line, 4);
+        assert_eq!(out.keys.len(), 2);
+        assert_eq!(out.keys[0].key, out.keys[1].key);
+        assert_eq!(
+            out.keys[0].record_hash, out.keys[1].record_hash,
+            "CR is not content"
+        );
+    }
+
+    #[test]
+    fn malformed_records_report_nothing_else() {
+        for bad in [
+            record(META, &value(",\"url\":\"again\"")),
+            record(META, &value("")).replace("\"/x\"", "\"\\ud800\""),
+            format!("{} x", record(META, &value(""))),
+            "[1]".to_owned(),
+            "{\"meta\":{\"ts\":\"2024-05-01T10:00:00Z\",\"ts\":\"2024-05-01T10:00:00Z\"}}"
+                .to_owned(),
+            "{\"key\":{\"id\":1},\"key\":{\"id\":2}}".to_owned(),
+        ] {
+            assert_eq!(findings(&bad), [(0, None, "malformed")], "{bad}");
+        }
+        let mut invalid_utf8 = record(META, &value("")).into_bytes();
+        invalid_utf8.insert(20, 0xFF);
+        let plan = plan();
+        let mut walker = Walker::new(&plan);
+        let error = walker.walk(&plan, &invalid_utf8).err();
+        assert_eq!(error.map(|e| e.kind), Some(SyntaxErrorKind::InvalidUtf8));
+    }
+
+    #[test]
+    fn open_enum_values_are_counted_only_for_readable_records() {
+        let plan = plan();
+        let mut state = WorkerState::new(&plan);
+        let mut out = BatchOutcome::default();
+        let known = record(
+            META,
+            &value(",\"web_application_controller\":\"__dap_unspecified__\""),
+        );
+        let unknown = record(META, &value(",\"web_application_controller\":\"courses\""));
+        let escaped = record(
+            META,
+            &value(",\"web_application_controller\":\"c\\u006furses\""),
+        );
+        let broken = format!("{} x", unknown);
+        let batch = format!("{known}\n{unknown}\n{escaped}\n{broken}\n");
+        JsonlFormat.check_batch(&plan, batch.as_bytes(), &mut state, &mut out);
+        let (values, untracked) = state.tally.sorted(0);
+        assert_eq!(values, [("courses".to_owned(), 2)]);
+        assert_eq!(untracked, 0);
+    }
+}
