@@ -156,29 +156,34 @@ fn split_fields(
     if let Err(e) = std::str::from_utf8(line) {
         return Err(format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1));
     }
-    let has_escapes = memchr::memchr(b'\\', line).is_some();
-    if memchr::memchr(b'\r', line).is_some() {
-        return Err("a raw carriage return inside the line (write it as \\r)".to_owned());
-    }
+    // One pass finds the tabs, the backslashes and any raw carriage return.
     let mut start = 0usize;
-    loop {
-        let rest = line.get(start..).unwrap_or_default();
-        let end = memchr::memchr(b'\t', rest).map_or(line.len(), |i| start + i);
-        let field = line.get(start..end).unwrap_or_default();
-        let span = if field == b"\\N" {
+    let mut escaped = false;
+    let ends = memchr::memchr3_iter(b'\t', b'\\', b'\r', line).chain(std::iter::once(line.len()));
+    for at in ends {
+        match line.get(at) {
+            Some(b'\\') => {
+                escaped = true;
+                continue;
+            }
+            Some(b'\r') => {
+                return Err("a raw carriage return inside the line (write it as \\r)".to_owned());
+            }
+            _ => {}
+        }
+        let field = line.get(start..at).unwrap_or_default();
+        let span = if !escaped {
+            Span::Raw(start, at)
+        } else if field == b"\\N" {
             Span::Null
-        } else if has_escapes && memchr::memchr(b'\\', field).is_some() {
+        } else {
             let from = decoded.len();
             unescape(field, decoded)?;
             Span::Decoded(from, decoded.len())
-        } else {
-            Span::Raw(start, end)
         };
         spans.push(span);
-        if end >= line.len() {
-            break;
-        }
-        start = end + 1;
+        start = at + 1;
+        escaped = false;
     }
     if spans.len() != expected {
         return Err(format!(
