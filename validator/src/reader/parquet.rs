@@ -623,6 +623,121 @@ mod tests {
         assert!(crate::formats::is_timestamp(timestamp(1_000).as_bytes()));
     }
 
+    fn column(
+        physical: PhysicalType,
+        logical: Option<LogicalType>,
+        length: i32,
+        repeated: bool,
+    ) -> ColumnDescriptor {
+        use parquet::basic::Repetition;
+        use parquet::schema::types::{ColumnPath, Type};
+        let mut builder = Type::primitive_type_builder("c", physical)
+            .with_repetition(if repeated {
+                Repetition::REPEATED
+            } else {
+                Repetition::OPTIONAL
+            })
+            .with_logical_type(logical);
+        if length > 0 {
+            builder = builder.with_length(length);
+        }
+        let ty = builder.build().unwrap_or_else(|e| panic!("{e}"));
+        ColumnDescriptor::new(
+            std::sync::Arc::new(ty),
+            1,
+            i16::from(repeated),
+            ColumnPath::new(vec!["c".to_owned()]),
+        )
+    }
+
+    #[test]
+    fn schema_types_are_accepted_as_documented() {
+        use PhysicalType::{
+            BOOLEAN, BYTE_ARRAY, DOUBLE, FIXED_LEN_BYTE_ARRAY, INT32, INT64, INT96,
+        };
+        let micros = LogicalType::timestamp(true, TimeUnit::MICROS);
+        let nanos = LogicalType::timestamp(false, TimeUnit::NANOS);
+        let text = Rule::Text {
+            max_chars: None,
+            sentinels: crate::plan::LiteralSet::default(),
+        };
+        let ok = |rule: Option<&Rule>, c: ColumnDescriptor| render_for(rule, &c).ok();
+        let s = Some(LogicalType::String);
+        assert_eq!(
+            ok(Some(&Rule::Uuid), column(BYTE_ARRAY, s.clone(), 0, false)),
+            Some(Render::Text)
+        );
+        assert_eq!(
+            ok(
+                Some(&Rule::Uuid),
+                column(FIXED_LEN_BYTE_ARRAY, Some(LogicalType::Uuid), 16, false)
+            ),
+            Some(Render::Uuid16)
+        );
+        assert_eq!(ok(Some(&Rule::Uuid), column(INT64, None, 0, false)), None);
+        assert_eq!(
+            ok(
+                Some(&Rule::Timestamp),
+                column(INT64, Some(micros), 0, false)
+            ),
+            Some(Render::Timestamp(1_000))
+        );
+        assert_eq!(
+            ok(Some(&Rule::Timestamp), column(INT64, Some(nanos), 0, false)),
+            Some(Render::Timestamp(1))
+        );
+        assert_eq!(
+            ok(Some(&Rule::Timestamp), column(INT96, None, 0, false)),
+            Some(Render::Int96)
+        );
+        assert_eq!(
+            ok(Some(&Rule::Timestamp), column(INT64, None, 0, false)),
+            None
+        );
+        assert_eq!(
+            ok(Some(&Rule::Int32), column(INT64, None, 0, false)),
+            Some(Render::Integer)
+        );
+        assert_eq!(
+            ok(Some(&Rule::Int64), column(INT32, None, 0, false)),
+            Some(Render::Integer)
+        );
+        assert_eq!(
+            ok(
+                Some(&Rule::Int64),
+                column(INT64, Some(LogicalType::integer(64, false)), 0, false)
+            ),
+            None,
+            "unsigned 64-bit integers can exceed int64"
+        );
+        assert_eq!(ok(Some(&Rule::Int64), column(DOUBLE, None, 0, false)), None);
+        assert_eq!(
+            ok(Some(&Rule::Bool), column(BOOLEAN, None, 0, false)),
+            Some(Render::Bool)
+        );
+        assert_eq!(ok(Some(&Rule::Bool), column(INT32, None, 0, false)), None);
+        assert_eq!(
+            ok(Some(&text), column(BYTE_ARRAY, None, 0, false)),
+            Some(Render::Text)
+        );
+        assert_eq!(
+            ok(
+                Some(&text),
+                column(BYTE_ARRAY, Some(LogicalType::Json), 0, false)
+            ),
+            None
+        );
+        assert_eq!(
+            ok(None, column(BYTE_ARRAY, s.clone(), 0, false)),
+            Some(Render::Text)
+        );
+        assert_eq!(
+            ok(Some(&text), column(BYTE_ARRAY, s, 0, true)),
+            None,
+            "repeated"
+        );
+    }
+
     #[test]
     fn uuids_render_hyphenated() {
         let mut out = Vec::new();
