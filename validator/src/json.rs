@@ -15,6 +15,7 @@
 //! - nesting deeper than [`MAX_DEPTH`] is an error, so hostile input cannot exhaust the stack;
 //! - [`Scanner::skip_value`] checks a whole value, including duplicate keys in every object.
 
+use crate::keyset::KeySet;
 use std::fmt;
 
 /// Objects and arrays nested deeper than this make a record malformed.
@@ -553,24 +554,23 @@ impl<'a> Scanner<'a> {
                 self.pos += 1;
                 // Keys of this object, kept only to detect duplicates (a rare, slow path:
                 // objects never appear in a valid record's columns).
-                let mut keys: Vec<Vec<u8>> = Vec::new();
+                let mut keys = KeySet::new();
                 let mut first = true;
                 while self.next_member(first)? {
                     first = false;
                     let key_offset = self.pos;
                     let key = match self.member_name(scratch)? {
-                        Some(raw) => raw.to_vec(),
-                        None => scratch.clone(),
+                        Some(raw) => raw,
+                        None => scratch.as_slice(),
                     };
-                    if keys.contains(&key) {
+                    if !keys.insert(key) {
                         return Err(SyntaxError {
                             offset: key_offset,
                             kind: SyntaxErrorKind::DuplicateKey(
-                                String::from_utf8_lossy(&key).into_owned(),
+                                String::from_utf8_lossy(key).into_owned(),
                             ),
                         });
                     }
-                    keys.push(key);
                     self.skip_value(depth + 1, scratch)?;
                 }
                 Ok(())

@@ -42,6 +42,7 @@ pub mod files;
 pub mod formats;
 pub mod input;
 pub mod json;
+pub mod keyset;
 pub mod plan;
 pub mod progress;
 pub mod quarantine;

@@ -32,6 +32,7 @@ use super::{BatchOutcome, KeyEntry, LocatedFinding, RecordFormat, WorkerState, f
 use crate::dedup::{KeyFingerprint, record_hash};
 use crate::formats;
 use crate::json::{Peek, Scanner, SyntaxError, SyntaxErrorKind};
+use crate::keyset::KeySet;
 use crate::plan::{Action, CheckPlan, Checked, ColumnRef, FieldValue, Finding, Findings, Rule};
 use crate::violation::{Code, truncate_bytes};
 use canvas_logs_codegen::model::envelope;
@@ -168,7 +169,7 @@ pub(crate) struct Walker {
     /// Which columns were seen in the current record.
     seen: Vec<bool>,
     /// Unknown member names of the current object (for duplicate detection; rarely used).
-    unknown_names: Vec<Vec<u8>>,
+    unknown_names: KeySet,
     findings: Findings,
     pending: Vec<PendingValue>,
     pending_bytes: Vec<u8>,
@@ -183,7 +184,7 @@ impl Walker {
             scratch: Vec::new(),
             name_scratch: Vec::new(),
             seen: vec![false; plan.columns().len()],
-            unknown_names: Vec::new(),
+            unknown_names: KeySet::new(),
             findings: Findings::default(),
             pending: Vec::new(),
             pending_bytes: Vec::new(),
@@ -289,14 +290,9 @@ impl Walker {
                 }
                 _ => {
                     let name = String::from_utf8_lossy(name).into_owned();
-                    if self
-                        .unknown_names
-                        .iter()
-                        .any(|n| n.as_slice() == name.as_bytes())
-                    {
+                    if !self.unknown_names.insert(name.as_bytes()) {
                         return Err(duplicate(&s, name.as_bytes()));
                     }
-                    self.unknown_names.push(name.as_bytes().to_vec());
                     let message =
                         format!("`{name}` is not part of a DAP record (expected meta, key, value)");
                     self.findings.push(
@@ -368,7 +364,7 @@ impl Walker {
         let mut ts_seen = false;
         let mut action_seen = false;
         let mut action = None;
-        let mut unknown: Vec<Vec<u8>> = Vec::new();
+        let mut unknown = KeySet::new();
         let mut first = true;
         while s.next_member(first)? {
             first = false;
@@ -402,7 +398,7 @@ impl Walker {
                         .check_meta_action(field.value(line, &self.scratch), &mut self.findings);
                 }
                 MetaMember::Other(name) => {
-                    if unknown.contains(&name) {
+                    if !unknown.insert(&name) {
                         return Err(duplicate(&name));
                     }
                     let shown = format!("meta.{}", String::from_utf8_lossy(&name));
@@ -412,7 +408,6 @@ impl Walker {
                     format!("`{shown}` is not part of the record metadata (expected meta.ts, meta.action)"),
                     None,
                 );
-                    unknown.push(name);
                     s.skip_value(3, &mut self.scratch)?;
                 }
             }
@@ -494,7 +489,7 @@ impl Walker {
             };
             let Some(column) = column else {
                 let owned = name.to_vec();
-                if self.unknown_names.contains(&owned) {
+                if !self.unknown_names.insert(&owned) {
                     return Err(SyntaxError {
                         offset: name_offset,
                         kind: SyntaxErrorKind::DuplicateKey(
@@ -520,7 +515,6 @@ impl Walker {
                     message,
                     None,
                 );
-                self.unknown_names.push(owned);
                 s.skip_value(3, &mut self.scratch)?;
                 continue;
             };

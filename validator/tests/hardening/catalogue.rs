@@ -23,6 +23,7 @@
 //! - `text:BYTES` — the bytes; escapes `\n \r \t \\ \xHH`, every other character as is (so a
 //!   JSON escape is written `\\u0000`);
 //! - `repeat:N:BYTES` — the bytes N times (large inputs without a large case file);
+//! - `members:N:PREFIX` — N distinct JSON members `"PREFIX0":0,"PREFIX1":0,...` (no braces);
 //! - `gzip:BYTES` — one gzip member of the bytes; `gzip-cut:N:BYTES` — the same, last N bytes
 //!   cut off (a truncated download);
 //! - `dir` — an empty directory; `symlink:TARGET` — a symbolic link.
@@ -147,6 +148,12 @@ fn make(dir: &Path, name: &str, spec: &str) -> Result<(), String> {
             let (n, unit) = payload.split_once(':').ok_or("repeat:N:BYTES")?;
             let n: usize = n.parse().map_err(|e| format!("repeat count: {e}"))?;
             unescape(unit)?.repeat(n)
+        }
+        "members" => {
+            let (n, prefix) = payload.split_once(':').ok_or("members:N:PREFIX")?;
+            let n: usize = n.parse().map_err(|e| format!("members count: {e}"))?;
+            let members: Vec<String> = (0..n).map(|i| format!("\"{prefix}{i}\":0")).collect();
+            members.join(",").into_bytes()
         }
         "gzip-cut" => {
             let (n, text) = payload.split_once(':').ok_or("gzip-cut:N:BYTES")?;

@@ -1,0 +1,78 @@
+//! Member names seen in one JSON object, for duplicate detection in linear time.
+//!
+//! A handful of names is compared in a small vector (the usual case: an unknown column or two);
+//! past [`SMALL`] names the set moves to a hash set, so a hostile object with 100,000 members
+//! costs O(n) rather than O(n²) comparisons, which would stall a run for hours.
+
+use std::collections::HashSet;
+
+/// Names kept in the vector before the set switches to hashing.
+pub const SMALL: usize = 16;
+
+/// A set of byte strings, small-vector first, hashed when it grows.
+#[derive(Debug, Default)]
+pub struct KeySet {
+    small: Vec<Vec<u8>>,
+    large: HashSet<Vec<u8>>,
+}
+
+impl KeySet {
+    /// An empty set (allocates nothing).
+    pub fn new() -> KeySet {
+        KeySet::default()
+    }
+
+    /// Adds `key`; `false` when it was already in the set.
+    pub fn insert(&mut self, key: &[u8]) -> bool {
+        if self.large.is_empty() {
+            if self.small.iter().any(|k| k.as_slice() == key) {
+                return false;
+            }
+            if self.small.len() < SMALL {
+                self.small.push(key.to_vec());
+                return true;
+            }
+            self.large.extend(self.small.drain(..));
+        }
+        self.large.insert(key.to_vec())
+    }
+
+    /// Empties the set, keeping its allocations.
+    pub fn clear(&mut self) {
+        self.small.clear();
+        self.large.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicates_are_found_small_and_large() {
+        let mut set = KeySet::new();
+        assert!(set.insert(b"a"));
+        assert!(!set.insert(b"a"));
+        for i in 0..10_000 {
+            assert!(set.insert(format!("k{i}").as_bytes()), "{i}");
+        }
+        assert!(
+            !set.insert(b"a"),
+            "a name from the small phase is still found"
+        );
+        assert!(!set.insert(b"k9999"));
+        set.clear();
+        assert!(set.insert(b"a"));
+    }
+
+    #[test]
+    fn many_members_take_linear_time() {
+        let mut set = KeySet::new();
+        let start = std::time::Instant::now();
+        for i in 0..200_000 {
+            set.insert(format!("member{i}").as_bytes());
+        }
+        // Quadratic comparison would take minutes; hashing takes milliseconds.
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+}
