@@ -15,7 +15,9 @@
 
 use std::net::IpAddr;
 
-/// Hex digit values, `0xFF` for anything that is not a hex digit.
+/// Hex digit values, `0xFF` for anything that is not a hex digit (the reference the word-at-a-time
+/// uuid parser is tested against).
+#[cfg(test)]
 const HEX: [u8; 256] = {
     let mut table = [0xFFu8; 256];
     let mut i = 0;
@@ -32,77 +34,97 @@ const HEX: [u8; 256] = {
     table
 };
 
-/// Positions of the 32 hex digits in a hyphenated uuid.
-const UUID_DIGITS: [usize; 32] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25, 26, 27, 28, 29,
-    30, 31, 32, 33, 34, 35,
-];
-
 /// Parses a hyphenated uuid into its 128-bit value.
 ///
-/// Branch-free over the digits: every digit is looked up in a table, invalid ones are noticed
-/// once at the end (an OR of all lookups has its high bit set).
+/// Eight hex digits at a time ([`hex8`]): the groups `8-4-4-4-12` are read as four words of eight
+/// digits (the two middle words each joined from two 4-digit groups).
 #[inline]
 pub fn parse_uuid(text: &[u8]) -> Option<u128> {
     let bytes: &[u8; 36] = text.try_into().ok()?;
     if bytes[8] != b'-' || bytes[13] != b'-' || bytes[18] != b'-' || bytes[23] != b'-' {
         return None;
     }
-    let mut invalid = 0u8;
-    let mut half = |positions: &[usize]| {
-        let mut value = 0u64;
-        for &at in positions {
-            let digit = HEX[usize::from(bytes[at])];
-            invalid |= digit;
-            value = (value << 4) | u64::from(digit & 0x0F);
-        }
-        value
+    let word8 = |at: usize| crate::plan::word8(bytes, at);
+    let word4 = |at: usize| u64::from(crate::plan::word4(bytes, at));
+    let a = hex8(word8(0));
+    let b = hex8(word4(9) | (word4(14) << 32));
+    let c = hex8(word4(19) | (word4(24) << 32));
+    let d = hex8(word8(28));
+    let (Some(a), Some(b), Some(c), Some(d)) = (a, b, c, d) else {
+        return None;
     };
-    let (first, second) = UUID_DIGITS.split_at(16);
-    let high = half(first);
-    let low = half(second);
-    if invalid & 0x80 != 0 {
+    Some((u128::from(a) << 96) | (u128::from(b) << 64) | (u128::from(c) << 32) | u128::from(d))
+}
+
+/// The value of eight hex digits (either case) packed little-endian in `w` (the first digit in
+/// the lowest byte), or `None` when any byte is not a hex digit.
+///
+/// Range checks per byte without carries between bytes (every byte is below 0x80 once the
+/// first test passed): adding `0x80 - lo` sets a byte's high bit when it is `>= lo`, adding
+/// `0x7F - hi` when it is `> hi`. Letters are tested after `| 0x20` (which maps `A-F` onto
+/// `a-f` and leaves digits alone); their value is the low nibble plus 9.
+#[inline]
+fn hex8(w: u64) -> Option<u32> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    if w & HIGHS != 0 {
         return None;
     }
-    Some((u128::from(high) << 64) | u128::from(low))
+    let in_range = |x: u64, lo: u8, hi: u8| {
+        x.wrapping_add(ONES * u64::from(0x80 - lo))
+            & !x.wrapping_add(ONES * u64::from(0x7F - hi))
+            & HIGHS
+    };
+    let digit = in_range(w, b'0', b'9');
+    let letter = in_range(w | (ONES * 0x20), b'a', b'f');
+    if digit | letter != HIGHS {
+        return None;
+    }
+    let nibbles = (w & (ONES * 0x0F)) + (letter >> 7) * 9;
+    // The first digit is the most significant: gather the nibbles from the top byte down.
+    let v = nibbles.swap_bytes();
+    let v = (v | (v >> 4)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v | (v >> 8)) & 0x0000_FFFF_0000_FFFF;
+    let v = (v | (v >> 16)) & 0xFFFF_FFFF;
+    Some(v as u32)
 }
 
 /// Whether `text` is a timestamp in the one accepted form (see the module docs).
+///
+/// The fixed part `YYYY-MM-DDThh:mm:ss` is checked a word at a time: the separators by a masked
+/// compare, the fourteen digits by a per-byte range test (see [`digit_bytes`]).
 #[inline]
 pub fn is_timestamp(text: &[u8]) -> bool {
     // YYYY-MM-DDThh:mm:ssZ is 20 bytes; with .ffffff at most 27.
-    if text.len() < 20 || text.len() > 27 {
+    if text.len() < 20 || text.len() > 27 || text.last() != Some(&b'Z') {
         return false;
     }
-    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-        let mut value = 0u32;
-        for &b in text.get(range)? {
-            if !b.is_ascii_digit() {
-                return None;
-            }
-            value = value * 10 + u32::from(b - b'0');
-        }
-        Some(value)
+    let Some(t) = text.first_chunk::<20>() else {
+        return false;
     };
-    let separators_ok = text.get(4) == Some(&b'-')
-        && text.get(7) == Some(&b'-')
-        && text.get(10) == Some(&b'T')
-        && text.get(13) == Some(&b':')
-        && text.get(16) == Some(&b':')
-        && text.last() == Some(&b'Z');
-    if !separators_ok {
+    let w0 = crate::plan::word8(t, 0); // YYYY-MM-
+    let w1 = crate::plan::word8(t, 8); // DDThh:mm
+    let w2 = u64::from(crate::plan::word4(t, 16)); // :ss then Z or .
+    const SEP0: u64 = 0xFF00_00FF_0000_0000; // bytes 4 and 7
+    const SEP1: u64 = 0x0000_FF00_00FF_0000; // bytes 10 and 13 (2 and 5 of the word)
+    const DIGITS0: u64 = 0x0080_8000_8080_8080; // bytes 0-3, 5, 6
+    const DIGITS1: u64 = 0x8080_0080_8000_8080; // bytes 8, 9, 11, 12, 14, 15
+    const DIGITS2: u64 = 0x0080_8000; // bytes 17, 18
+    let separators_ok = w0 & SEP0 == u64::from_le_bytes(*b"\0\0\0\0-\0\0-")
+        && w1 & SEP1 == u64::from_le_bytes(*b"\0\0T\0\0:\0\0")
+        && w2 & 0xFF == u64::from(b':');
+    if !separators_ok
+        || digit_bytes(w0) & DIGITS0 != DIGITS0
+        || digit_bytes(w1) & DIGITS1 != DIGITS1
+        || digit_bytes(w2) & DIGITS2 != DIGITS2
+    {
         return false;
     }
-    let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
-        digits(0..4),
-        digits(5..7),
-        digits(8..10),
-        digits(11..13),
-        digits(14..16),
-        digits(17..19),
-    ) else {
-        return false;
-    };
+    let d = |i: usize| u32::from(t[i] - b'0');
+    let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+    let month = d(5) * 10 + d(6);
+    let day = d(8) * 10 + d(9);
+    let (hour, minute, second) = (d(11) * 10 + d(12), d(14) * 10 + d(15), d(17) * 10 + d(18));
     if hour > 23 || minute > 59 || second > 59 || !(1..=12).contains(&month) || day == 0 {
         return false;
     }
@@ -124,6 +146,19 @@ pub fn is_timestamp(text: &[u8]) -> bool {
         }
         _ => false,
     }
+}
+
+/// The high bit of each byte of `w` that is an ASCII digit (see [`hex8`] for the range test; a
+/// byte with its own high bit set is not a digit).
+#[inline]
+fn digit_bytes(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let low = w & !HIGHS;
+    low.wrapping_add(ONES * u64::from(0x80 - b'0'))
+        & !low.wrapping_add(ONES * u64::from(0x7F - b'9'))
+        & !w
+        & HIGHS
 }
 
 /// Whether `text` is an IPv4 or IPv6 address as `std::net` parses them.
@@ -213,6 +248,142 @@ mod tests {
             b"",
         ] {
             assert_eq!(parse_uuid(bad), None, "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    /// The digit-by-digit table parse, the reference for [`parse_uuid`].
+    fn reference_uuid(text: &[u8]) -> Option<u128> {
+        if text.len() != 36 {
+            return None;
+        }
+        let mut value = 0u128;
+        for (i, &b) in text.iter().enumerate() {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                if b != b'-' {
+                    return None;
+                }
+                continue;
+            }
+            let digit = HEX[usize::from(b)];
+            if digit == 0xFF {
+                return None;
+            }
+            value = (value << 4) | u128::from(digit);
+        }
+        Some(value)
+    }
+
+    #[test]
+    fn uuid_parse_matches_the_reference_for_every_byte_at_every_position() {
+        let base = *b"0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+        assert_eq!(parse_uuid(&base), reference_uuid(&base));
+        assert_eq!(
+            parse_uuid(b"fedcba98-7654-3210-FEDC-BA9876543210"),
+            Some(0xfedc_ba98_7654_3210_fedc_ba98_7654_3210)
+        );
+        for at in 0..36 {
+            for b in 0..=255u8 {
+                let mut text = base;
+                text[at] = b;
+                assert_eq!(parse_uuid(&text), reference_uuid(&text), "{at} {b}");
+            }
+        }
+    }
+
+    /// The byte-by-byte timestamp rule, the reference for [`is_timestamp`].
+    fn reference_timestamp(text: &[u8]) -> bool {
+        // YYYY-MM-DDThh:mm:ssZ is 20 bytes; with .ffffff at most 27.
+        if text.len() < 20 || text.len() > 27 {
+            return false;
+        }
+        let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+            let mut value = 0u32;
+            for &b in text.get(range)? {
+                if !b.is_ascii_digit() {
+                    return None;
+                }
+                value = value * 10 + u32::from(b - b'0');
+            }
+            Some(value)
+        };
+        let separators_ok = text.get(4) == Some(&b'-')
+            && text.get(7) == Some(&b'-')
+            && text.get(10) == Some(&b'T')
+            && text.get(13) == Some(&b':')
+            && text.get(16) == Some(&b':')
+            && text.last() == Some(&b'Z');
+        if !separators_ok {
+            return false;
+        }
+        let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
+            digits(0..4),
+            digits(5..7),
+            digits(8..10),
+            digits(11..13),
+            digits(14..16),
+            digits(17..19),
+        ) else {
+            return false;
+        };
+        if hour > 23 || minute > 59 || second > 59 || !(1..=12).contains(&month) || day == 0 {
+            return false;
+        }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days_in_month = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        if day > days_in_month {
+            return false;
+        }
+        // Between the seconds and the Z: nothing, or a dot and 1-6 digits.
+        match text.get(19..text.len() - 1) {
+            Some([]) => true,
+            Some([b'.', fraction @ ..]) => {
+                (1..=6).contains(&fraction.len()) && fraction.iter().all(u8::is_ascii_digit)
+            }
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn timestamp_check_matches_the_reference_for_every_byte_at_every_position() {
+        for base in [
+            "2024-02-29T23:59:59Z",
+            "2023-12-31T10:20:30.123456Z",
+            "1900-02-28T00:00:00.5Z",
+            "2000-02-29T12:00:00.12Z",
+        ] {
+            assert!(is_timestamp(base.as_bytes()));
+            for at in 0..base.len() {
+                for b in 0..=255u8 {
+                    let mut text = base.as_bytes().to_vec();
+                    text[at] = b;
+                    assert_eq!(
+                        is_timestamp(&text),
+                        reference_timestamp(&text),
+                        "{base} {at} {b}"
+                    );
+                }
+            }
+            for len in 0..30 {
+                let text: Vec<u8> = base.bytes().cycle().take(len).collect();
+                assert_eq!(is_timestamp(&text), reference_timestamp(&text), "{len}");
+            }
+        }
+        for month in 0..=13u32 {
+            for day in 0..=32u32 {
+                for year in [1900, 2000, 2023, 2024, 0] {
+                    let text = format!("{year:04}-{month:02}-{day:02}T23:59:59Z");
+                    assert_eq!(
+                        is_timestamp(text.as_bytes()),
+                        reference_timestamp(text.as_bytes()),
+                        "{text}"
+                    );
+                }
+            }
         }
     }
 

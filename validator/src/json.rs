@@ -251,6 +251,25 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// If the input continues with exactly `pattern`, a member name written plainly with its
+    /// colon (`"name":`, the name holding no `"`, `\\` or control character), consumes it and
+    /// returns `true`; otherwise moves nothing. The common case of [`Scanner::try_member_name`]
+    /// in a few word comparisons.
+    #[inline]
+    pub fn try_member(&mut self, pattern: &[u8]) -> bool {
+        let end = self.pos + pattern.len();
+        if self
+            .bytes
+            .get(self.pos..end)
+            .is_some_and(|candidate| crate::plan::bytes_eq(candidate, pattern))
+        {
+            self.pos = end;
+            true
+        } else {
+            false
+        }
+    }
+
     /// If the next member name is exactly `name` (which holds no `"`, `\\` or control
     /// character) followed by `:`, consumes both and returns `true`; otherwise moves nothing.
     /// A fast path for names known in advance: no scanning, no unescaping.
@@ -335,6 +354,24 @@ impl<'a> Scanner<'a> {
                 Err(self.error(SyntaxErrorKind::UnexpectedEnd))
             }
         }
+    }
+
+    /// If a string starts exactly here (no whitespace first) and is plain ASCII without escapes
+    /// or control characters, consumes it and returns the span of its text; otherwise moves
+    /// nothing (then [`Scanner::string`] reads it, or reports what is wrong with it). The common
+    /// case of a field value, without building a `Result`.
+    #[inline]
+    pub fn plain_ascii_string(&mut self) -> Option<(usize, usize)> {
+        if self.bytes.get(self.pos) != Some(&b'"') {
+            return None;
+        }
+        let start = self.pos + 1;
+        let (stop, non_ascii) = scan_string(self.bytes, start);
+        if non_ascii || self.bytes.get(stop) != Some(&b'"') {
+            return None;
+        }
+        self.pos = stop + 1;
+        Some((start, stop))
     }
 
     /// Continues a string at a backslash, appending decoded bytes to `out` until the closing quote.
@@ -444,12 +481,7 @@ impl<'a> Scanner<'a> {
         }
         match b.get(i) {
             Some(b'0') => i += 1,
-            Some(b'1'..=b'9') => {
-                i += 1;
-                while matches!(b.get(i), Some(b'0'..=b'9')) {
-                    i += 1;
-                }
-            }
+            Some(b'1'..=b'9') => i = digits_end(b, i + 1),
             _ => {
                 self.pos = i;
                 return Err(self.error(SyntaxErrorKind::InvalidNumber));
@@ -463,9 +495,7 @@ impl<'a> Scanner<'a> {
                 self.pos = i;
                 return Err(self.error(SyntaxErrorKind::InvalidNumber));
             }
-            while matches!(b.get(i), Some(b'0'..=b'9')) {
-                i += 1;
-            }
+            i = digits_end(b, i);
         }
         if matches!(b.get(i), Some(b'e' | b'E')) {
             is_integer = false;
@@ -608,30 +638,65 @@ impl<'a> Scanner<'a> {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// Like [`find_string_special`], and also tells whether a byte >= 0x80 came before the stop.
+/// The index of the first byte at or after `start` that is not an ASCII digit, or `bytes.len()`.
+///
+/// Eight bytes at a time: with the high bits cleared, adding `0x80 - b'0'` sets a byte's high
+/// bit when it is `>= b'0'` and adding `0x7F - b'9'` when it is `> b'9'`, with no carry between
+/// bytes; a byte whose own high bit was set is not a digit either.
 #[inline]
-pub fn scan_string(bytes: &[u8], start: usize) -> (usize, bool) {
+pub fn digits_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start;
-    let mut high = 0u64;
     while let Some(chunk) = bytes.get(i..i + 8) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let w = u64::from_le_bytes(word);
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let backslash = w ^ (ONES * u64::from(b'\\'));
-        let hits = (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (w.wrapping_sub(ONES * 0x20) & !w);
-        let hits = hits & HIGHS;
-        if hits != 0 {
-            let stop = (hits.trailing_zeros() / 8) as usize;
-            // High bits of the bytes before the stop only.
-            let before = if stop == 0 {
-                0
+        let low = w & !HIGHS;
+        let digit = low.wrapping_add(ONES * (0x80 - u64::from(b'0')))
+            & !low.wrapping_add(ONES * (0x7F - u64::from(b'9')))
+            & !w;
+        let other = !digit & HIGHS;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while matches!(bytes.get(i), Some(b'0'..=b'9')) {
+        i += 1;
+    }
+    i
+}
+
+/// Like [`find_string_special`], and also tells whether a byte >= 0x80 came before the stop.
+///
+/// Sixteen bytes (two words) per step while they last, then eight, then one at a time. A word's
+/// stops are found with two "has a byte less than" tests instead of three: `x ^ 0x02` is below
+/// `0x21` exactly when `x` is a control byte or `"` (`0x22 ^ 0x02 = 0x20`, and flipping bit 1
+/// keeps `0x00..=0x1F` inside itself), and `x ^ b'\\'` is below 1 exactly when `x` is `\`.
+#[inline]
+pub fn scan_string(bytes: &[u8], start: usize) -> (usize, bool) {
+    let mut i = start;
+    let mut high = 0u64;
+    while let Some(chunk) = bytes.get(i..i + 16) {
+        let (a, b) = chunk.split_at(8);
+        let (wa, wb) = (load_word(a), load_word(b));
+        let (ha, hb) = (string_stops(wa), string_stops(wb));
+        if ha | hb != 0 {
+            let (w, hits, at) = if ha != 0 {
+                (wa, ha, i)
             } else {
-                w & (u64::MAX >> (64 - 8 * stop))
+                high |= wa;
+                (wb, hb, i + 8)
             };
-            return (i + stop, (high | before) & HIGHS != 0);
+            return finish_scan(w, hits, at, high);
+        }
+        high |= wa | wb;
+        i += 16;
+    }
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let w = load_word(chunk);
+        let hits = string_stops(w);
+        if hits != 0 {
+            return finish_scan(w, hits, i, high);
         }
         high |= w;
         i += 8;
@@ -644,6 +709,38 @@ pub fn scan_string(bytes: &[u8], start: usize) -> (usize, bool) {
         i += 1;
     }
     (bytes.len(), high & HIGHS != 0)
+}
+
+/// An 8-byte chunk as a little-endian word.
+#[inline]
+fn load_word(chunk: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(chunk);
+    u64::from_le_bytes(word)
+}
+
+/// The high bit of the lowest byte of `w` that is `"`, `\` or a control byte is set, and no
+/// lower bit (false positives only appear above a true match).
+#[inline]
+fn string_stops(w: u64) -> u64 {
+    let quote_or_control = w ^ (ONES * 0x02);
+    let backslash = w ^ (ONES * u64::from(b'\\'));
+    ((quote_or_control.wrapping_sub(ONES * 0x21) & !quote_or_control)
+        | (backslash.wrapping_sub(ONES) & !backslash))
+        & HIGHS
+}
+
+/// The stop at the lowest hit of word `w` (at index `at`), and whether a byte >= 0x80 came
+/// before it (in `high`, the earlier words, or the bytes of `w` below the stop).
+#[inline]
+fn finish_scan(w: u64, hits: u64, at: usize, high: u64) -> (usize, bool) {
+    let stop = (hits.trailing_zeros() / 8) as usize;
+    let before = if stop == 0 {
+        0
+    } else {
+        w & (u64::MAX >> (64 - 8 * stop))
+    };
+    (at + stop, (high | before) & HIGHS != 0)
 }
 
 /// The index of the first `"`, `\` or control byte (< 0x20) at or after `start`, or `bytes.len()`.
@@ -754,6 +851,32 @@ mod tests {
     }
 
     #[test]
+    fn scan_string_matches_a_byte_loop_for_every_byte_at_every_position() {
+        let reference = |bytes: &[u8]| {
+            let stop = bytes
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(bytes.len());
+            (stop, bytes[..stop].iter().any(|&b| b >= 0x80))
+        };
+        for len in 0..40 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    assert_eq!(scan_string(&bytes, 0), reference(&bytes), "{len} {at} {b}");
+                    if at + 1 < len {
+                        bytes[at + 1] = 0xC3;
+                        assert_eq!(scan_string(&bytes, 0), reference(&bytes), "{len} {at} {b}");
+                        bytes[len - 1] = b'"';
+                        assert_eq!(scan_string(&bytes, 0), reference(&bytes), "{len} {at} {b}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn strings_must_be_utf8() {
         let mut scratch = Vec::new();
         for (input, ok) in [
@@ -781,6 +904,19 @@ mod tests {
             assert_eq!(scan_string(&bytes, 0), (len, false));
             bytes.insert(0, 0xc3);
             assert_eq!(scan_string(&bytes, 0), (len + 1, true));
+        }
+    }
+
+    #[test]
+    fn digit_runs_end_at_every_position() {
+        for len in 0..20 {
+            for stop in [b',', b'/', b':', b'.', 0x80 | b'0', 0xFF, b'e', 0x00] {
+                let mut bytes = vec![b'7'; len];
+                bytes.push(stop);
+                bytes.extend_from_slice(b"0123456789");
+                assert_eq!(digits_end(&bytes, 0), len, "{len} {stop}");
+            }
+            assert_eq!(digits_end(&vec![b'0'; len], 0), len);
         }
     }
 

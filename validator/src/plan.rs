@@ -278,6 +278,9 @@ pub struct CheckPlan {
     value_columns: Vec<usize>,
     /// For each column, its position in `key_columns` or `value_columns`.
     section_position: Vec<usize>,
+    /// For each column, its member name as written plainly in JSON with the colon: `"name":`
+    /// (what [`crate::json::Scanner::try_member`] compares in a few word loads).
+    member_patterns: Vec<Box<[u8]>>,
     open_enum_slots: Vec<usize>,
 }
 
@@ -385,6 +388,10 @@ impl CheckPlan {
                 }
             }
         }
+        let member_patterns = columns
+            .iter()
+            .map(|c| format!("\"{}\":", c.name).into_bytes().into_boxed_slice())
+            .collect();
         CheckPlan {
             table: table.name().into(),
             columns,
@@ -393,6 +400,7 @@ impl CheckPlan {
             key_columns,
             value_columns,
             section_position,
+            member_patterns,
             open_enum_slots,
         }
     }
@@ -440,17 +448,21 @@ impl CheckPlan {
         self.value_names.get(name)
     }
 
-    /// The column expected at position `next` of the key (`in_key`) or value section, and its
-    /// name: what [`CheckPlan::section_column`] tries first.
+    /// The column expected at position `next` of the key (`in_key`) or value section, its name,
+    /// and its plain member pattern `"name":`: what [`CheckPlan::section_column`] tries first.
     #[inline]
-    pub fn expected_column(&self, in_key: bool, next: usize) -> Option<(usize, &[u8])> {
+    pub fn expected_column(&self, in_key: bool, next: usize) -> Option<(usize, &[u8], &[u8])> {
         let order = if in_key {
             &self.key_columns
         } else {
             &self.value_columns
         };
         let column = *order.get(next)?;
-        Some((column, self.columns.get(column)?.name.as_bytes()))
+        Some((
+            column,
+            self.columns.get(column)?.name.as_bytes(),
+            self.member_patterns.get(column)?,
+        ))
     }
 
     /// Looks up a key (`in_key`) or value column by name, trying first the one at `*next` in the
@@ -756,28 +768,47 @@ impl CheckPlan {
 }
 
 /// Byte-string equality without a call into `memcmp`: the strings compared here (column names,
-/// enum members) are short, and a call costs more than comparing them eight bytes at a time.
+/// enum members, member patterns) are short, and a call costs more than comparing them a word at
+/// a time. Lengths of 8 or more compare whole words and then the last 8 bytes (overlapping the
+/// previous word), lengths 4 to 7 two overlapping 4-byte words: no byte-at-a-time tail.
 #[inline]
 pub fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
+    let n = a.len();
+    if n != b.len() {
         return false;
     }
-    let mut a_words = a.chunks_exact(8);
-    let mut b_words = b.chunks_exact(8);
-    for (x, y) in (&mut a_words).zip(&mut b_words) {
-        let mut wx = [0u8; 8];
-        let mut wy = [0u8; 8];
-        wx.copy_from_slice(x);
-        wy.copy_from_slice(y);
-        if u64::from_le_bytes(wx) != u64::from_le_bytes(wy) {
-            return false;
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if word8(a, i) != word8(b, i) {
+                return false;
+            }
+            i += 8;
         }
+        word8(a, n - 8) == word8(b, n - 8)
+    } else if n >= 4 {
+        word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4)
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
     }
-    a_words
-        .remainder()
-        .iter()
-        .zip(b_words.remainder())
-        .all(|(x, y)| x == y)
+}
+
+/// The 8 bytes at `at` as a little-endian word (0 past the end; callers stay in bounds).
+#[inline]
+pub(crate) fn word8(bytes: &[u8], at: usize) -> u64 {
+    bytes
+        .get(at..at + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// The 4 bytes at `at` as a little-endian word (0 past the end; callers stay in bounds).
+#[inline]
+pub(crate) fn word4(bytes: &[u8], at: usize) -> u32 {
+    bytes
+        .get(at..at + 4)
+        .and_then(|w| <[u8; 4]>::try_from(w).ok())
+        .map_or(0, u32::from_le_bytes)
 }
 
 /// Unicode scalar values in valid UTF-8: every byte that is not a continuation byte starts one.
@@ -1079,6 +1110,15 @@ mod tests {
         assert!(!bytes_eq(b"abcdefghijk", b"abcdefghijx"));
         assert!(!bytes_eq(b"abcdefgh", b"abcdefgX"));
         assert!(!bytes_eq(b"ab", b"abc"));
+        for len in 0..40 {
+            let a: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            assert!(bytes_eq(&a, &a.clone()));
+            for i in 0..len {
+                let mut b = a.clone();
+                b[i] ^= 0x20;
+                assert!(!bytes_eq(&a, &b), "{len} {i}");
+            }
+        }
     }
 
     #[test]

@@ -249,10 +249,18 @@ impl Walker {
         while s.next_member(first)? {
             first = false;
             let name_offset = s.offset();
-            let name = s.member_name(&mut self.name_scratch)?;
-            let name: &[u8] = match name {
-                Some(raw) => raw,
-                None => &self.name_scratch,
+            // Fast path: the envelope members written plainly.
+            let name: &[u8] = if s.try_member(b"\"meta\":") {
+                b"meta"
+            } else if s.try_member(b"\"key\":") {
+                b"key"
+            } else if s.try_member(b"\"value\":") {
+                b"value"
+            } else {
+                match s.member_name(&mut self.name_scratch)? {
+                    Some(raw) => raw,
+                    None => &self.name_scratch,
+                }
             };
             let duplicate = |s: &Scanner<'_>, name: &[u8]| SyntaxError {
                 offset: name_offset.min(s.input().len()),
@@ -369,11 +377,18 @@ impl Walker {
         while s.next_member(first)? {
             first = false;
             let name_offset = s.offset();
-            let name = s.member_name(&mut self.name_scratch)?;
-            let member = match name.unwrap_or(&self.name_scratch) {
-                b"ts" => MetaMember::Ts,
-                b"action" => MetaMember::Action,
-                other => MetaMember::Other(other.to_vec()),
+            // Fast path: a plainly written `"ts":` or `"action":`.
+            let member = if s.try_member(b"\"ts\":") {
+                MetaMember::Ts
+            } else if s.try_member(b"\"action\":") {
+                MetaMember::Action
+            } else {
+                let name = s.member_name(&mut self.name_scratch)?;
+                match name.unwrap_or(&self.name_scratch) {
+                    b"ts" => MetaMember::Ts,
+                    b"action" => MetaMember::Action,
+                    other => MetaMember::Other(other.to_vec()),
+                }
             };
             let duplicate = |name: &[u8]| SyntaxError {
                 offset: name_offset,
@@ -470,11 +485,13 @@ impl Walker {
             let name_offset = s.offset();
             let in_key = section == Section::Key;
             // Fast path: the column the schema order expects next, written plainly.
-            let fast = plan
-                .expected_column(in_key, next_column)
-                .filter(|(_, expected)| s.try_member_name(expected));
+            let fast =
+                plan.expected_column(in_key, next_column)
+                    .filter(|(_, expected, pattern)| {
+                        s.try_member(pattern) || s.try_member_name(expected)
+                    });
             let (column, name): (Option<usize>, &[u8]) = match fast {
-                Some((column, expected)) => {
+                Some((column, expected, _)) => {
                     next_column += 1;
                     (Some(column), expected)
                 }
@@ -643,12 +660,15 @@ impl Field {
 }
 
 /// Reads one field value (a column's or meta's), at depth 3.
-#[inline]
+#[inline(always)]
 fn read_field(
     s: &mut Scanner<'_>,
     line: &[u8],
     scratch: &mut Vec<u8>,
 ) -> Result<Field, SyntaxError> {
+    if let Some((start, end)) = s.plain_ascii_string() {
+        return Ok(Field::RawString(start, end));
+    }
     let peek = s.peek();
     let start = s.offset();
     Ok(match peek {
