@@ -505,45 +505,19 @@ impl Walker {
                 }
             };
             let Some(column) = column else {
-                let owned = name.to_vec();
-                if !self.unknown_names.insert(&owned) {
-                    return Err(SyntaxError {
-                        offset: name_offset,
-                        kind: SyntaxErrorKind::DuplicateKey(
-                            String::from_utf8_lossy(&owned).into_owned(),
-                        ),
-                    });
-                }
-                let shown = String::from_utf8_lossy(&owned).into_owned();
-                let elsewhere = match section {
-                    Section::Key => plan.value_column(&owned).map(|_| envelope::VALUE),
-                    Section::Value => plan.key_column(&owned).map(|_| envelope::KEY),
-                };
-                let message = match elsewhere {
-                    Some(other) => format!(
-                        "`{shown}` is not a column of `{}`; it belongs in `{other}`",
-                        section.name()
-                    ),
-                    None => format!("`{shown}` is not a column of {}", plan.table()),
-                };
-                self.findings.push(
-                    ColumnRef::Named(shown.into()),
-                    Code::UnknownColumn,
-                    message,
-                    None,
-                );
+                unknown_column(
+                    plan,
+                    section,
+                    name,
+                    name_offset,
+                    &mut self.unknown_names,
+                    &mut self.findings,
+                )?;
                 s.skip_value(3, &mut self.scratch)?;
                 continue;
             };
             match self.seen.get_mut(column) {
-                Some(seen) if *seen => {
-                    return Err(SyntaxError {
-                        offset: name_offset,
-                        kind: SyntaxErrorKind::DuplicateKey(
-                            String::from_utf8_lossy(name).into_owned(),
-                        ),
-                    });
-                }
+                Some(seen) if *seen => return Err(duplicate_key(name_offset, name)),
                 Some(seen) => *seen = true,
                 None => {}
             }
@@ -574,17 +548,14 @@ impl Walker {
                     };
                     self.pending.push(pending);
                 }
-                Checked::Valid if section == Section::Key => {
-                    if let FieldValue::String(text) | FieldValue::Integer(text) = value {
-                        let uuid = match plan.columns().get(column).map(|c| &c.rule) {
-                            Some(Rule::Uuid) => formats::parse_uuid(text),
-                            _ => None,
-                        };
-                        fingerprint_part(&mut self.key, uuid, text);
-                        self.valid_key_columns += 1;
-                        self.key_uuid = uuid;
-                    }
-                }
+                Checked::Valid if section == Section::Key => add_key_part(
+                    plan,
+                    column,
+                    value,
+                    &mut self.key,
+                    &mut self.valid_key_columns,
+                    &mut self.key_uuid,
+                ),
                 _ => {}
             }
         }
@@ -621,6 +592,79 @@ impl Walker {
         let uuid = if needed == 1 { self.key_uuid } else { None };
         Some((self.key.finish(), uuid))
     }
+}
+
+/// Adds a valid key column's value to the record's key fingerprint (kept out of the column
+/// loop, which it would only crowd: a key has one or two columns).
+#[inline(never)]
+fn add_key_part(
+    plan: &CheckPlan,
+    column: usize,
+    value: FieldValue<'_>,
+    key: &mut KeyFingerprint,
+    valid_key_columns: &mut usize,
+    key_uuid: &mut Option<u128>,
+) {
+    if let FieldValue::String(text) | FieldValue::Integer(text) = value {
+        let uuid = match plan.columns().get(column).map(|c| &c.rule) {
+            Some(Rule::Uuid) => formats::parse_uuid(text),
+            _ => None,
+        };
+        fingerprint_part(key, uuid, text);
+        *valid_key_columns += 1;
+        *key_uuid = uuid;
+    }
+}
+
+/// The same member name twice in one object.
+#[cold]
+#[inline(never)]
+fn duplicate_key(offset: usize, name: &[u8]) -> SyntaxError {
+    SyntaxError {
+        offset,
+        kind: SyntaxErrorKind::DuplicateKey(String::from_utf8_lossy(name).into_owned()),
+    }
+}
+
+/// A member of `key`/`value` that is no column of that section: `unknown_column` (saying where
+/// it belongs when it is a column of the other section), or malformed when named twice. Kept
+/// out of the column loop: it is rare, and its message building would crowd the loop.
+#[cold]
+#[inline(never)]
+fn unknown_column(
+    plan: &CheckPlan,
+    section: Section,
+    name: &[u8],
+    name_offset: usize,
+    unknown_names: &mut KeySet,
+    findings: &mut Findings,
+) -> Result<(), SyntaxError> {
+    let owned = name.to_vec();
+    if !unknown_names.insert(&owned) {
+        return Err(SyntaxError {
+            offset: name_offset,
+            kind: SyntaxErrorKind::DuplicateKey(String::from_utf8_lossy(&owned).into_owned()),
+        });
+    }
+    let shown = String::from_utf8_lossy(&owned).into_owned();
+    let elsewhere = match section {
+        Section::Key => plan.value_column(&owned).map(|_| envelope::VALUE),
+        Section::Value => plan.key_column(&owned).map(|_| envelope::KEY),
+    };
+    let message = match elsewhere {
+        Some(other) => format!(
+            "`{shown}` is not a column of `{}`; it belongs in `{other}`",
+            section.name()
+        ),
+        None => format!("`{shown}` is not a column of {}", plan.table()),
+    };
+    findings.push(
+        ColumnRef::Named(shown.into()),
+        Code::UnknownColumn,
+        message,
+        None,
+    );
+    Ok(())
 }
 
 /// A member of `meta`.
