@@ -278,10 +278,37 @@ pub struct CheckPlan {
     value_columns: Vec<usize>,
     /// For each column, its position in `key_columns` or `value_columns`.
     section_position: Vec<usize>,
-    /// For each column, its member name as written plainly in JSON with the colon: `"name":`
-    /// (what [`crate::json::Scanner::try_member`] compares in a few word loads).
-    member_patterns: Vec<Box<[u8]>>,
+    /// The key columns in key order, and the value columns in table order, each with its plain
+    /// member pattern: what the JSONL reader expects next.
+    key_expected: Vec<ExpectedMember>,
+    value_expected: Vec<ExpectedMember>,
     open_enum_slots: Vec<usize>,
+}
+
+/// A column as the JSONL reader expects to meet it: its index and its member name written
+/// plainly with the colon, `"name":` (what [`crate::json::Scanner::try_member`] compares in a few
+/// word loads).
+#[derive(Debug, Clone)]
+pub struct ExpectedMember {
+    /// The column's index in [`CheckPlan::columns`].
+    pub column: usize,
+    pattern: Box<[u8]>,
+}
+
+impl ExpectedMember {
+    /// `"name":`.
+    #[inline]
+    pub fn pattern(&self) -> &[u8] {
+        &self.pattern
+    }
+
+    /// The column's name (the pattern without its quotes and colon).
+    #[inline]
+    pub fn name(&self) -> &[u8] {
+        self.pattern
+            .get(1..self.pattern.len().saturating_sub(2))
+            .unwrap_or_default()
+    }
 }
 
 /// The most members an enum message lists before it just names the enum.
@@ -388,10 +415,19 @@ impl CheckPlan {
                 }
             }
         }
-        let member_patterns = columns
-            .iter()
-            .map(|c| format!("\"{}\":", c.name).into_bytes().into_boxed_slice())
-            .collect();
+        let expected = |list: &[usize]| -> Vec<ExpectedMember> {
+            list.iter()
+                .filter_map(|&column| {
+                    let name = &columns.get(column)?.name;
+                    Some(ExpectedMember {
+                        column,
+                        pattern: format!("\"{name}\":").into_bytes().into_boxed_slice(),
+                    })
+                })
+                .collect()
+        };
+        let key_expected = expected(&key_columns);
+        let value_expected = expected(&value_columns);
         CheckPlan {
             table: table.name().into(),
             columns,
@@ -400,7 +436,8 @@ impl CheckPlan {
             key_columns,
             value_columns,
             section_position,
-            member_patterns,
+            key_expected,
+            value_expected,
             open_enum_slots,
         }
     }
@@ -448,21 +485,15 @@ impl CheckPlan {
         self.value_names.get(name)
     }
 
-    /// The column expected at position `next` of the key (`in_key`) or value section, its name,
-    /// and its plain member pattern `"name":`: what [`CheckPlan::section_column`] tries first.
+    /// The columns of the key (`in_key`) or value section in the order exports list them, each
+    /// with its plain member pattern: what [`CheckPlan::section_column`] tries first.
     #[inline]
-    pub fn expected_column(&self, in_key: bool, next: usize) -> Option<(usize, &[u8], &[u8])> {
-        let order = if in_key {
-            &self.key_columns
+    pub fn expected_members(&self, in_key: bool) -> &[ExpectedMember] {
+        if in_key {
+            &self.key_expected
         } else {
-            &self.value_columns
-        };
-        let column = *order.get(next)?;
-        Some((
-            column,
-            self.columns.get(column)?.name.as_bytes(),
-            self.member_patterns.get(column)?,
-        ))
+            &self.value_expected
+        }
     }
 
     /// Looks up a key (`in_key`) or value column by name, trying first the one at `*next` in the

@@ -478,6 +478,7 @@ impl Walker {
         }
         s.expect(b'{')?;
         self.unknown_names.clear();
+        let expected = plan.expected_members(section == Section::Key);
         let mut next_column = 0usize;
         let mut first = true;
         while s.next_member(first)? {
@@ -485,15 +486,13 @@ impl Walker {
             let name_offset = s.offset();
             let in_key = section == Section::Key;
             // Fast path: the column the schema order expects next, written plainly.
-            let fast =
-                plan.expected_column(in_key, next_column)
-                    .filter(|(_, expected, pattern)| {
-                        s.try_member(pattern) || s.try_member_name(expected)
-                    });
+            let fast = expected
+                .get(next_column)
+                .filter(|e| s.try_member(e.pattern()) || s.try_member_name(e.name()));
             let (column, name): (Option<usize>, &[u8]) = match fast {
-                Some((column, expected, _)) => {
+                Some(e) => {
                     next_column += 1;
-                    (Some(column), expected)
+                    (Some(e.column), e.name())
                 }
                 None => {
                     let raw_name = s.member_name(&mut self.name_scratch)?;
@@ -523,40 +522,40 @@ impl Walker {
             }
             let field = read_field(s, line, &mut self.scratch)?;
             let value = field.value(line, &self.scratch);
-            let checked = plan.check(column, value, &mut self.findings);
-            match checked {
-                Checked::OpenEnumValue(slot) => {
-                    let pending = match field {
-                        Field::RawString(start, end) => PendingValue {
-                            slot,
-                            in_line: true,
-                            start,
-                            end,
-                        },
-                        _ => {
-                            let start = self.pending_bytes.len();
-                            if let FieldValue::String(text) = value {
-                                self.pending_bytes.extend_from_slice(text);
-                            }
-                            PendingValue {
-                                slot,
-                                in_line: false,
-                                start,
-                                end: self.pending_bytes.len(),
-                            }
-                        }
-                    };
-                    self.pending.push(pending);
-                }
-                Checked::Valid if section == Section::Key => add_key_part(
+            let checked = match section {
+                Section::Value => plan.check(column, value, &mut self.findings),
+                Section::Key => check_key_field(
                     plan,
                     column,
                     value,
+                    &mut self.findings,
                     &mut self.key,
                     &mut self.valid_key_columns,
                     &mut self.key_uuid,
                 ),
-                _ => {}
+            };
+            if let Checked::OpenEnumValue(slot) = checked {
+                let pending = match field {
+                    Field::RawString(start, end) => PendingValue {
+                        slot,
+                        in_line: true,
+                        start,
+                        end,
+                    },
+                    _ => {
+                        let start = self.pending_bytes.len();
+                        if let FieldValue::String(text) = value {
+                            self.pending_bytes.extend_from_slice(text);
+                        }
+                        PendingValue {
+                            slot,
+                            in_line: false,
+                            start,
+                            end: self.pending_bytes.len(),
+                        }
+                    }
+                };
+                self.pending.push(pending);
             }
         }
         self.unknown_names.clear();
@@ -594,26 +593,40 @@ impl Walker {
     }
 }
 
-/// Adds a valid key column's value to the record's key fingerprint (kept out of the column
-/// loop, which it would only crowd: a key has one or two columns).
+/// Checks a key column's value and adds a valid one to the record's key fingerprint (kept out
+/// of the column loop, which it would only crowd: a key has one or two columns). A uuid key is
+/// parsed once: a string that parses is exactly what the uuid check accepts.
 #[inline(never)]
-fn add_key_part(
+fn check_key_field(
     plan: &CheckPlan,
     column: usize,
     value: FieldValue<'_>,
+    findings: &mut Findings,
     key: &mut KeyFingerprint,
     valid_key_columns: &mut usize,
     key_uuid: &mut Option<u128>,
-) {
-    if let FieldValue::String(text) | FieldValue::Integer(text) = value {
-        let uuid = match plan.columns().get(column).map(|c| &c.rule) {
-            Some(Rule::Uuid) => formats::parse_uuid(text),
-            _ => None,
-        };
-        fingerprint_part(key, uuid, text);
+) -> Checked {
+    let is_uuid = matches!(
+        plan.columns().get(column).map(|c| &c.rule),
+        Some(Rule::Uuid)
+    );
+    let parsed = match value {
+        FieldValue::String(text) if is_uuid => formats::parse_uuid(text),
+        _ => None,
+    };
+    let checked = if parsed.is_some() {
+        Checked::Valid
+    } else {
+        plan.check(column, value, findings)
+    };
+    if checked == Checked::Valid
+        && let FieldValue::String(text) | FieldValue::Integer(text) = value
+    {
+        fingerprint_part(key, parsed, text);
         *valid_key_columns += 1;
-        *key_uuid = uuid;
+        *key_uuid = parsed;
     }
+    checked
 }
 
 /// The same member name twice in one object.
