@@ -7,7 +7,8 @@ mod catalogue;
 mod memory;
 /// JUnit, SARIF, GitHub, JSON and the Markdown step summary on hostile values, parsed back.
 mod outputs;
-/// `--valid-out`/`--invalid-out`: every record in exactly one output, unchanged, in order.
+/// `--valid-out`/`--invalid-out`: every record in exactly one output, unchanged, in order (JSONL
+/// and CSV).
 mod quarantine;
 
 use std::path::{Path, PathBuf};

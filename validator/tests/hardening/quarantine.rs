@@ -165,3 +165,98 @@ fn every_record_lands_in_exactly_one_output_unchanged_in_order() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// CSV rows built from the shipped fixture: valid, broken (an enum, a ragged row), and with a
+/// quoted newline, LF or CRLF, the last one maybe without a line end.
+fn generate_csv(seed: u64) -> (Vec<u8>, Vec<Vec<u8>>, Vec<bool>) {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/formats/web_logs.csv");
+    let text = std::fs::read_to_string(&fixture).unwrap_or_else(|e| panic!("{e}"));
+    let mut lines = text.lines();
+    let header = lines.next().unwrap_or_default();
+    let rows: Vec<&str> = lines.filter(|l| l.contains(",GET,")).collect();
+    assert!(!rows.is_empty(), "the fixture has GET rows");
+    let mut rng = Rng::new(seed);
+    let mut bytes = format!("{header}\n").into_bytes();
+    let (mut records, mut broken) = (Vec::new(), Vec::new());
+    let count = 1 + rng.below(40);
+    for i in 0..count {
+        let row = *rng.pick(&rows);
+        let kind = rng.below(6);
+        let mut record = match kind {
+            0 => row.replacen(",GET,", ",FETCH,", 1),
+            1 => row.split(',').take(5).collect::<Vec<_>>().join(","),
+            2 => row.replacen(",GET,", ",\"GET\nPOST\",", 1),
+            _ => row.to_owned(),
+        }
+        .into_bytes();
+        if !(i + 1 == count && rng.chance(300)) {
+            record.extend_from_slice(if rng.chance(300) { b"\r\n" } else { b"\n" });
+        }
+        bytes.extend_from_slice(&record);
+        records.push(record);
+        broken.push(kind < 3);
+    }
+    (bytes, records, broken)
+}
+
+#[test]
+fn csv_records_land_under_one_header_each() {
+    let dir = crate::scratch("quarantine-csv");
+    for seed in 0..12u64 {
+        let (bytes, records, broken) = generate_csv(seed);
+        std::fs::write(dir.join("in.csv"), &bytes).unwrap_or_else(|e| panic!("{e}"));
+        let mut command = crate::command(&dir);
+        let jobs = if seed % 2 == 0 { "1" } else { "2" };
+        command.args([
+            "--report",
+            "json",
+            "--jobs",
+            jobs,
+            "--no-duplicate-check",
+            "--valid-out",
+            "v.csv",
+            "--invalid-out",
+            "i.csv.gz",
+            "in.csv",
+        ]);
+        let output = crate::run_bounded(command, Duration::from_secs(60))
+            .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        crate::assert_sane(&format!("csv seed {seed}"), &output);
+        let report = String::from_utf8_lossy(&output.stdout);
+        let mut invalid = BTreeSet::new();
+        for line in report.lines() {
+            let value: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("seed {seed}: {e}: {line}"));
+            if value["type"] == "violation" && value["severity"] == "error" {
+                invalid.insert(value["record"].as_u64().unwrap_or(0));
+            }
+        }
+        let header_end = bytes.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let header = bytes.get(..header_end).unwrap_or_default().to_vec();
+        let (mut expect_valid, mut expect_invalid) = (header.clone(), header);
+        for (n, (record, broken)) in (1u64..).zip(records.iter().zip(&broken)) {
+            if *broken {
+                assert!(
+                    invalid.contains(&n),
+                    "csv seed {seed}: record {n} is broken\n{report}"
+                );
+            }
+            let out = if invalid.contains(&n) {
+                &mut expect_invalid
+            } else {
+                &mut expect_valid
+            };
+            out.extend(as_written(record));
+        }
+        assert!(
+            read_output(&dir.join("v.csv")) == expect_valid,
+            "csv seed {seed}: valid output"
+        );
+        assert!(
+            read_output(&dir.join("i.csv.gz")) == expect_invalid,
+            "csv seed {seed}: invalid output"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
