@@ -171,7 +171,43 @@ pub fn is_ip(text: &[u8]) -> bool {
     if let Some(verdict) = dotted_quad(text) {
         return verdict;
     }
+    if let Some(verdict) = colon_hex(text) {
+        return verdict;
+    }
     std::str::from_utf8(text).is_ok_and(|s| s.parse::<IpAddr>().is_ok())
+}
+
+/// The IPv6 rule of `std::net::Ipv6Addr`'s parser, for text made only of hex digits and colons
+/// (no embedded IPv4, which needs a dot): eight groups of one to four hex digits separated by
+/// single colons, or one `::` standing for at least one zero group, with at most seven groups
+/// around it. `None` when the text has any other byte (then `std` decides).
+#[inline]
+fn colon_hex(text: &[u8]) -> Option<bool> {
+    if !text.iter().all(|&b| b.is_ascii_hexdigit() || b == b':') {
+        return None;
+    }
+    let groups = |part: &[u8]| -> Option<usize> {
+        if part.is_empty() {
+            return Some(0);
+        }
+        let mut n = 0;
+        for group in part.split(|&b| b == b':') {
+            if group.is_empty() || group.len() > 4 {
+                return None;
+            }
+            n += 1;
+        }
+        Some(n)
+    };
+    let verdict = match text.windows(2).position(|w| w == b"::") {
+        None => groups(text) == Some(8),
+        Some(at) => {
+            let head = text.get(..at).unwrap_or_default();
+            let tail = text.get(at + 2..).unwrap_or_default();
+            matches!((groups(head), groups(tail)), (Some(h), Some(t)) if h + t <= 7)
+        }
+    };
+    Some(verdict)
 }
 
 /// The IPv4 rule of `std::net::Ipv4Addr`'s parser, for text made only of digits and dots (which
@@ -384,6 +420,82 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    fn std_ip(text: &[u8]) -> bool {
+        text.len() <= 45 && std::str::from_utf8(text).is_ok_and(|s| s.parse::<IpAddr>().is_ok())
+    }
+
+    #[test]
+    fn ip_check_matches_std_on_every_short_colon_hex_text_and_random_longer_ones() {
+        // Every text up to 9 bytes over a small alphabet, then random ones up to 45 bytes.
+        let alphabet = b"0aF:";
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut frontier: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..9 {
+            let mut next = Vec::new();
+            for t in &frontier {
+                for &b in alphabet {
+                    let mut u = t.clone();
+                    u.push(b);
+                    next.push(u);
+                }
+            }
+            texts.extend(next.iter().cloned());
+            frontier = next;
+        }
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut random = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % n
+        };
+        let wide = b"0123456789abcdefABCDEFg:::...";
+        for _ in 0..300_000 {
+            let len = random(46) as usize;
+            texts.push(
+                (0..len)
+                    .map(|_| wide[random(wide.len() as u64) as usize])
+                    .collect(),
+            );
+        }
+        // Structured: 1 to 10 groups of 0 to 5 hex digits (an empty group makes a `::`).
+        for _ in 0..300_000 {
+            let groups = 1 + random(10) as usize;
+            let mut text = Vec::new();
+            for g in 0..groups {
+                if g > 0 {
+                    text.push(b':');
+                }
+                for _ in 0..random(6) {
+                    text.push(b"0fA9"[random(4) as usize]);
+                }
+            }
+            texts.push(text);
+        }
+        for good in [
+            "::",
+            "::1",
+            "1::",
+            "fe80::1",
+            "2001:db8:85a3:0:0:8a2e:370:7334",
+            "1:2:3:4:5:6:7::",
+            "::2:3:4:5:6:7:8",
+            "ffff:FFFF:0:0:0:0:0:1",
+            "::ffff:1.2.3.4",
+        ] {
+            texts.push(good.as_bytes().to_vec());
+            assert!(is_ip(good.as_bytes()), "{good}");
+        }
+        for text in &texts {
+            assert_eq!(
+                is_ip(text),
+                std_ip(text),
+                "{}",
+                String::from_utf8_lossy(text)
+            );
         }
     }
 
