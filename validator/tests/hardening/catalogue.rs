@@ -1,8 +1,8 @@
-//! Runs every `tests/hostile/*.case` file: the catalogue of hostile inputs.
+//! Runs every CLI case file: `tests/cli/*.case` (the command line as data: every code, every
+//! report format, stdin, directories, the exit-2 paths, each input format) and
+//! `tests/hostile/*.case` (the catalogue of hostile inputs). One format and one runner for both.
 //!
-//! The format is the one of `tests/cli/*.case` (header lines, then `stdout:` and the exact
-//! expected standard output), with keys to build hostile inputs at test time instead of
-//! checking them in:
+//! A case is a few header lines, then `stdout:` and the exact expected standard output:
 //!
 //! ```text
 //! # What the case shows (first line), and why the outcome is right.
@@ -18,7 +18,8 @@
 //! ...exact expected standard output (then the `show:` files)...
 //! ```
 //!
-//! `file:` specs (several `file:` lines for one name append to it):
+//! `file:` specs build hostile inputs at test time instead of checking them in (several `file:`
+//! lines for one name append to it):
 //!
 //! - `text:BYTES` — the bytes; escapes `\n \r \t \\ \xHH`, every other character as is (so a
 //!   JSON escape is written `\\u0000`);
@@ -28,11 +29,12 @@
 //!   cut off (a truncated download);
 //! - `dir` — an empty directory; `symlink:TARGET` — a symbolic link.
 //!
-//! Each case runs in a fresh scratch directory (its working directory, so reported paths are
-//! the short names above), with `NO_COLOR` set, `GITHUB_STEP_SUMMARY` unset unless given, and a
-//! 120-second limit: a hang, a panic, a crash by signal or an exit status other than 0/1/2 fails
-//! the case whatever it expects. `DAP_VALIDATE_BLESS=1` rewrites the expected stdout of failing
-//! cases (review the diff).
+//! A hostile case runs in a fresh scratch directory (its working directory, so reported paths
+//! are the short names above); a `tests/cli` case runs in `validator/tests/`, next to its checked-in
+//! fixtures, and may not build files. Every case runs with `NO_COLOR` set, `GITHUB_STEP_SUMMARY`
+//! unset unless given, and a 120-second limit: a hang, a panic, a crash by signal or an exit
+//! status other than 0/1/2 fails the case whatever it expects. `DAP_VALIDATE_BLESS=1` rewrites
+//! the expected stdout of failing cases (review the diff).
 
 use std::path::Path;
 use std::process::Stdio;
@@ -173,8 +175,19 @@ fn make(dir: &Path, name: &str, spec: &str) -> Result<(), String> {
         .map_err(|e| format!("{name}: {e}"))
 }
 
-fn run(name: &str, case: &Case) -> Result<(i32, String, String), String> {
-    let dir = crate::scratch(&format!("case-{name}"));
+/// Where a case runs: a fresh scratch directory it may fill, or a fixed directory of fixtures.
+#[derive(Clone, Copy)]
+enum WorkDir<'a> {
+    Scratch,
+    Fixed(&'a Path),
+}
+
+fn run(name: &str, case: &Case, work_dir: WorkDir<'_>) -> Result<(i32, String, String), String> {
+    let dir = match work_dir {
+        WorkDir::Scratch => crate::scratch(&format!("case-{name}")),
+        WorkDir::Fixed(dir) if case.files.is_empty() => dir.to_path_buf(),
+        WorkDir::Fixed(_) => return Err("`file:` specs need a scratch directory".to_owned()),
+    };
     for (file, spec) in &case.files {
         make(&dir, file, spec)?;
     }
@@ -200,7 +213,9 @@ fn run(name: &str, case: &Case) -> Result<(i32, String, String), String> {
         };
         stdout.push_str(&format!("--- {shown}\n{}", String::from_utf8_lossy(&bytes)));
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    if let WorkDir::Scratch = work_dir {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok((
         output.status.code().unwrap_or(-1),
         stdout,
@@ -210,7 +225,20 @@ fn run(name: &str, case: &Case) -> Result<(i32, String, String), String> {
 
 #[test]
 fn hostile_inputs() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
+    run_cases("hostile", WorkDir::Scratch, 40);
+}
+
+#[test]
+fn cli_cases() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    run_cases("cli", WorkDir::Fixed(&tests), 20);
+}
+
+/// Runs every `tests/<sub>/*.case`, collecting every failure before asserting.
+fn run_cases(sub: &str, work_dir: WorkDir<'_>, at_least: usize) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(sub);
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(Result::ok)
@@ -219,8 +247,8 @@ fn hostile_inputs() {
         .collect();
     paths.sort();
     assert!(
-        paths.len() >= 40,
-        "the catalogue has only {} cases",
+        paths.len() >= at_least,
+        "tests/{sub} has only {} cases",
         paths.len()
     );
     let bless = std::env::var_os("DAP_VALIDATE_BLESS").is_some();
@@ -231,7 +259,7 @@ fn hostile_inputs() {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let result = parse(&text).and_then(|case| run(&name, &case).map(|r| (case, r)));
+        let result = parse(&text).and_then(|case| run(&name, &case, work_dir).map(|r| (case, r)));
         let (case, (status, stdout, stderr)) = match result {
             Ok(done) => done,
             Err(e) => {

@@ -1,7 +1,7 @@
 //! dap-validate's hardening tests, in one binary (issue 7): hostile inputs as data, bounded
 //! memory, safe and parseable CI outputs, and the quarantine split.
 
-/// The hostile-input catalogue: one `tests/hostile/*.case` file per case, run by one test.
+/// CLI cases as data: `tests/cli/*.case` and the hostile-input catalogue `tests/hostile/*.case`.
 mod catalogue;
 /// Peak memory of the binary on a 200 MB record stays flat (`--max-record-bytes`).
 mod memory;

@@ -1,10 +1,8 @@
-//! dap-validate's integration tests, in one binary: the command line as data (`cli`), the JSON
-//! report against the contract (`json_contract`), and agreement with a JSON Schema validator on a
-//! generated corpus (`differential`).
+//! dap-validate's integration tests, in one binary: the JSON report against the contract
+//! (`json_contract`), agreement with a JSON Schema validator on a generated corpus
+//! (`differential`), and one corpus in every format (`formats`). The command line as data
+//! (`tests/cli/*.case`) runs with the hostile catalogue, in the `hardening` binary.
 
-/// CLI cases as data: one `tests/cli/*.case` file per case (arguments, stdin, exit status,
-/// expected stdout and stderr).
-mod cli;
 /// Differential test: per-record verdicts and columns against the `jsonschema` crate.
 mod differential;
 /// One corpus in JSONL, CSV, TSV and Parquet gives the same violations; Parquet fixtures.
@@ -14,7 +12,7 @@ mod json_contract;
 
 use std::path::{Path, PathBuf};
 
-/// `validator/tests`: the working directory of CLI cases, so reported paths are short and stable.
+/// `validator/tests`: where the checked-in fixtures live.
 pub fn tests_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
 }
