@@ -215,26 +215,35 @@ fn colon_hex(text: &[u8]) -> Option<bool> {
 /// `None` when the text has any other byte (then `std` decides).
 #[inline]
 fn dotted_quad(text: &[u8]) -> Option<bool> {
-    if !text.iter().all(|&b| b.is_ascii_digit() || b == b'.') {
-        return None;
-    }
-    let mut parts = 0;
-    for part in text.split(|&b| b == b'.') {
-        parts += 1;
-        let valid = match part {
-            [] => false,
-            [b'0', _, ..] => false,
-            [_] | [_, _] => true,
-            [a, b, c] => {
-                (u32::from(a - b'0') * 100 + u32::from(b - b'0') * 10 + u32::from(c - b'0')) <= 255
+    // One pass, no splitting: per part its digit count, value (capped, so it cannot overflow)
+    // and whether it started with a zero.
+    let mut ok = true;
+    let mut dots = 0u32;
+    let mut digits = 0u32;
+    let mut value = 0u32;
+    let mut leading_zero = false;
+    for &b in text {
+        match b {
+            b'0'..=b'9' => {
+                if digits == 0 {
+                    leading_zero = b == b'0';
+                } else if leading_zero {
+                    ok = false;
+                }
+                digits += 1;
+                value = (value * 10 + u32::from(b - b'0')).min(1000);
             }
-            _ => false,
-        };
-        if !valid || parts > 4 {
-            return Some(false);
+            b'.' => {
+                ok &= digits != 0 && digits <= 3 && value <= 255;
+                dots += 1;
+                digits = 0;
+                value = 0;
+            }
+            _ => return None,
         }
     }
-    Some(parts == 4)
+    ok &= digits != 0 && digits <= 3 && value <= 255;
+    Some(ok && dots == 3)
 }
 
 /// Parses a JSON integer literal (`-?(0|[1-9][0-9]*)`, already checked by the scanner) into `i64`;
@@ -560,6 +569,55 @@ mod tests {
             "example.org",
         ] {
             assert!(!is_ip(bad.as_bytes()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn digit_and_dot_texts_agree_with_std() {
+        let alphabet = b"0125.";
+        let mut frontier: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut texts = frontier.clone();
+        for _ in 0..8 {
+            let mut next = Vec::new();
+            for t in &frontier {
+                for &b in alphabet {
+                    let mut u = t.clone();
+                    u.push(b);
+                    next.push(u);
+                }
+            }
+            texts.extend(next.iter().cloned());
+            frontier = next;
+        }
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut random = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % n
+        };
+        for _ in 0..300_000 {
+            let parts = 1 + random(6);
+            let mut text = Vec::new();
+            for p in 0..parts {
+                if p > 0 {
+                    text.push(b'.');
+                }
+                for _ in 0..random(5) {
+                    text.push(b"0123456789"[random(10) as usize]);
+                }
+            }
+            texts.push(text);
+        }
+        for text in &texts {
+            let std_says =
+                std::str::from_utf8(text).is_ok_and(|s| s.parse::<std::net::Ipv4Addr>().is_ok());
+            assert_eq!(
+                dotted_quad(text),
+                Some(std_says),
+                "{}",
+                String::from_utf8_lossy(text)
+            );
         }
     }
 
