@@ -105,6 +105,24 @@ impl Default for Extras {
     }
 }
 
+/// The default number of checking threads: one per core, or one fewer when every input is gzip.
+/// A gzip input is decoded on a thread of its own that keeps a core busy, and a checker more
+/// than the cores left only makes the threads take turns (measured on 2 cores: 0.90 s with one
+/// checker, 1.00 s with two, for 1M records).
+fn default_jobs(inputs: &[ExportFile]) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let all_gzip = !inputs.is_empty()
+        && inputs.iter().all(|f| match &f.source {
+            files::Source::Path(path) => crate::input::is_gzip_file(path),
+            files::Source::Stdin => false,
+        });
+    if all_gzip && cores > 1 {
+        cores - 1
+    } else {
+        cores
+    }
+}
+
 /// Runs the command line: prints the report to standard output and file errors to standard
 /// error. `Err` means nothing useful could be validated (exit 2).
 pub fn run(args: &Args) -> Result<Outcome, Error> {
@@ -115,7 +133,7 @@ pub fn run(args: &Args) -> Result<Outcome, Error> {
     let quarantine = crate::quarantine::open_for_run(args, &files)?;
     let jobs = match args.jobs {
         Some(n) => usize::from(n),
-        None => std::thread::available_parallelism().map_or(1, usize::from),
+        None => default_jobs(&files),
     };
     let config = Config {
         files,

@@ -39,6 +39,15 @@ impl std::fmt::Debug for Input {
     }
 }
 
+/// Whether the file at `path` starts with the gzip magic bytes (`false` when it cannot be read;
+/// opening it for real reports that). Used only to size the default thread count.
+pub fn is_gzip_file(path: &std::path::Path) -> bool {
+    let mut magic = [0u8; 2];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok_and(|()| magic == [0x1f, 0x8b])
+}
+
 impl Input {
     /// Opens `source` and looks at its first bytes.
     pub fn open(source: &Source) -> io::Result<Input> {
