@@ -848,15 +848,21 @@ pub fn count_chars(utf8: &[u8]) -> usize {
     utf8.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
+/// The plan of the embedded `web_logs` table, for unit tests across the crate.
+#[cfg(test)]
+pub(crate) fn web_logs_plan() -> CheckPlan {
+    let namespace = canvas_logs_codegen::load_embedded();
+    let table = namespace.table("web_logs").cloned();
+    let table = table.unwrap_or_else(|| panic!("web_logs exists"));
+    CheckPlan::compile(&namespace, &table)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn plan() -> CheckPlan {
-        let namespace = canvas_logs_codegen::load_embedded();
-        let table = namespace.table("web_logs").cloned();
-        let table = table.unwrap_or_else(|| panic!("web_logs exists"));
-        CheckPlan::compile(&namespace, &table)
+        web_logs_plan()
     }
 
     fn column(plan: &CheckPlan, name: &str) -> usize {

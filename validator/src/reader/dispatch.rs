@@ -192,10 +192,7 @@ mod tests {
     use super::*;
 
     fn plan() -> CheckPlan {
-        let namespace = canvas_logs_codegen::load_embedded();
-        let table = namespace.table("web_logs").cloned();
-        let table = table.unwrap_or_else(|| panic!("web_logs exists"));
-        CheckPlan::compile(&namespace, &table)
+        crate::plan::web_logs_plan()
     }
 
     #[test]

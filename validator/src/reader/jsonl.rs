@@ -770,9 +770,7 @@ mod tests {
     const ID: &str = "0a1b2c3d-4e5f-4789-abcd-ef0123456789";
 
     fn plan() -> CheckPlan {
-        let namespace = canvas_logs_codegen::load_embedded();
-        let table = namespace.table("web_logs").cloned();
-        CheckPlan::compile(&namespace, &table.unwrap_or_else(|| panic!("web_logs")))
+        crate::plan::web_logs_plan()
     }
 
     /// A valid value object with `extra` spliced in (`extra` starts with a comma or is empty).

@@ -500,10 +500,7 @@ mod tests {
     use super::*;
 
     fn plan() -> CheckPlan {
-        let namespace = canvas_logs_codegen::load_embedded();
-        let table = namespace.table("web_logs").cloned();
-        let table = table.unwrap_or_else(|| panic!("web_logs exists"));
-        CheckPlan::compile(&namespace, &table)
+        crate::plan::web_logs_plan()
     }
 
     fn codes(plan: &CheckPlan, name: &str, field: TextField<'_>) -> Vec<&'static str> {
