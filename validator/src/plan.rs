@@ -20,8 +20,9 @@
 //! | open enum | a listed value or any other string; unknown strings are counted, not reported | `type` (`enum` for an unlisted integer of an open integer enum) |
 //!
 //! Integers: a number with a fraction or an exponent (`1.0`, `1e2`) is a `type` violation for an
-//! integer column or integer enum. This is the one deliberate divergence from JSON Schema, whose
-//! `integer` admits `1.0`: a database or a typed reader would reject it. An integer literal
+//! integer column or integer enum. This is one of the two deliberate divergences from JSON Schema,
+//! whose `integer` admits `1.0`: a database or a typed reader would reject it (the other, a key
+//! repeated in one object, is the reader's `malformed`). An integer literal
 //! outside the width is `range` (for an integer enum, `enum`), however many digits it has.
 
 use crate::formats;

@@ -16,8 +16,10 @@
 //!   admit `null` (DAP's docs say null properties are omitted, its API reference shows `null`).
 //! - `meta.ts` is required; `meta.action` is optional `U` or `D`. A delete (`D`) needs no `value`
 //!   and its `value`, if any, is not checked; every other record requires `value`.
-//! - Known, deliberate difference from `dap-validate`: JSON Schema's `integer` admits `1.0`; the
-//!   validator reports it as `type` (a database or typed reader would reject it).
+//! - Known, deliberate differences from `dap-validate`: JSON Schema's `integer` admits `1.0`, which
+//!   the validator reports as `type` (a database or typed reader would reject it); and a key
+//!   repeated in one JSON object, which a parser hands to JSON Schema as one member, is
+//!   `malformed` to the validator.
 
 use crate::model::{Column, ColumnType, Enum, EnumRepr, Namespace, Table, envelope};
 use serde_json::{Map, Value, json};
