@@ -1,19 +1,20 @@
 //! The run: arguments -> plan -> files -> (read | check on workers | merge in order) -> reporter.
 //!
-//! Threads, for `--jobs N` with N > 1 (one large file and many files are handled alike, batch
-//! by batch, files in order):
+//! Threads, for `--jobs N` (one large file and many files are handled alike, batch by batch,
+//! files in order):
 //!
 //! ```text
-//! reader thread:   for each file: input (gzip on its own thread) -> Batcher -> work queue
-//! N workers:       batch -> RecordFormat::check_batch -> outcome  -> event queue
-//! calling thread:  events in sequence order -> violations, duplicate keys, counts -> reporter
+//! calling thread:  for each file: input (gzip on its own thread) -> Batcher -> batch
+//!                    -> a free helper, or else checked right here -> outcome
+//!                  outcomes in sequence order -> violations, duplicate keys, counts -> reporter
+//! N - 1 helpers:   batch -> RecordFormat::check_batch -> outcome -> back to the calling thread
 //! ```
 //!
-//! Memory is flat: at most `4 × N + 2` batch buffers exist (the reader waits for one to come back
-//! before it reads more), the work queue holds `2 × N`, and the merge step's reorder buffer can
-//! only hold batches that own one of those buffers. The one structure that grows is the
-//! duplicate-key set ([`crate::dedup`]). With `--jobs 1` everything but gzip decompression runs
-//! on the calling thread, with the same code and the same output.
+//! So there are never more threads than jobs (plus a gzip decoder): reading and merging, which
+//! cannot be split, overlap with the helpers' checking instead of taking turns with it for a core,
+//! and a batch checked where it was read is still in that core's cache. With `--jobs 1` there
+//! are no helpers: each batch is read, checked and merged in turn. See [`Pipeline`] for the
+//! memory bound.
 
 use crate::args::{Args, ReportFormat};
 use crate::dedup::{DuplicateKeys, Seen};
@@ -42,7 +43,6 @@ use crate::violation::{Code, LineNumber, Violation, truncate_value};
 use canvas_logs_codegen::Namespace;
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 /// How a run ended, as the exit status.
@@ -279,11 +279,7 @@ pub fn validate_with(
 ) -> io::Result<Summary> {
     let mut merger = Merger::new(plan, config, extras, reporter, errors);
     let formats = FileFormats::new(config.files.len());
-    let tally = if config.jobs <= 1 {
-        run_sequential(plan, config, &formats, &mut merger)?
-    } else {
-        run_parallel(plan, config, &formats, &mut merger)?
-    };
+    let tally = run_batches(plan, config, &formats, &mut merger)?;
     merger.finish(tally)
 }
 
@@ -413,135 +409,26 @@ trait EventSink: BatchSink {
     fn as_batch_sink(&mut self) -> &mut dyn BatchSink;
 }
 
-fn run_sequential(
+/// Reads, checks and merges on the calling thread, handing batches to `config.jobs - 1` helper
+/// threads whenever one is free (see [`Pipeline`]); returns the open-enum values counted.
+fn run_batches(
     plan: &CheckPlan,
     config: &Config,
     formats: &FileFormats,
     merger: &mut Merger<'_>,
 ) -> io::Result<OpenEnumTally> {
-    struct Sequential<'a, 'm> {
-        plan: &'a CheckPlan,
-        formats: &'a FileFormats,
-        merger: &'a mut Merger<'m>,
-        state: WorkerState,
-        spare: Vec<Vec<u8>>,
-        seq: u64,
-        error: Option<io::Error>,
-    }
-    impl BatchSink for Sequential<'_, '_> {
-        fn buffer(&mut self, len: usize) -> Option<Vec<u8>> {
-            if self.error.is_some() {
-                return None;
-            }
-            Some(self.spare.pop().unwrap_or_else(|| vec![0; len]))
-        }
-        fn batch(&mut self, batch: Batch) -> bool {
-            let format = self.formats.get(batch.file);
-            let outcome = check_batch(format, self.plan, &batch, &mut self.state);
-            self.control(Event::Batch(batch, outcome))
-        }
-        fn next_seq(&mut self) -> u64 {
-            self.seq += 1;
-            self.seq
-        }
-    }
-    impl EventSink for Sequential<'_, '_> {
-        fn control(&mut self, event: Event) -> bool {
-            match self.merger.handle(event) {
-                Ok(Some(buffer)) => {
-                    if self.spare.len() < 2 {
-                        self.spare.push(buffer);
-                    }
-                    true
-                }
-                Ok(None) => true,
-                Err(e) => {
-                    self.error = Some(e);
-                    false
-                }
-            }
-        }
-        fn as_batch_sink(&mut self) -> &mut dyn BatchSink {
-            self
-        }
-    }
-    let mut sink = Sequential {
-        plan,
-        formats,
-        merger,
-        state: WorkerState::new(plan),
-        spare: Vec::new(),
-        seq: 0,
-        error: None,
-    };
-    read_files(plan, config, formats, &mut sink);
-    match sink.error {
-        Some(e) => Err(e),
-        None => Ok(sink.state.tally),
-    }
-}
-
-fn run_parallel(
-    plan: &CheckPlan,
-    config: &Config,
-    formats: &FileFormats,
-    merger: &mut Merger<'_>,
-) -> io::Result<OpenEnumTally> {
-    let jobs = config.jobs.max(1);
-    let max_buffers = 4 * jobs + 2;
-    let (work_tx, work_rx) = mpsc::sync_channel::<Batch>(2 * jobs);
+    let helpers = config.jobs.max(1) - 1;
+    // One batch queued per helper: with a free slot the reader hands the batch on, with none it
+    // checks the batch itself.
+    let (work_tx, work_rx) = mpsc::sync_channel::<Batch>(helpers);
     let work_rx = Mutex::new(work_rx);
     let (event_tx, event_rx) = mpsc::channel::<(u64, Event)>();
-    let (pool_tx, pool_rx) = mpsc::sync_channel::<Vec<u8>>(max_buffers);
-    let stop = AtomicBool::new(false);
-
-    struct Parallel<'a> {
-        work: mpsc::SyncSender<Batch>,
-        events: mpsc::Sender<(u64, Event)>,
-        pool: mpsc::Receiver<Vec<u8>>,
-        allocated: usize,
-        max_buffers: usize,
-        seq: u64,
-        stop: &'a AtomicBool,
-    }
-    impl BatchSink for Parallel<'_> {
-        fn buffer(&mut self, len: usize) -> Option<Vec<u8>> {
-            if self.stop.load(Ordering::Relaxed) {
-                return None;
-            }
-            if let Ok(buffer) = self.pool.try_recv() {
-                return Some(buffer);
-            }
-            if self.allocated < self.max_buffers {
-                self.allocated += 1;
-                return Some(vec![0; len]);
-            }
-            self.pool.recv().ok()
-        }
-        fn batch(&mut self, batch: Batch) -> bool {
-            !self.stop.load(Ordering::Relaxed) && self.work.send(batch).is_ok()
-        }
-        fn next_seq(&mut self) -> u64 {
-            self.seq += 1;
-            self.seq
-        }
-    }
-    impl EventSink for Parallel<'_> {
-        fn control(&mut self, event: Event) -> bool {
-            let seq = self.next_seq();
-            !self.stop.load(Ordering::Relaxed) && self.events.send((seq, event)).is_ok()
-        }
-        fn as_batch_sink(&mut self) -> &mut dyn BatchSink {
-            self
-        }
-    }
-
     std::thread::scope(|scope| {
-        let mut workers = Vec::with_capacity(jobs);
-        for _ in 0..jobs {
+        let mut threads = Vec::with_capacity(helpers);
+        for _ in 0..helpers {
             let events = event_tx.clone();
             let work_rx = &work_rx;
-            workers.push(scope.spawn(move || {
+            threads.push(scope.spawn(move || {
                 let mut state = WorkerState::new(plan);
                 loop {
                     let next = match work_rx.lock() {
@@ -561,62 +448,219 @@ fn run_parallel(
                 state.tally
             }));
         }
-        let reader_events = event_tx.clone();
-        let stop_ref = &stop;
-        scope.spawn(move || {
-            let mut sink = Parallel {
-                work: work_tx,
-                events: reader_events,
-                pool: pool_rx,
-                allocated: 0,
-                max_buffers,
-                seq: 0,
-                stop: stop_ref,
-            };
-            read_files(plan, config, formats, &mut sink);
-        });
         drop(event_tx);
-
-        // The merge step, on this thread: restore sequence order, then hand on.
-        let mut waiting: BTreeMap<u64, Event> = BTreeMap::new();
-        let mut next_seq = 1u64;
-        let mut failure = None;
-        'events: while let Ok((seq, event)) = event_rx.recv() {
-            waiting.insert(seq, event);
-            while let Some(event) = waiting.remove(&next_seq) {
-                next_seq += 1;
-                match merger.handle(event) {
-                    Ok(Some(mut buffer)) => {
-                        buffer.truncate(config.limits.batch_bytes);
-                        buffer.shrink_to(config.limits.batch_bytes);
-                        let _ = pool_tx.try_send(buffer);
-                    }
-                    Ok(None) => {}
-                    Err(e) => {
-                        failure = Some(e);
-                        break 'events;
-                    }
-                }
+        let mut pipeline = Pipeline {
+            plan,
+            formats,
+            merger,
+            state: WorkerState::new(plan),
+            work: (helpers > 0).then_some(work_tx),
+            events: event_rx,
+            waiting: BTreeMap::new(),
+            next_merge: 1,
+            seq: 0,
+            lent: 0,
+            spare: Vec::new(),
+            allocated: 0,
+            max_buffers: 3 * config.jobs.max(1) + 1,
+            batch_bytes: config.limits.batch_bytes,
+            error: None,
+        };
+        read_files(plan, config, formats, &mut pipeline);
+        pipeline.finish();
+        let Pipeline {
+            state,
+            error,
+            events,
+            ..
+        } = pipeline;
+        // The helpers end when the work queue is closed (done above) or the event queue is.
+        drop(events);
+        let mut tally = state.tally;
+        for thread in threads {
+            if let Ok(helper_tally) = thread.join() {
+                tally.merge(helper_tally);
             }
         }
-        if failure.is_some() {
-            stop.store(true, Ordering::Relaxed);
-        }
-        // Unblock everyone: the reader waits for buffers, the workers for the event queue.
-        drop(pool_tx);
-        drop(event_rx);
-        drop(waiting);
-        let mut tally = OpenEnumTally::new(plan.open_enum_columns().len());
-        for worker in workers {
-            if let Ok(worker_tally) = worker.join() {
-                tally.merge(worker_tally);
-            }
-        }
-        match failure {
+        match error {
             Some(e) => Err(e),
             None => Ok(tally),
         }
     })
+}
+
+/// The calling thread's side of a run: it reads batches, hands each to a free helper or checks
+/// it itself (its data is then still in this core's cache), and merges outcomes in sequence
+/// order as they become ready.
+///
+/// With `--jobs 1` there are no helpers and every batch is checked and merged as soon as it is
+/// read. There are never more threads than jobs (plus a gzip decoder), so on a machine with as
+/// many cores as jobs no thread waits for a core, and the reading and merging, which cannot be
+/// split, overlap with the helpers' checking.
+///
+/// Memory is flat: at most `3 × jobs + 1` batch buffers exist. When none is free the reader
+/// waits for a helper's outcome, whose merge returns one; the reorder buffer can only hold
+/// batches that own one of those buffers. The one structure that grows is the duplicate-key
+/// set ([`crate::dedup`]).
+struct Pipeline<'a, 'm> {
+    plan: &'a CheckPlan,
+    formats: &'a FileFormats,
+    merger: &'a mut Merger<'m>,
+    /// Scratch state for the batches checked on this thread.
+    state: WorkerState,
+    /// The helpers' work queue (`None` without helpers, and once reading is over).
+    work: Option<mpsc::SyncSender<Batch>>,
+    /// The helpers' outcomes.
+    events: mpsc::Receiver<(u64, Event)>,
+    /// Events that came before their turn, by sequence number.
+    waiting: BTreeMap<u64, Event>,
+    /// The sequence number the merge step takes next.
+    next_merge: u64,
+    /// The last sequence number given out.
+    seq: u64,
+    /// Batches with the helpers.
+    lent: usize,
+    spare: Vec<Vec<u8>>,
+    allocated: usize,
+    max_buffers: usize,
+    batch_bytes: usize,
+    /// The first error of the merge step (reporting); the run stops.
+    error: Option<io::Error>,
+}
+
+impl Pipeline<'_, '_> {
+    /// Merges `event` (number `seq`) if it is next, or keeps it until it is; then merges
+    /// whatever became ready.
+    fn arrive(&mut self, seq: u64, event: Event) {
+        if seq == self.next_merge && self.error.is_none() {
+            self.merge(event);
+        } else {
+            self.waiting.insert(seq, event);
+        }
+        while self.error.is_none() {
+            let Some(event) = self.waiting.remove(&self.next_merge) else {
+                break;
+            };
+            self.merge(event);
+        }
+    }
+
+    fn merge(&mut self, event: Event) {
+        self.next_merge += 1;
+        match self.merger.handle(event) {
+            Ok(Some(buffer)) => self.spare.push(buffer),
+            Ok(None) => {}
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Merges the outcomes the helpers have finished, without waiting.
+    fn collect(&mut self) {
+        while self.lent > 0 {
+            match self.events.try_recv() {
+                Ok((seq, event)) => {
+                    self.lent -= 1;
+                    self.arrive(seq, event);
+                }
+                Err(_) => break,
+            }
+        }
+    }
+
+    /// Waits for one helper outcome and merges what it makes ready; `false` when none is
+    /// outstanding (or the helpers are gone).
+    fn wait_for_helper(&mut self) -> bool {
+        if self.lent == 0 {
+            return false;
+        }
+        match self.events.recv() {
+            Ok((seq, event)) => {
+                self.lent -= 1;
+                self.arrive(seq, event);
+                true
+            }
+            Err(_) => {
+                self.lent = 0;
+                false
+            }
+        }
+    }
+
+    /// After the last file: closes the work queue and merges every outstanding outcome.
+    fn finish(&mut self) {
+        self.work = None;
+        while self.error.is_none() && self.wait_for_helper() {}
+        // What is still waiting came after a gap left by a stopped run: nothing to merge.
+        self.waiting.clear();
+    }
+}
+
+impl BatchSink for Pipeline<'_, '_> {
+    fn buffer(&mut self, len: usize) -> Option<Vec<u8>> {
+        loop {
+            if self.error.is_some() {
+                return None;
+            }
+            if let Some(mut buffer) = self.spare.pop() {
+                // A buffer that grew for a long record goes back to the usual size; one that
+                // was lent as a small token (an oversized record's head) grows to it.
+                if buffer.len() > self.batch_bytes.max(len) {
+                    buffer.truncate(self.batch_bytes.max(len));
+                    buffer.shrink_to(self.batch_bytes.max(len));
+                }
+                if buffer.len() < len {
+                    buffer.resize(len, 0);
+                }
+                return Some(buffer);
+            }
+            if self.allocated < self.max_buffers || !self.wait_for_helper() {
+                // Without an outstanding helper batch every buffer is free or about to be:
+                // allocating beyond the bound cannot happen, but is better than waiting forever.
+                self.allocated += 1;
+                return Some(vec![0; len]);
+            }
+        }
+    }
+
+    fn batch(&mut self, batch: Batch) -> bool {
+        self.collect();
+        if self.error.is_some() {
+            return false;
+        }
+        let batch = match &self.work {
+            Some(work) => match work.try_send(batch) {
+                Ok(()) => {
+                    self.lent += 1;
+                    return true;
+                }
+                Err(mpsc::TrySendError::Full(batch) | mpsc::TrySendError::Disconnected(batch)) => {
+                    batch
+                }
+            },
+            None => batch,
+        };
+        let format = self.formats.get(batch.file);
+        let outcome = check_batch(format, self.plan, &batch, &mut self.state);
+        self.arrive(batch.seq, Event::Batch(batch, outcome));
+        self.error.is_none()
+    }
+
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+}
+
+impl EventSink for Pipeline<'_, '_> {
+    fn control(&mut self, event: Event) -> bool {
+        let seq = self.next_seq();
+        self.collect();
+        self.arrive(seq, event);
+        self.error.is_none()
+    }
+    fn as_batch_sink(&mut self) -> &mut dyn BatchSink {
+        self
+    }
 }
 
 /// Per-file state of the merge step.

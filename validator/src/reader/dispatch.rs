@@ -1,9 +1,10 @@
 //! Which [`RecordFormat`] checks each file of a run, and the header step of text formats.
 //!
 //! JSONL needs nothing per file; CSV and TSV map their header (line 1) to the model before the
-//! first batch. The reader thread reads the header with [`open_text`], stores the file's format
-//! in [`FileFormats`] (set once, before any batch of that file is sent) and hands the rest of
-//! the input to the [`super::Batcher`]; workers look the format up by the batch's file index.
+//! first batch. The reading (calling) thread reads the header with [`open_text`], stores the
+//! file's format in [`FileFormats`] (set once, before any batch of that file is sent) and hands
+//! the rest of the input to the [`super::Batcher`]; whichever thread checks a batch looks the
+//! format up by the batch's file index.
 
 use super::csv::{CsvFormat, QuoteScan, QuoteState, count_lines};
 use super::jsonl::JsonlFormat;

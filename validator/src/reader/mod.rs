@@ -37,7 +37,7 @@ use std::io::{self, Read};
 /// Sizes that bound memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Bytes per batch (the unit of work handed to a worker thread).
+    /// Bytes per batch (the unit of work a thread checks).
     pub batch_bytes: usize,
     /// The largest record accepted; a longer one is reported as `malformed` (oversized).
     pub max_record_bytes: usize,

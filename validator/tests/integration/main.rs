@@ -7,6 +7,8 @@
 mod differential;
 /// One corpus in JSONL, CSV, TSV and Parquet gives the same violations; Parquet fixtures.
 mod formats;
+/// The same report whatever `--jobs` is.
+mod jobs;
 /// The JSON Lines report of a sample run, parsed back and checked field by field.
 mod json_contract;
 
