@@ -366,12 +366,42 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let start = self.pos + 1;
-        let (stop, non_ascii) = scan_string(self.bytes, start);
-        if non_ascii || self.bytes.get(stop) != Some(&b'"') {
+        let stop = ascii_string_end(self.bytes, start);
+        if self.bytes.get(stop) != Some(&b'"') {
             return None;
         }
         self.pos = stop + 1;
         Some((start, stop))
+    }
+
+    /// If an integer literal (`-?(0|[1-9][0-9]*)`) starts exactly here (no whitespace first) and
+    /// is followed directly by `,` or `}`, consumes it and returns its span; otherwise moves
+    /// nothing (then [`Scanner::number`] reads it, or reports what is wrong with it). The common
+    /// case of a numeric field, without building a `Result`.
+    #[inline]
+    pub fn plain_integer(&mut self) -> Option<(usize, usize)> {
+        let start = self.pos;
+        let mut i = start;
+        if self.bytes.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match self.bytes.get(i) {
+            Some(b'1'..=b'9') => i = digits_end(self.bytes, i + 1),
+            Some(b'0') => i += 1,
+            _ => return None,
+        }
+        if matches!(self.bytes.get(i), Some(b',' | b'}')) {
+            self.pos = i;
+            Some((start, i))
+        } else {
+            None
+        }
+    }
+
+    /// The next 8 bytes as a little-endian word, when 8 bytes remain.
+    #[inline]
+    pub fn next_word(&self) -> Option<u64> {
+        self.bytes.get(self.pos..self.pos + 8).map(load_word)
     }
 
     /// Continues a string at a backslash, appending decoded bytes to `out` until the closing quote.
@@ -711,6 +741,54 @@ pub fn scan_string(bytes: &[u8], start: usize) -> (usize, bool) {
     (bytes.len(), high & HIGHS != 0)
 }
 
+/// The index of the first byte at or after `start` that is `"`, `\`, a control byte (< 0x20) or
+/// not ASCII (>= 0x80), or `bytes.len()`: where a plain ASCII string stops.
+///
+/// Sixteen bytes (two words) per step while they last, then eight, then one at a time. No carry
+/// or borrow crosses a byte below the first stop, so the lowest high bit of `ascii_stops` is
+/// exactly the first stop.
+#[inline]
+pub fn ascii_string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while let Some(chunk) = bytes.get(i..i + 16) {
+        let (a, b) = chunk.split_at(8);
+        let (ha, hb) = (ascii_stops(load_word(a)), ascii_stops(load_word(b)));
+        if ha != 0 {
+            return i + (ha.trailing_zeros() / 8) as usize;
+        }
+        if hb != 0 {
+            return i + 8 + (hb.trailing_zeros() / 8) as usize;
+        }
+        i += 16;
+    }
+    if let Some(chunk) = bytes.get(i..i + 8) {
+        let hits = ascii_stops(load_word(chunk));
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b) {
+            return i;
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// The high bit of the lowest byte of `w` that is `"`, `\`, a control byte or >= 0x80 is set,
+/// and no lower bit. Below that byte every byte `x` is in `0x20..0x80` and neither `"` nor `\`,
+/// so `x ^ 0x02` is in `0x21..0x80` and `x ^ b'\\'` in `1..0x80`: subtracting `0x21` and `1`
+/// neither borrows nor sets a high bit. At the stop, a control byte or `"` (`x ^ 0x02 < 0x21`)
+/// or `\` (`x ^ b'\\' = 0`) borrows and sets it, and a byte >= 0x80 has it already.
+#[inline]
+fn ascii_stops(w: u64) -> u64 {
+    let quote_or_control = w ^ (ONES * 0x02);
+    let backslash = w ^ (ONES * u64::from(b'\\'));
+    (quote_or_control.wrapping_sub(ONES * 0x21) | backslash.wrapping_sub(ONES) | w) & HIGHS
+}
+
 /// An 8-byte chunk as a little-endian word.
 #[inline]
 fn load_word(chunk: &[u8]) -> u64 {
@@ -870,6 +948,118 @@ mod tests {
                         assert_eq!(scan_string(&bytes, 0), reference(&bytes), "{len} {at} {b}");
                         bytes[len - 1] = b'"';
                         assert_eq!(scan_string(&bytes, 0), reference(&bytes), "{len} {at} {b}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_string_end_matches_a_byte_loop_for_every_byte_at_every_position() {
+        let reference = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || !b.is_ascii() || b < 0x20)
+                .unwrap_or(bytes.len())
+        };
+        for len in 0..40 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    assert_eq!(
+                        ascii_string_end(&bytes, 0),
+                        reference(&bytes),
+                        "{len} {at} {b}"
+                    );
+                    if at + 1 < len {
+                        bytes[at + 1] = b'"';
+                        assert_eq!(
+                            ascii_string_end(&bytes, 0),
+                            reference(&bytes),
+                            "{len} {at} {b}"
+                        );
+                        bytes[len - 1] = 0x1F;
+                        assert_eq!(
+                            ascii_string_end(&bytes, 0),
+                            reference(&bytes),
+                            "{len} {at} {b}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every fast path agrees with the general reader it stands in for: when it takes a token,
+    /// the general reader takes the same one; when it declines, it moves nothing.
+    #[test]
+    fn fast_paths_agree_with_the_general_readers() {
+        let mut scratch = Vec::new();
+        let numbers = [
+            "0",
+            "-0",
+            "01",
+            "-01",
+            "1.",
+            "1.5",
+            "1e5",
+            "1E+5",
+            "-",
+            "--1",
+            "+1",
+            "7",
+            "170000000024925",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "1234567890123456789",
+            "12345678901234567890",
+            "1x",
+        ];
+        let strings = [
+            r#""""#,
+            r#""plain""#,
+            r#""a\"b""#,
+            r#""\u0041""#,
+            "\"caf\u{e9}\"",
+            "\"a\tb\"",
+            r#""unterminated"#,
+            r#""sixteen bytes ok, then more than sixteen""#,
+        ];
+        for token in numbers.iter().chain(&strings) {
+            for prefix in ["", " "] {
+                for suffix in ["", ",", "}", "]", " ,", "x", "\"", ":"] {
+                    let input = format!("{prefix}{token}{suffix}");
+                    let mut fast = Scanner::new(input.as_bytes());
+                    let mut general = fast.clone();
+                    if let Some((start, end)) = fast.plain_integer() {
+                        let n = general.number();
+                        assert_eq!(
+                            n.map(|n| (n.text, n.is_integer)),
+                            Ok((&input.as_bytes()[start..end], true)),
+                            "{input}"
+                        );
+                        assert_eq!(fast.offset(), general.offset(), "{input}");
+                        assert!(matches!(input.as_bytes().get(end), Some(b',' | b'}')));
+                    } else {
+                        assert_eq!(fast.offset(), 0, "{input}");
+                    }
+                    let mut fast = Scanner::new(input.as_bytes());
+                    let mut general = fast.clone();
+                    if let Some((start, end)) = fast.plain_ascii_string() {
+                        let s = general.string(&mut scratch);
+                        assert_eq!(s, Ok(Some(&input.as_bytes()[start..end])), "{input}");
+                        assert_eq!(fast.offset(), general.offset(), "{input}");
+                        assert!(input.as_bytes()[start..end].is_ascii(), "{input}");
+                    } else {
+                        assert_eq!(fast.offset(), 0, "{input}");
+                        let plain = general.string(&mut scratch).ok().flatten();
+                        assert!(
+                            prefix == " " || plain.is_none_or(|raw| !raw.is_ascii()),
+                            "{input}"
+                        );
                     }
                 }
             }

@@ -288,26 +288,67 @@ pub struct CheckPlan {
 
 /// A column as the JSONL reader expects to meet it: its index and its member name written
 /// plainly with the colon, `"name":` (what [`crate::json::Scanner::try_member`] compares in a few
-/// word loads).
+/// word loads), also with the comma before it, `,"name":`, and that pattern's first 8 bytes as a
+/// word, to rule out most other columns with one comparison.
 #[derive(Debug, Clone)]
 pub struct ExpectedMember {
     /// The column's index in [`CheckPlan::columns`].
     pub column: usize,
-    pattern: Box<[u8]>,
+    /// `,"name":`.
+    comma_pattern: Box<[u8]>,
+    /// The first 8 bytes of `comma_pattern` as a little-endian word (zero past its end).
+    head: u64,
+    /// The bits of `head` that belong to `comma_pattern` (all of them unless it is shorter
+    /// than 8 bytes).
+    head_mask: u64,
 }
 
 impl ExpectedMember {
+    /// The member of column `column` named `name`.
+    fn new(column: usize, name: &str) -> ExpectedMember {
+        let comma_pattern = format!(",\"{name}\":").into_bytes().into_boxed_slice();
+        let mut head = [0u8; 8];
+        let mut mask = [0u8; 8];
+        for ((h, m), &b) in head
+            .iter_mut()
+            .zip(mask.iter_mut())
+            .zip(comma_pattern.iter())
+        {
+            *h = b;
+            *m = 0xFF;
+        }
+        ExpectedMember {
+            column,
+            comma_pattern,
+            head: u64::from_le_bytes(head),
+            head_mask: u64::from_le_bytes(mask),
+        }
+    }
+
     /// `"name":`.
     #[inline]
     pub fn pattern(&self) -> &[u8] {
-        &self.pattern
+        self.comma_pattern.get(1..).unwrap_or_default()
     }
 
-    /// The column's name (the pattern without its quotes and colon).
+    /// `,"name":`: the member after another one, written plainly.
+    #[inline]
+    pub fn comma_pattern(&self) -> &[u8] {
+        &self.comma_pattern
+    }
+
+    /// Whether `word`, the next 8 bytes of the input as a little-endian word, can start
+    /// [`ExpectedMember::comma_pattern`] (a quick filter; `false` rules it out).
+    #[inline]
+    pub fn may_start(&self, word: u64) -> bool {
+        word & self.head_mask == self.head
+    }
+
+    /// The column's name (the pattern without its comma, quotes and colon).
     #[inline]
     pub fn name(&self) -> &[u8] {
-        self.pattern
-            .get(1..self.pattern.len().saturating_sub(2))
+        self.comma_pattern
+            .get(2..self.comma_pattern.len().saturating_sub(2))
             .unwrap_or_default()
     }
 }
@@ -420,10 +461,7 @@ impl CheckPlan {
             list.iter()
                 .filter_map(|&column| {
                     let name = &columns.get(column)?.name;
-                    Some(ExpectedMember {
-                        column,
-                        pattern: format!("\"{name}\":").into_bytes().into_boxed_slice(),
-                    })
+                    Some(ExpectedMember::new(column, name))
                 })
                 .collect()
         };

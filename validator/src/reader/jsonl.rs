@@ -33,7 +33,9 @@ use crate::dedup::{KeyFingerprint, record_hash};
 use crate::formats;
 use crate::json::{Peek, Scanner, SyntaxError, SyntaxErrorKind};
 use crate::keyset::KeySet;
-use crate::plan::{Action, CheckPlan, Checked, ColumnRef, FieldValue, Finding, Findings, Rule};
+use crate::plan::{
+    Action, CheckPlan, Checked, ColumnRef, ExpectedMember, FieldValue, Finding, Findings, Rule,
+};
 use crate::violation::{Code, truncate_bytes};
 use canvas_logs_codegen::model::envelope;
 
@@ -478,31 +480,56 @@ impl Walker {
         }
         s.expect(b'{')?;
         self.unknown_names.clear();
-        let expected = plan.expected_members(section == Section::Key);
+        let in_key = section == Section::Key;
+        let expected = plan.expected_members(in_key);
         let mut next_column = 0usize;
         let mut first = true;
-        while s.next_member(first)? {
-            first = false;
-            let name_offset = s.offset();
-            let in_key = section == Section::Key;
-            // Fast path: the column the schema order expects next, written plainly.
-            let fast = expected
-                .get(next_column)
-                .filter(|e| s.try_member(e.pattern()) || s.try_member_name(e.name()));
-            let (column, name): (Option<usize>, &[u8]) = match fast {
-                Some(e) => {
-                    next_column += 1;
-                    (Some(e.column), e.name())
+        loop {
+            // Fastest path: right after the comma, the column the schema order expects next or
+            // one after it (the columns between are absent, as nullable ones often are),
+            // written plainly. Otherwise the scanner moved nothing and the general path reads
+            // the separator and the name.
+            let at = s.offset();
+            let fast = if first {
+                None
+            } else {
+                find_expected(s, expected, next_column)
+            };
+            let (column, name, name_offset): (Option<usize>, &[u8], usize) = match fast {
+                Some((position, e)) => {
+                    next_column = position + 1;
+                    (Some(e.column), e.name(), at + 1)
                 }
                 None => {
-                    let raw_name = s.member_name(&mut self.name_scratch)?;
-                    let name: &[u8] = match raw_name {
-                        Some(raw) => raw,
-                        None => &self.name_scratch,
-                    };
-                    (plan.section_column(in_key, name, &mut next_column), name)
+                    if !s.next_member(first)? {
+                        break;
+                    }
+                    let name_offset = s.offset();
+                    // Fast path: the column the schema order expects next, written plainly.
+                    let fast = expected
+                        .get(next_column)
+                        .filter(|e| s.try_member(e.pattern()) || s.try_member_name(e.name()));
+                    match fast {
+                        Some(e) => {
+                            next_column += 1;
+                            (Some(e.column), e.name(), name_offset)
+                        }
+                        None => {
+                            let raw_name = s.member_name(&mut self.name_scratch)?;
+                            let name: &[u8] = match raw_name {
+                                Some(raw) => raw,
+                                None => &self.name_scratch,
+                            };
+                            (
+                                plan.section_column(in_key, name, &mut next_column),
+                                name,
+                                name_offset,
+                            )
+                        }
+                    }
                 }
             };
+            first = false;
             let Some(column) = column else {
                 unknown_column(
                     plan,
@@ -520,8 +547,23 @@ impl Walker {
                 Some(seen) => *seen = true,
                 None => {}
             }
-            let field = read_field(s, line, &mut self.scratch)?;
-            let value = field.value(line, &self.scratch);
+            // The value, decoded once: the common shapes (a plain ASCII string, an integer
+            // followed directly by `,` or `}`) without building a `Result`, anything else by
+            // `read_field`. `in_line` is where a string's text is in the line, if it is.
+            let (value, in_line) = if let Some((start, end)) = s.plain_ascii_string() {
+                let text = line.get(start..end).unwrap_or_default();
+                (FieldValue::String(text), Some((start, end)))
+            } else if let Some((start, end)) = s.plain_integer() {
+                let text = line.get(start..end).unwrap_or_default();
+                (FieldValue::Integer(text), None)
+            } else {
+                let field = read_field(s, line, &mut self.scratch)?;
+                let in_line = match field {
+                    Field::RawString(start, end) => Some((start, end)),
+                    _ => None,
+                };
+                (field.value(line, &self.scratch), in_line)
+            };
             let checked = match section {
                 Section::Value => plan.check(column, value, &mut self.findings),
                 Section::Key => check_key_field(
@@ -535,14 +577,14 @@ impl Walker {
                 ),
             };
             if let Checked::OpenEnumValue(slot) = checked {
-                let pending = match field {
-                    Field::RawString(start, end) => PendingValue {
+                let pending = match in_line {
+                    Some((start, end)) => PendingValue {
                         slot,
                         in_line: true,
                         start,
                         end,
                     },
-                    _ => {
+                    None => {
                         let start = self.pending_bytes.len();
                         if let FieldValue::String(text) = value {
                             self.pending_bytes.extend_from_slice(text);
@@ -627,6 +669,26 @@ fn check_key_field(
         *key_uuid = parsed;
     }
     checked
+}
+
+/// If the input continues with `,` and the plainly written name and colon of the expected
+/// column at `from` or one after it (`,"name":`), consumes them and returns that column's
+/// position in `expected` and its entry; otherwise moves nothing.
+#[inline]
+fn find_expected<'p>(
+    s: &mut Scanner<'_>,
+    expected: &'p [ExpectedMember],
+    from: usize,
+) -> Option<(usize, &'p ExpectedMember)> {
+    let word = s.next_word()?;
+    if word & 0xFF != u64::from(b',') {
+        return None;
+    }
+    let rest = expected.get(from..)?;
+    rest.iter()
+        .enumerate()
+        .find(|(_, e)| e.may_start(word) && s.try_member(e.comma_pattern()))
+        .map(|(k, e)| (from + k, e))
 }
 
 /// The same member name twice in one object.
@@ -925,6 +987,108 @@ mod tests {
         let mut walker = Walker::new(&plan);
         let error = walker.walk(&plan, &invalid_utf8).err();
         assert_eq!(error.map(|e| e.kind), Some(SyntaxErrorKind::InvalidUtf8));
+    }
+
+    /// Every finding of one record with its message and value (a malformed record's message
+    /// holds a byte offset, so only its code is kept), and the counted open-enum values.
+    fn full_findings(line: &str) -> Vec<(Option<String>, &'static str, Option<String>)> {
+        let plan = plan();
+        let mut state = WorkerState::new(&plan);
+        let mut out = BatchOutcome::default();
+        JsonlFormat.check_batch(&plan, line.as_bytes(), &mut state, &mut out);
+        let mut got: Vec<_> = out
+            .findings
+            .iter()
+            .map(|f| {
+                let code = f.finding.code.as_str();
+                let detail = (code != "malformed")
+                    .then(|| format!("{} {:?}", f.finding.message, f.finding.value));
+                (plan.column_name(&f.finding.column), code, detail)
+            })
+            .collect();
+        let (values, _) = state.tally.sorted(0);
+        got.extend(
+            values
+                .into_iter()
+                .map(|(v, n)| (Some(v), "counted", Some(n.to_string()))),
+        );
+        got
+    }
+
+    #[test]
+    fn the_fast_paths_agree_with_the_general_path() {
+        let base = value("");
+        let variants = [
+            base.clone(),
+            value(",\"user_id\":170000000024925,\"user_agent\":\"Mozilla/5.0 (X11)\""),
+            base.replace("\"url\":\"/x\",", "") + "",
+            base.replace("\"timestamp\"", "\"user_id\":7,\"timestamp\""),
+            value(",\"web_application_controller\":\"courses\""),
+            value(",\"url\":\"again\""),
+            value(",\"bogus\":1,\"bogus\":2"),
+            value(",\"bogus\":1"),
+            base.replace("\"participated\":false", "\"participated\":null"),
+            base.replace("\"participated\":false", "\"participated\":tru"),
+            base.replace("\"/x\"", "\"/caf\u{e9}\""),
+            base.replace("\"/x\"", "\"/a\\\"b\""),
+            base.replace("\"/x\"", "\"/a\tb\""),
+            base.replace("\"/x\"", "\"/x\"}"),
+        ];
+        let numbers = [
+            "0",
+            "-0",
+            "01",
+            "1.",
+            "1e5",
+            "200.0",
+            "-5",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "1234567890123456789",
+            "12345678901234567890",
+            "\"5\"",
+            "[5]",
+            "[5,6]",
+        ];
+        let mut records: Vec<String> = variants.iter().map(|v| record(META, v)).collect();
+        for n in numbers {
+            records.push(record(
+                META,
+                &base.replace(
+                    "\"interaction_micros\":5",
+                    &format!("\"interaction_micros\":{n}"),
+                ),
+            ));
+            records.push(record(
+                META,
+                &base.replace("\"http_status\":200", &format!("\"http_status\":{n}")),
+            ));
+        }
+        records.push(format!(
+            "{{\"meta\":{META},\"key\":{{\"id\":5}},\"value\":{base}}}"
+        ));
+        records.push(format!(
+            "{{\"meta\":{META},\"key\":{{\"id\":\"{ID}\",\"id\":\"{ID}\"}},\"value\":{base}}}"
+        ));
+        records.push(format!(
+            "{{\"meta\":{META},\"key\":{{\"id\":\"{ID}\",\"url\":\"/x\"}},\"value\":{base}}}"
+        ));
+        for compact in &records {
+            let expected = full_findings(compact);
+            // Whitespace between the tokens, and escapes in the names, take the general path.
+            let spaced = compact.replace(",\"", " ,\r\"").replace("\":", "\" :\t");
+            let escaped = compact
+                .replace("\"url\":", "\"u\\u0072l\":")
+                .replace("\"participated\":", "\"participated\" :")
+                .replace("\"user_id\":", "\"user\\u005fid\":")
+                .replace("\"http_status\":", "\"http_st\\u0061tus\":")
+                .replace("\"interaction_micros\":", "\"interaction_micros\": ");
+            for other in [spaced, escaped] {
+                assert_eq!(full_findings(&other), expected, "{compact}\n{other}");
+            }
+        }
     }
 
     #[test]
