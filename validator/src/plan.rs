@@ -761,6 +761,59 @@ impl CheckPlan {
         }
     }
 
+    /// Checks a string field of column `column`: exactly [`CheckPlan::check`] with
+    /// [`FieldValue::String`], deciding the valid cases (and the open-enum values) directly by
+    /// the column's rule and leaving every finding to [`CheckPlan::check`]. The common case of
+    /// the JSONL reader, without building a [`FieldValue`].
+    #[inline]
+    pub fn check_string(&self, column: usize, s: &[u8], findings: &mut Findings) -> Checked {
+        let valid = match self.columns.get(column).map(|c| &c.rule) {
+            Some(Rule::Uuid) => formats::parse_uuid(s).is_some(),
+            Some(Rule::Timestamp) => formats::is_timestamp(s),
+            Some(Rule::Ip) => formats::is_ip(s),
+            Some(Rule::Text { max_chars, .. }) => max_chars.is_none_or(|m| s.len() <= m as usize),
+            Some(Rule::StringEnum {
+                members, open_slot, ..
+            }) => {
+                if members.contains(s) {
+                    true
+                } else if let Some(slot) = open_slot {
+                    return Checked::OpenEnumValue(*slot);
+                } else {
+                    false
+                }
+            }
+            Some(Rule::IntegerEnum {
+                open_slot: Some(slot),
+                ..
+            }) => return Checked::OpenEnumValue(*slot),
+            _ => false,
+        };
+        if valid {
+            Checked::Valid
+        } else {
+            self.check(column, FieldValue::String(s), findings)
+        }
+    }
+
+    /// Checks an integer literal field of column `column`: exactly [`CheckPlan::check`] with
+    /// [`FieldValue::Integer`], deciding directly an integer column's value of few enough digits
+    /// to fit (see the rules) and leaving everything else to [`CheckPlan::check`].
+    #[inline]
+    pub fn check_integer(&self, column: usize, text: &[u8], findings: &mut Findings) -> Checked {
+        let digits = text.len() - usize::from(text.first() == Some(&b'-'));
+        let valid = match self.columns.get(column).map(|c| &c.rule) {
+            Some(Rule::Int32) => digits <= 9,
+            Some(Rule::Int64) => digits <= 18,
+            _ => false,
+        };
+        if valid {
+            Checked::Valid
+        } else {
+            self.check(column, FieldValue::Integer(text), findings)
+        }
+    }
+
     /// Checks `meta.ts`: a required UTC timestamp.
     pub fn check_meta_ts(&self, value: FieldValue<'_>, findings: &mut Findings) -> Checked {
         match value {
@@ -919,6 +972,111 @@ mod tests {
     }
 
     use FieldValue::{Array, Bool, Integer, Null, Number, Object, String as Str};
+
+    /// The shortcuts for strings and integer literals agree with [`CheckPlan::check`] on every
+    /// column of every table: same verdict, same findings.
+    #[test]
+    fn typed_shortcuts_agree_with_check() {
+        let namespace = canvas_logs_codegen::load_embedded();
+        let long = "x".repeat(300);
+        let longer = "é".repeat(70_000);
+        let strings = [
+            "",
+            "0a1b2c3d-4e5f-4789-abcd-ef0123456789",
+            "0A1B2C3D-4E5F-4789-ABCD-EF0123456789",
+            "0a1b2c3d-4e5f-4789-abcd-ef012345678",
+            "2024-05-01T10:00:00Z",
+            "2024-05-01T10:00:00.123456Z",
+            "2024-13-01T10:00:00Z",
+            "10.0.0.1",
+            "::1",
+            "999.0.0.1",
+            "GET",
+            "get",
+            "__dap_unspecified__",
+            "courses",
+            "U",
+            "200",
+            "true",
+            long.as_str(),
+            longer.as_str(),
+        ];
+        let integers = [
+            "0",
+            "-0",
+            "-1",
+            "200",
+            "999999999",
+            "-999999999",
+            "2147483647",
+            "2147483648",
+            "-2147483648",
+            "-2147483649",
+            "170000000024925",
+            "999999999999999999",
+            "-999999999999999999",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "12345678901234567890",
+        ];
+        let mut plans: Vec<CheckPlan> = namespace
+            .tables()
+            .iter()
+            .map(|table| CheckPlan::compile(&namespace, table))
+            .collect();
+        // Every rule the tables use, and the integer widths and a short text limit, on a column
+        // that is nullable and on one that is not.
+        let mut rules: Vec<Rule> = plans
+            .iter()
+            .flat_map(|p| p.columns.iter().map(|c| c.rule.clone()))
+            .collect();
+        let mut sentinels = LiteralSet::default();
+        sentinels.insert(b"__dap_unspecified__", 0);
+        rules.extend([
+            Rule::Int32,
+            Rule::Int64,
+            Rule::Text {
+                max_chars: Some(3),
+                sentinels,
+            },
+        ]);
+        for rule in rules {
+            for nullable in [false, true] {
+                let mut plan = plan();
+                if let Some(c) = plan.columns.first_mut() {
+                    c.rule = rule.clone();
+                    c.nullable = nullable;
+                }
+                plans.push(plan);
+            }
+        }
+        for plan in &plans {
+            for column in 0..=plan.columns().len() {
+                for s in strings {
+                    let (mut fast, mut general) = (Findings::default(), Findings::default());
+                    assert_eq!(
+                        plan.check_string(column, s.as_bytes(), &mut fast),
+                        plan.check(column, Str(s.as_bytes()), &mut general),
+                        "{} {column} {s}",
+                        plan.table()
+                    );
+                    assert_eq!(fast.as_slice(), general.as_slice());
+                }
+                for n in integers {
+                    let (mut fast, mut general) = (Findings::default(), Findings::default());
+                    assert_eq!(
+                        plan.check_integer(column, n.as_bytes(), &mut fast),
+                        plan.check(column, Integer(n.as_bytes()), &mut general),
+                        "{} {column} {n}",
+                        plan.table()
+                    );
+                    assert_eq!(fast.as_slice(), general.as_slice());
+                }
+            }
+        }
+    }
 
     #[test]
     fn not_null_unless_nullable() {

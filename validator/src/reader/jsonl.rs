@@ -2,7 +2,9 @@
 //!
 //! Each line is parsed once, by the strict scanner in [`crate::json`], and each field goes
 //! straight to [`CheckPlan::check`] as a [`FieldValue`] borrowed from the line (or from a scratch
-//! buffer when the string had escapes): no DOM, no allocation per field.
+//! buffer when the string had escapes), or, when it is a plain string or integer of a `value`
+//! column, to the same check's shortcut [`CheckPlan::check_string`] or
+//! [`CheckPlan::check_integer`]: no DOM, no allocation per field.
 //!
 //! Decisions, in the order a line meets them:
 //!
@@ -548,25 +550,37 @@ impl Walker {
                 None => {}
             }
             // The value, decoded once: the common shapes (a plain ASCII string, an integer
-            // followed directly by `,` or `}`) without building a `Result`, anything else by
-            // `read_field`. `in_line` is where a string's text is in the line, if it is.
-            let (value, in_line) = if let Some((start, end)) = s.plain_ascii_string() {
+            // followed directly by `,` or `}`) without building a `Result` and checked by the
+            // plan's shortcut for their type, anything else read by `read_field` and checked in
+            // general. `in_line` is where a string's text is in the line, if it is.
+            let (value, in_line, checked) = if let Some((start, end)) = s.plain_ascii_string() {
                 let text = line.get(start..end).unwrap_or_default();
-                (FieldValue::String(text), Some((start, end)))
+                let checked = if in_key {
+                    None
+                } else {
+                    Some(plan.check_string(column, text, &mut self.findings))
+                };
+                (FieldValue::String(text), Some((start, end)), checked)
             } else if let Some((start, end)) = s.plain_integer() {
                 let text = line.get(start..end).unwrap_or_default();
-                (FieldValue::Integer(text), None)
+                let checked = if in_key {
+                    None
+                } else {
+                    Some(plan.check_integer(column, text, &mut self.findings))
+                };
+                (FieldValue::Integer(text), None, checked)
             } else {
                 let field = read_field(s, line, &mut self.scratch)?;
                 let in_line = match field {
                     Field::RawString(start, end) => Some((start, end)),
                     _ => None,
                 };
-                (field.value(line, &self.scratch), in_line)
+                (field.value(line, &self.scratch), in_line, None)
             };
-            let checked = match section {
-                Section::Value => plan.check(column, value, &mut self.findings),
-                Section::Key => check_key_field(
+            let checked = match (checked, section) {
+                (Some(checked), _) => checked,
+                (None, Section::Value) => plan.check(column, value, &mut self.findings),
+                (None, Section::Key) => check_key_field(
                     plan,
                     column,
                     value,
