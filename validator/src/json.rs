@@ -357,45 +357,46 @@ impl<'a> Scanner<'a> {
     }
 
     /// If a string starts exactly here (no whitespace first) and is plain ASCII without escapes
-    /// or control characters, consumes it and returns the span of its text; otherwise moves
-    /// nothing (then [`Scanner::string`] reads it, or reports what is wrong with it). The common
-    /// case of a field value, without building a `Result`.
+    /// or control characters, consumes it and returns the offset of its text and the text;
+    /// otherwise moves nothing (then [`Scanner::string`] reads it, or reports what is wrong with
+    /// it). The common case of a field value, without building a `Result`.
     #[inline]
-    pub fn plain_ascii_string(&mut self) -> Option<(usize, usize)> {
+    pub fn plain_ascii_string(&mut self) -> Option<(usize, &'a [u8])> {
         if self.bytes.get(self.pos) != Some(&b'"') {
             return None;
         }
         let start = self.pos + 1;
-        let stop = ascii_string_end(self.bytes, start);
-        if self.bytes.get(stop) != Some(&b'"') {
+        let rest = self.bytes.get(start..)?;
+        let len = ascii_string_end(rest, 0);
+        // Checking the closing quote first proves `len` in bounds, so the slice is free.
+        if rest.get(len) != Some(&b'"') {
             return None;
         }
-        self.pos = stop + 1;
-        Some((start, stop))
+        let text = rest.get(..len)?;
+        self.pos = start + len + 1;
+        Some((start, text))
     }
 
     /// If an integer literal (`-?(0|[1-9][0-9]*)`) starts exactly here (no whitespace first) and
-    /// is followed directly by `,` or `}`, consumes it and returns its span; otherwise moves
+    /// is followed directly by `,` or `}`, consumes it and returns its text; otherwise moves
     /// nothing (then [`Scanner::number`] reads it, or reports what is wrong with it). The common
     /// case of a numeric field, without building a `Result`.
     #[inline]
-    pub fn plain_integer(&mut self) -> Option<(usize, usize)> {
-        let start = self.pos;
-        let mut i = start;
-        if self.bytes.get(i) == Some(&b'-') {
-            i += 1;
-        }
-        match self.bytes.get(i) {
-            Some(b'1'..=b'9') => i = digits_end(self.bytes, i + 1),
+    pub fn plain_integer(&mut self) -> Option<&'a [u8]> {
+        let rest = self.bytes.get(self.pos..)?;
+        let mut i = usize::from(rest.first() == Some(&b'-'));
+        match rest.get(i) {
+            Some(b'1'..=b'9') => i = digits_end(rest, i + 1),
             Some(b'0') => i += 1,
             _ => return None,
         }
-        if matches!(self.bytes.get(i), Some(b',' | b'}')) {
-            self.pos = i;
-            Some((start, i))
-        } else {
-            None
+        // Checking the delimiter first proves `i` in bounds, so the slice is free.
+        if !matches!(rest.get(i), Some(b',' | b'}')) {
+            return None;
         }
+        let text = rest.get(..i)?;
+        self.pos += i;
+        Some(text)
     }
 
     /// The next 8 bytes as a little-endian word, when 8 bytes remain.
@@ -1034,25 +1035,29 @@ mod tests {
                     let input = format!("{prefix}{token}{suffix}");
                     let mut fast = Scanner::new(input.as_bytes());
                     let mut general = fast.clone();
-                    if let Some((start, end)) = fast.plain_integer() {
+                    if let Some(text) = fast.plain_integer() {
                         let n = general.number();
                         assert_eq!(
                             n.map(|n| (n.text, n.is_integer)),
-                            Ok((&input.as_bytes()[start..end], true)),
+                            Ok((text, true)),
                             "{input}"
                         );
                         assert_eq!(fast.offset(), general.offset(), "{input}");
-                        assert!(matches!(input.as_bytes().get(end), Some(b',' | b'}')));
+                        assert!(matches!(
+                            input.as_bytes().get(fast.offset()),
+                            Some(b',' | b'}')
+                        ));
                     } else {
                         assert_eq!(fast.offset(), 0, "{input}");
                     }
                     let mut fast = Scanner::new(input.as_bytes());
                     let mut general = fast.clone();
-                    if let Some((start, end)) = fast.plain_ascii_string() {
+                    if let Some((start, text)) = fast.plain_ascii_string() {
                         let s = general.string(&mut scratch);
-                        assert_eq!(s, Ok(Some(&input.as_bytes()[start..end])), "{input}");
+                        assert_eq!(s, Ok(Some(text)), "{input}");
+                        assert_eq!(Some(text), input.as_bytes().get(start..start + text.len()));
                         assert_eq!(fast.offset(), general.offset(), "{input}");
-                        assert!(input.as_bytes()[start..end].is_ascii(), "{input}");
+                        assert!(text.is_ascii(), "{input}");
                     } else {
                         assert_eq!(fast.offset(), 0, "{input}");
                         let plain = general.string(&mut scratch).ok().flatten();

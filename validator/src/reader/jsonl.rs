@@ -497,24 +497,30 @@ impl Walker {
             } else {
                 find_expected(s, expected, next_column)
             };
-            let (column, name, name_offset): (Option<usize>, &[u8], usize) = match fast {
+            // Each branch marks its column seen (a column seen before is a duplicate key), so
+            // only the general path keeps the name it read.
+            let column = match fast {
                 Some((position, e)) => {
                     next_column = position + 1;
-                    (Some(e.column), e.name(), at + 1)
+                    if mark_seen(&mut self.seen, e.column) {
+                        return Err(duplicate_key(at + 1, e.name()));
+                    }
+                    e.column
                 }
                 None => {
                     if !s.next_member(first)? {
                         break;
                     }
+                    first = false;
                     let name_offset = s.offset();
                     // Fast path: the column the schema order expects next, written plainly.
                     let fast = expected
                         .get(next_column)
                         .filter(|e| s.try_member(e.pattern()) || s.try_member_name(e.name()));
-                    match fast {
+                    let (column, name): (Option<usize>, &[u8]) = match fast {
                         Some(e) => {
                             next_column += 1;
-                            (Some(e.column), e.name(), name_offset)
+                            (Some(e.column), e.name())
                         }
                         None => {
                             let raw_name = s.member_name(&mut self.name_scratch)?;
@@ -522,47 +528,40 @@ impl Walker {
                                 Some(raw) => raw,
                                 None => &self.name_scratch,
                             };
-                            (
-                                plan.section_column(in_key, name, &mut next_column),
-                                name,
-                                name_offset,
-                            )
+                            (plan.section_column(in_key, name, &mut next_column), name)
                         }
+                    };
+                    let Some(column) = column else {
+                        unknown_column(
+                            plan,
+                            section,
+                            name,
+                            name_offset,
+                            &mut self.unknown_names,
+                            &mut self.findings,
+                        )?;
+                        s.skip_value(3, &mut self.scratch)?;
+                        continue;
+                    };
+                    if mark_seen(&mut self.seen, column) {
+                        return Err(duplicate_key(name_offset, name));
                     }
+                    column
                 }
             };
-            first = false;
-            let Some(column) = column else {
-                unknown_column(
-                    plan,
-                    section,
-                    name,
-                    name_offset,
-                    &mut self.unknown_names,
-                    &mut self.findings,
-                )?;
-                s.skip_value(3, &mut self.scratch)?;
-                continue;
-            };
-            match self.seen.get_mut(column) {
-                Some(seen) if *seen => return Err(duplicate_key(name_offset, name)),
-                Some(seen) => *seen = true,
-                None => {}
-            }
             // The value, decoded once: the common shapes (a plain ASCII string, an integer
             // followed directly by `,` or `}`) without building a `Result` and checked by the
             // plan's shortcut for their type, anything else read by `read_field` and checked in
             // general. `in_line` is where a string's text is in the line, if it is.
-            let (value, in_line, checked) = if let Some((start, end)) = s.plain_ascii_string() {
-                let text = line.get(start..end).unwrap_or_default();
+            let (value, in_line, checked) = if let Some((start, text)) = s.plain_ascii_string() {
+                let end = start + text.len();
                 let checked = if in_key {
                     None
                 } else {
                     Some(plan.check_string(column, text, &mut self.findings))
                 };
                 (FieldValue::String(text), Some((start, end)), checked)
-            } else if let Some((start, end)) = s.plain_integer() {
-                let text = line.get(start..end).unwrap_or_default();
+            } else if let Some(text) = s.plain_integer() {
                 let checked = if in_key {
                     None
                 } else {
@@ -705,6 +704,15 @@ fn find_expected<'p>(
         .map(|(k, e)| (from + k, e))
 }
 
+/// Marks `column` seen in this record; returns whether it was seen already (a duplicate key).
+#[inline]
+fn mark_seen(seen: &mut [bool], column: usize) -> bool {
+    match seen.get_mut(column) {
+        Some(seen) => std::mem::replace(seen, true),
+        None => false,
+    }
+}
+
 /// The same member name twice in one object.
 #[cold]
 #[inline(never)]
@@ -799,8 +807,8 @@ fn read_field(
     line: &[u8],
     scratch: &mut Vec<u8>,
 ) -> Result<Field, SyntaxError> {
-    if let Some((start, end)) = s.plain_ascii_string() {
-        return Ok(Field::RawString(start, end));
+    if let Some((start, text)) = s.plain_ascii_string() {
+        return Ok(Field::RawString(start, start + text.len()));
     }
     let peek = s.peek();
     let start = s.offset();
