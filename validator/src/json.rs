@@ -360,11 +360,18 @@ impl<'a> Scanner<'a> {
     /// or control characters, consumes it and returns the offset of its text and the text;
     /// otherwise moves nothing (then [`Scanner::string`] reads it, or reports what is wrong with
     /// it). The common case of a field value, without building a `Result`.
-    #[inline]
+    #[inline(always)]
     pub fn plain_ascii_string(&mut self) -> Option<(usize, &'a [u8])> {
+        // The quote is tested where the caller is, so a value of another type costs no call.
         if self.bytes.get(self.pos) != Some(&b'"') {
             return None;
         }
+        self.plain_ascii_string_after_quote()
+    }
+
+    /// [`Scanner::plain_ascii_string`] once the current byte is known to be `"`.
+    #[inline(never)]
+    fn plain_ascii_string_after_quote(&mut self) -> Option<(usize, &'a [u8])> {
         let start = self.pos + 1;
         let rest = self.bytes.get(start..)?;
         let len = ascii_string_end(rest, 0);
