@@ -172,8 +172,12 @@ pub(crate) struct Walker {
     name_scratch: Vec<u8>,
     /// Which columns were seen in the current record.
     seen: Vec<bool>,
-    /// Unknown member names of the current object (for duplicate detection; rarely used).
+    /// Unknown member names of the current `key`/`value`/`meta` object (for duplicate
+    /// detection; rarely used).
     unknown_names: KeySet,
+    /// Unknown member names of the record object itself: a set of its own, because `key` and
+    /// `value`, walked between two of them, clear `unknown_names`.
+    record_unknown_names: KeySet,
     findings: Findings,
     pending: Vec<PendingValue>,
     pending_bytes: Vec<u8>,
@@ -189,6 +193,7 @@ impl Walker {
             name_scratch: Vec::new(),
             seen: vec![false; plan.columns().len()],
             unknown_names: KeySet::new(),
+            record_unknown_names: KeySet::new(),
             findings: Findings::default(),
             pending: Vec::new(),
             pending_bytes: Vec::new(),
@@ -206,6 +211,7 @@ impl Walker {
         self.key = KeyFingerprint::new();
         self.valid_key_columns = 0;
         self.key_uuid = None;
+        self.record_unknown_names.clear();
     }
 
     /// Walks one record. `Err` means malformed (and the findings collected so far are void).
@@ -302,7 +308,7 @@ impl Walker {
                 }
                 _ => {
                     let name = String::from_utf8_lossy(name).into_owned();
-                    if !self.unknown_names.insert(name.as_bytes()) {
+                    if !self.record_unknown_names.insert(name.as_bytes()) {
                         return Err(duplicate(&s, name.as_bytes()));
                     }
                     let message =
@@ -317,7 +323,6 @@ impl Walker {
                 }
             }
         }
-        self.unknown_names.clear();
         if !s.at_end_after_whitespace() {
             return Err(s.error(SyntaxErrorKind::TrailingCharacters));
         }
@@ -990,6 +995,14 @@ mod tests {
         );
     }
 
+    /// A record object's text without its outer braces.
+    fn members(record: &str) -> &str {
+        record
+            .strip_prefix('{')
+            .and_then(|r| r.strip_suffix('}'))
+            .unwrap_or(record)
+    }
+
     #[test]
     fn malformed_records_report_nothing_else() {
         for bad in [
@@ -1000,9 +1013,24 @@ mod tests {
             "{\"meta\":{\"ts\":\"2024-05-01T10:00:00Z\",\"ts\":\"2024-05-01T10:00:00Z\"}}"
                 .to_owned(),
             "{\"key\":{\"id\":1},\"key\":{\"id\":2}}".to_owned(),
+            // An unknown record member named twice, with `key` and `value` (whose own unknown
+            // members are tracked separately) between the two.
+            format!(
+                "{{\"bogus\":1,{},\"bogus\":2}}",
+                members(&record(META, &value(",\"extra\":1")))
+            ),
         ] {
             assert_eq!(findings(&bad), [(0, None, "malformed")], "{bad}");
         }
+        // Each object has its own names: the same unknown name in the record and in `value`
+        // is two unknown members, not a duplicate.
+        let twice = format!(
+            "{{\"extra\":1,{}}}",
+            members(&record(META, &value(",\"extra\":1")))
+        );
+        let found = findings(&twice);
+        assert_eq!(found.len(), 2, "{twice}: {found:?}");
+        assert!(found.iter().all(|f| f.2 == "unknown_column"), "{found:?}");
         let mut invalid_utf8 = record(META, &value("")).into_bytes();
         invalid_utf8.insert(20, 0xFF);
         let plan = plan();
