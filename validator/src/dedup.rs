@@ -6,13 +6,16 @@
 //!
 //! **What is stored**: per distinct key, one 16-byte slot: a 96-bit fingerprint of the key (for a
 //! uuid key, a hash of its 128-bit value, so `A…` and `a…` are the same key) and a 32-bit hash of
-//! the record's text. The table is split into 256 shards that grow independently (doubling at
-//! 7/8 load), so growth never holds two copies of the whole table: memory is about
-//! 16 bytes / load ≈ 18-37 bytes per distinct key (≈ 27 MB per million keys).
-//! That is the one part of the validator that grows with the input, linearly in distinct keys.
+//! the record's text. Slots come four to a 64-byte bucket (one cache line), and a key is looked
+//! for bucket by bucket from its home bucket, so an insert usually touches one line. The table is
+//! split into 256 shards that grow independently (doubling at 7/8 load), so growth never holds
+//! two copies of the whole table: memory is about 16 bytes / load ≈ 18-37 bytes per distinct key
+//! (≈ 27 MB per million keys). That is the one part of the validator that grows with the input,
+//! linearly in distinct keys.
 //!
 //! **Error rates**: two different keys are taken for one with probability about n²/2⁹⁷ (n keys:
-//! 10⁻¹³ for a billion keys); a conflicting duplicate is called identical with probability 2⁻³².
+//! about 10⁻¹¹ for a billion keys); a conflicting duplicate is called identical with probability
+//! 2⁻³².
 
 /// What [`DuplicateKeys::insert`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +29,9 @@ pub enum Seen {
 }
 
 const SHARDS: usize = 256;
-const INITIAL_SHARD_SLOTS: usize = 64;
+/// Slots per bucket: four 16-byte slots fill one 64-byte cache line.
+const WAYS: usize = 4;
+const INITIAL_SHARD_BUCKETS: usize = 16;
 
 /// The set of keys seen so far in a run.
 #[derive(Debug)]
@@ -34,10 +39,21 @@ pub struct DuplicateKeys {
     shards: Vec<Shard>,
 }
 
+/// Four slots in one cache line (the alignment makes a bucket exactly one line). Slot `j` is
+/// `(high[j], packed[j])`: the fingerprint's high 64 bits, and its low 32 bits `<< 32 |` the
+/// record hash. `high == 0` marks an empty slot; a bucket fills from slot 0 up, so the first
+/// empty slot ends a search.
+#[derive(Debug, Clone, Copy, Default)]
+#[repr(C, align(64))]
+struct Bucket {
+    high: [u64; WAYS],
+    packed: [u64; WAYS],
+}
+
 #[derive(Debug, Default)]
 struct Shard {
-    /// `[fingerprint high 64 bits, fingerprint low 32 bits << 32 | record hash]`; `[0, _]` is empty.
-    slots: Vec<[u64; 2]>,
+    /// A power of two buckets (or none yet); a key's home bucket is its low bits.
+    buckets: Vec<Bucket>,
     len: usize,
 }
 
@@ -45,6 +61,13 @@ impl Default for DuplicateKeys {
     fn default() -> Self {
         DuplicateKeys::new()
     }
+}
+
+/// The stored high word of `key` (never 0: 0 marks an empty slot) and its shard.
+#[inline]
+fn high_and_shard(key: u128) -> (u64, usize) {
+    let high = ((key >> 64) as u64).max(1);
+    (high, (high >> 56) as usize % SHARDS)
 }
 
 impl DuplicateKeys {
@@ -57,29 +80,28 @@ impl DuplicateKeys {
 
     /// Records `key` (a 128-bit key hash, see [`KeyFingerprint`]) with `record_hash`.
     pub fn insert(&mut self, key: u128, record_hash: u64) -> Seen {
-        let high = (key >> 64) as u64 | 1; // never 0: 0 marks an empty slot
+        let (high, shard_index) = high_and_shard(key);
         let low32 = key as u64 & 0xFFFF_FFFF;
         let packed = (low32 << 32) | (record_hash & 0xFFFF_FFFF);
-        let shard_index = (high >> 56) as usize % SHARDS;
         let Some(shard) = self.shards.get_mut(shard_index) else {
             return Seen::First;
         };
         shard.insert(high, packed)
     }
 
-    /// Reads the home slot of each of `keys` before they are inserted, so that the cache misses
-    /// of a batch overlap instead of coming one insert at a time (a safe stand-in for a prefetch;
-    /// the result only keeps the loads from being optimised away).
+    /// Reads the home bucket (one cache line) of each of `keys` before they are inserted, so
+    /// that the cache misses of a batch overlap instead of coming one insert at a time (a safe
+    /// stand-in for a prefetch; the result only keeps the loads from being optimised away).
     pub fn warm(&self, keys: impl Iterator<Item = u128>) -> u64 {
         let mut seen = 0u64;
         for key in keys {
-            let high = (key >> 64) as u64 | 1;
-            let Some(shard) = self.shards.get((high >> 56) as usize % SHARDS) else {
+            let (high, shard_index) = high_and_shard(key);
+            let Some(shard) = self.shards.get(shard_index) else {
                 continue;
             };
-            let mask = shard.slots.len().wrapping_sub(1);
-            if let Some(slot) = shard.slots.get((high as usize) & mask) {
-                seen ^= slot[0];
+            let mask = shard.buckets.len().wrapping_sub(1);
+            if let Some(bucket) = shard.buckets.get(high as usize & mask) {
+                seen ^= bucket.high[0];
             }
         }
         std::hint::black_box(seen)
@@ -87,50 +109,73 @@ impl DuplicateKeys {
 
     /// Bytes held by the table (for documentation and tests).
     pub fn allocated_bytes(&self) -> usize {
-        self.shards.iter().map(|s| s.slots.capacity() * 16).sum()
+        self.shards
+            .iter()
+            .map(|s| s.buckets.capacity() * size_of::<Bucket>())
+            .sum()
     }
 }
 
 impl Shard {
     fn insert(&mut self, high: u64, packed: u64) -> Seen {
-        if (self.len + 1) * 8 > self.slots.len() * 7 {
+        if (self.len + 1) * 8 > self.buckets.len() * WAYS * 7 {
             self.grow();
         }
-        let mask = self.slots.len() - 1;
-        let mut i = (high as usize) & mask;
+        let mask = self.buckets.len() - 1;
+        let mut i = high as usize & mask;
         loop {
-            let Some(slot) = self.slots.get_mut(i) else {
+            let Some(bucket) = self.buckets.get_mut(i) else {
                 return Seen::First;
             };
-            if slot[0] == 0 {
-                *slot = [high, packed];
-                self.len += 1;
-                return Seen::First;
-            }
-            if slot[0] == high && slot[1] >> 32 == packed >> 32 {
-                return if slot[1] as u32 == packed as u32 {
-                    Seen::Identical
-                } else {
-                    Seen::Conflicting
-                };
+            for (h, p) in bucket.high.iter_mut().zip(&mut bucket.packed) {
+                if *h == high && *p >> 32 == packed >> 32 {
+                    return if *p as u32 == packed as u32 {
+                        Seen::Identical
+                    } else {
+                        Seen::Conflicting
+                    };
+                }
+                if *h == 0 {
+                    *h = high;
+                    *p = packed;
+                    self.len += 1;
+                    return Seen::First;
+                }
             }
             i = (i + 1) & mask;
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn grow(&mut self) {
-        let new_len = (self.slots.len() * 2).max(INITIAL_SHARD_SLOTS);
-        let old = std::mem::replace(&mut self.slots, vec![[0, 0]; new_len]);
+        let new_len = (self.buckets.len() * 2).max(INITIAL_SHARD_BUCKETS);
+        let old = std::mem::replace(&mut self.buckets, vec![Bucket::default(); new_len]);
         let mask = new_len - 1;
-        for entry in old.into_iter().filter(|e| e[0] != 0) {
-            let mut i = (entry[0] as usize) & mask;
-            while let Some(slot) = self.slots.get_mut(i) {
-                if slot[0] == 0 {
-                    *slot = entry;
+        for bucket in &old {
+            for (&high, &packed) in bucket.high.iter().zip(&bucket.packed) {
+                if high == 0 {
                     break;
                 }
-                i = (i + 1) & mask;
+                self.place(high, packed, mask);
             }
+        }
+    }
+
+    /// Puts an entry known to be absent in the first free slot from its home bucket on.
+    #[inline]
+    fn place(&mut self, high: u64, packed: u64, mask: usize) {
+        let mut i = high as usize & mask;
+        while let Some(bucket) = self.buckets.get_mut(i) {
+            if let Some(free) = bucket.high.iter().position(|&h| h == 0) {
+                if let (Some(h), Some(p)) = (bucket.high.get_mut(free), bucket.packed.get_mut(free))
+                {
+                    *h = high;
+                    *p = packed;
+                }
+                return;
+            }
+            i = (i + 1) & mask;
         }
     }
 }
@@ -256,6 +301,73 @@ mod tests {
             "{}",
             set.allocated_bytes()
         );
+    }
+
+    /// A key whose stored high word is `high` (shard: its top byte; home bucket: its low bits).
+    fn raw(high: u64, low: u64) -> u128 {
+        (u128::from(high) << 64) | u128::from(low)
+    }
+
+    #[test]
+    fn a_full_home_bucket_overflows_into_the_next_and_wraps_around() {
+        let mut set = DuplicateKeys::new();
+        // Ten keys in shard 7, all with home bucket 15: the last of the 16 initial buckets, so
+        // the search wraps around to buckets 0 and 1.
+        let keys: Vec<u128> = (1..=10u64)
+            .map(|n| raw((7 << 56) | (n << 20) | 15, n))
+            .collect();
+        for (n, &k) in keys.iter().enumerate() {
+            assert_eq!(set.insert(k, 1), Seen::First, "{n}");
+        }
+        for &k in &keys {
+            assert_eq!(set.insert(k, 1), Seen::Identical);
+            assert_eq!(set.insert(k, 2), Seen::Conflicting);
+        }
+        // Same high word, different low 32 bits of the fingerprint: a different key.
+        assert_eq!(
+            set.insert(raw((7 << 56) | (1 << 20) | 15, 1 << 40 | 1), 1),
+            Seen::Identical
+        );
+        assert_eq!(
+            set.insert(raw((7 << 56) | (1 << 20) | 15, 2), 1),
+            Seen::First
+        );
+        assert_eq!(
+            set.insert(raw((7 << 56) | (1 << 20) | 15, 2), 1),
+            Seen::Identical
+        );
+        assert_eq!(set.allocated_bytes(), 16 * 64);
+    }
+
+    #[test]
+    fn a_zero_high_word_is_a_key_like_any_other() {
+        let mut set = DuplicateKeys::new();
+        assert_eq!(set.insert(raw(0, 5), 1), Seen::First);
+        assert_eq!(set.insert(raw(0, 5), 1), Seen::Identical);
+        assert_eq!(set.insert(raw(0, 6), 1), Seen::First);
+        assert_eq!(set.insert(raw(u64::MAX, 5), 1), Seen::First);
+        assert_eq!(set.insert(raw(u64::MAX, 5), 1), Seen::Identical);
+    }
+
+    #[test]
+    fn a_shard_grows_exactly_past_seven_eighths() {
+        let mut set = DuplicateKeys::new();
+        // 56 keys (7/8 of 64 slots) fit in one shard's first 16 buckets; the 57th doubles it.
+        let key = |n: u64| {
+            raw(
+                (3 << 56) | (n.wrapping_mul(0x9E37_79B9) & 0xFF_FFFF_FFFF),
+                n,
+            )
+        };
+        for n in 0..56 {
+            assert_eq!(set.insert(key(n), n), Seen::First);
+        }
+        assert_eq!(set.allocated_bytes(), 16 * 64);
+        assert_eq!(set.insert(key(56), 56), Seen::First);
+        assert_eq!(set.allocated_bytes(), 32 * 64);
+        for n in 0..57 {
+            assert_eq!(set.insert(key(n), n), Seen::Identical, "{n}");
+        }
     }
 
     #[test]

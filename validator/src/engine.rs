@@ -883,7 +883,9 @@ impl<'r> Merger<'r> {
         let Some(mut file) = self.current.take() else {
             return Ok(());
         };
-        self.keys.warm(outcome.keys.iter().map(|k| k.key));
+        if self.extras.duplicate_check {
+            self.keys.warm(outcome.keys.iter().map(|k| k.key));
+        }
         let mut keys = outcome.keys.iter().peekable();
         let mut result = Ok(());
         for located in outcome.findings {
