@@ -168,46 +168,142 @@ pub fn is_ip(text: &[u8]) -> bool {
     if text.len() > 45 {
         return false;
     }
-    if let Some(verdict) = dotted_quad(text) {
+    if ipv4_fast(text) {
+        return true;
+    }
+    // Only an all-digit text is in reach of both (and both call it invalid): the order is free.
+    if let Some(verdict) = colon_hex(text) {
         return verdict;
     }
-    if let Some(verdict) = colon_hex(text) {
+    if let Some(verdict) = dotted_quad(text) {
         return verdict;
     }
     std::str::from_utf8(text).is_ok_and(|s| s.parse::<IpAddr>().is_ok())
 }
 
+/// Whether `text` is a dotted-quad IPv4 address that `std::net::Ipv4Addr` accepts, read part by
+/// part with no per-byte dispatch: the common case of the `ip` check. `false` only means "not
+/// shown valid here": [`dotted_quad`], [`colon_hex`] and `std` then decide.
+#[inline]
+fn ipv4_fast(text: &[u8]) -> bool {
+    // A byte's digit value, or something above 9 for a non-digit (and for the end of the text).
+    let digit = |at: usize| text.get(at).map_or(0xFF, |&b| b.wrapping_sub(b'0'));
+    let mut at = 0;
+    for part in 0..4 {
+        if part > 0 {
+            if text.get(at) != Some(&b'.') {
+                return false;
+            }
+            at += 1;
+        }
+        let first = digit(at);
+        if first > 9 {
+            return false;
+        }
+        let (second, third) = (digit(at + 1), digit(at + 2));
+        let value = if second > 9 {
+            at += 1;
+            u32::from(first)
+        } else if first == 0 {
+            return false; // a leading zero
+        } else if third > 9 {
+            at += 2;
+            u32::from(first) * 10 + u32::from(second)
+        } else {
+            at += 3;
+            u32::from(first) * 100 + u32::from(second) * 10 + u32::from(third)
+        };
+        if value > 255 {
+            return false;
+        }
+    }
+    at == text.len()
+}
+
 /// The IPv6 rule of `std::net::Ipv6Addr`'s parser, for text made only of hex digits and colons
 /// (no embedded IPv4, which needs a dot): eight groups of one to four hex digits separated by
 /// single colons, or one `::` standing for at least one zero group, with at most seven groups
-/// around it. `None` when the text has any other byte (then `std` decides).
+/// around it. `None` when the text has any other byte, or more than 64 bytes (then `std`
+/// decides).
+///
+/// Eight bytes at a time: per-byte range tests (as in [`hex8`]) give one bit per byte for "hex
+/// digit" and for "colon"; then a group starts at each hex bit after a non-hex one, `::` is two
+/// adjacent colon bits, and the text is valid when no five hex bits are adjacent, `::` occurs at
+/// most once (`:::` counts twice), no single colon starts or ends the text, and there are eight
+/// groups without `::` or at most seven with it.
 #[inline]
 fn colon_hex(text: &[u8]) -> Option<bool> {
-    if !text.iter().all(|&b| b.is_ascii_hexdigit() || b == b':') {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    if text.len() > 64 {
         return None;
     }
-    let groups = |part: &[u8]| -> Option<usize> {
-        if part.is_empty() {
-            return Some(0);
-        }
-        let mut n = 0;
-        for group in part.split(|&b| b == b':') {
-            if group.is_empty() || group.len() > 4 {
-                return None;
+    let in_range = |x: u64, lo: u8, hi: u8| {
+        x.wrapping_add(ONES * u64::from(0x80 - lo))
+            & !x.wrapping_add(ONES * u64::from(0x7F - hi))
+            & HIGHS
+    };
+    // The high bit of byte i becomes bit i of the result (no two partial products overlap).
+    let to_bits = |m: u64| (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+    // (hex digit bits, colon bits) of eight bytes.
+    let classify = |w: u64| {
+        let ascii = !w & HIGHS;
+        let low = w & !HIGHS; // every byte below 0x80: the range tests cannot carry
+        let digit = in_range(low, b'0', b'9');
+        let letter = in_range(low | (ONES * 0x20), b'a', b'f');
+        (
+            to_bits((digit | letter) & ascii),
+            to_bits(in_range(low, b':', b':') & ascii),
+        )
+    };
+    let mut hex = 0u64;
+    let mut colons = 0u64;
+    let mut words = text.chunks_exact(8);
+    let mut shift = 0;
+    for chunk in &mut words {
+        let (h, c) = classify(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        hex |= h << shift;
+        colons |= c << shift;
+        shift += 8;
+    }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        // The tail, zero-padded (a zero byte is neither a hex digit nor a colon): the text's
+        // last eight bytes shifted down past the ones already seen, or a copy of a short text.
+        let w = match text.last_chunk::<8>() {
+            Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - rest.len())),
+            None => {
+                let mut bytes = [0u8; 8];
+                for (b, &r) in bytes.iter_mut().zip(rest) {
+                    *b = r;
+                }
+                u64::from_le_bytes(bytes)
             }
-            n += 1;
-        }
-        Some(n)
+        };
+        let (h, c) = classify(w);
+        hex |= h << shift;
+        colons |= c << shift;
+    }
+    let all = if text.is_empty() {
+        0
+    } else {
+        u64::MAX >> (64 - text.len())
     };
-    let verdict = match text.windows(2).position(|w| w == b"::") {
-        None => groups(text) == Some(8),
-        Some(at) => {
-            let head = text.get(..at).unwrap_or_default();
-            let tail = text.get(at + 2..).unwrap_or_default();
-            matches!((groups(head), groups(tail)), (Some(h), Some(t)) if h + t <= 7)
-        }
+    if hex | colons != all {
+        return None;
+    }
+    let groups = (hex & !(hex << 1)).count_ones();
+    let doubles = (colons & (colons >> 1)).count_ones();
+    let long_group = hex & (hex >> 1) & (hex >> 2) & (hex >> 3) & (hex >> 4) != 0;
+    let single_colon_at_start = colons & 0b11 == 0b01;
+    let last = 1u64 << text.len().saturating_sub(1);
+    let single_colon_at_end = colons & last != 0 && colons & (last >> 1) == 0;
+    let counted = match doubles {
+        0 => groups == 8,
+        1 => groups <= 7,
+        _ => false,
     };
-    Some(verdict)
+    Some(counted && !long_group && !single_colon_at_start && !single_colon_at_end)
 }
 
 /// The IPv4 rule of `std::net::Ipv4Addr`'s parser, for text made only of digits and dots (which
@@ -618,6 +714,85 @@ mod tests {
                 "{}",
                 String::from_utf8_lossy(text)
             );
+            assert_eq!(
+                ipv4_fast(text),
+                std_says,
+                "{}",
+                String::from_utf8_lossy(text)
+            );
+        }
+    }
+
+    #[test]
+    fn ip_check_matches_std_on_mutated_addresses() {
+        let seeds: &[&[u8]] = &[
+            b"183.220.242.108",
+            b"0.0.0.0",
+            b"255.255.255.255",
+            b"10.0.0.1",
+            b"1.22.255.9",
+            b"2001:db8:85a3::8a2e:370:7334",
+            b"fe80::1",
+            b"::ffff:192.168.1.10",
+            b"1:2:3:4:5:6:7:8",
+            b"::",
+        ];
+        let alphabet: &[u8] = b"0159.:aFgx %/[]-\0\xff";
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        for seed in seeds {
+            texts.push(seed.to_vec());
+            for at in 0..=seed.len() {
+                let mut cut = seed.to_vec();
+                if at < seed.len() {
+                    cut.remove(at);
+                    texts.push(cut);
+                }
+                for &b in alphabet.iter().chain([0u8, 0xFF, b'2', b'6'].iter()) {
+                    let mut grown = seed.to_vec();
+                    grown.insert(at, b);
+                    texts.push(grown);
+                    if at < seed.len() {
+                        let mut changed = seed.to_vec();
+                        changed[at] = b;
+                        texts.push(changed);
+                    }
+                }
+            }
+        }
+        // Random double and triple mutations of every seed.
+        let mut state = 0x1234_5678_9ABC_DEF1u64;
+        let mut random = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % n
+        };
+        let bytes = b"0123456789.:abcdefABCDEF";
+        for _ in 0..200_000 {
+            let mut text = seeds[random(seeds.len() as u64) as usize].to_vec();
+            for _ in 0..1 + random(3) {
+                let at = random(text.len() as u64 + 1) as usize;
+                let b = bytes[random(bytes.len() as u64) as usize];
+                match random(3) {
+                    0 if at < text.len() => text[at] = b,
+                    1 if at < text.len() => {
+                        text.remove(at);
+                    }
+                    _ => text.insert(at, b),
+                }
+            }
+            texts.push(text);
+        }
+        for text in &texts {
+            assert_eq!(
+                is_ip(text),
+                std_ip(text),
+                "{}",
+                String::from_utf8_lossy(text)
+            );
+            let v4 =
+                std::str::from_utf8(text).is_ok_and(|s| s.parse::<std::net::Ipv4Addr>().is_ok());
+            assert_eq!(ipv4_fast(text), v4, "{}", String::from_utf8_lossy(text));
         }
     }
 
@@ -654,6 +829,7 @@ mod tests {
         for case in &cases {
             let std_says = case.parse::<std::net::Ipv4Addr>().is_ok();
             assert_eq!(dotted_quad(case.as_bytes()), Some(std_says), "{case}");
+            assert_eq!(ipv4_fast(case.as_bytes()), std_says, "{case}");
             assert_eq!(is_ip(case.as_bytes()), std_says, "{case}");
         }
         assert_eq!(dotted_quad(b"::1"), None);
