@@ -89,9 +89,11 @@ impl DuplicateKeys {
         shard.insert(high, packed)
     }
 
-    /// Reads the home bucket (one cache line) of each of `keys` before they are inserted, so
-    /// that the cache misses of a batch overlap instead of coming one insert at a time (a safe
-    /// stand-in for a prefetch; the result only keeps the loads from being optimised away).
+    /// Reads the home bucket (one cache line) of each of `keys`, and the bucket after it, before
+    /// they are inserted, so that the cache misses of a batch overlap instead of coming one
+    /// insert at a time (a safe stand-in for a prefetch; the result only keeps the loads from
+    /// being optimised away). The second line is there because a third of the inserts into a
+    /// table between 7/16 and 7/8 full find their home bucket full.
     pub fn warm(&self, keys: impl Iterator<Item = u128>) -> u64 {
         let mut seen = 0u64;
         for key in keys {
@@ -100,7 +102,11 @@ impl DuplicateKeys {
                 continue;
             };
             let mask = shard.buckets.len().wrapping_sub(1);
-            if let Some(bucket) = shard.buckets.get(high as usize & mask) {
+            let home = high as usize & mask;
+            if let Some(bucket) = shard.buckets.get(home) {
+                seen ^= bucket.high[0];
+            }
+            if let Some(bucket) = shard.buckets.get((home + 1) & mask) {
                 seen ^= bucket.high[0];
             }
         }
