@@ -7,15 +7,15 @@
 //! **What is stored**: per distinct key, one 16-byte slot: a 96-bit fingerprint of the key (for a
 //! uuid key, a hash of its 128-bit value, so `A…` and `a…` are the same key) and a 32-bit hash of
 //! the record's text. Slots come four to a 64-byte bucket (one cache line), and a key is looked
-//! for bucket by bucket from its home bucket, so an insert usually touches one line. The table is
-//! split into 256 shards that grow independently (doubling at 7/8 load), so growth never holds
-//! two copies of the whole table: memory is about 16 bytes / load ≈ 18-37 bytes per distinct key
-//! (≈ 27 MB per million keys). That is the one part of the validator that grows with the input,
-//! linearly in distinct keys.
+//! for bucket by bucket from its home bucket: about two inserts in three touch one line only.
+//! The table is split into 256 shards that grow independently (doubling at 7/8 load), so growth
+//! never holds two copies of the whole table: memory is about 16 bytes / load ≈ 18-37 bytes per
+//! distinct key (≈ 27 MB per million keys). That is the one part of the validator that grows
+//! with the input, linearly in distinct keys.
 //!
 //! **Error rates**: two different keys are taken for one with probability about n²/2⁹⁷ (n keys:
-//! about 10⁻¹¹ for a billion keys); a conflicting duplicate is called identical with probability
-//! 2⁻³².
+//! about 6·10⁻¹² for a billion keys); a conflicting duplicate is called identical with
+//! probability 2⁻³².
 
 /// What [`DuplicateKeys::insert`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
