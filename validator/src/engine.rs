@@ -418,9 +418,10 @@ fn run_batches(
     merger: &mut Merger<'_>,
 ) -> io::Result<OpenEnumTally> {
     let helpers = config.jobs.max(1) - 1;
-    // One batch queued per helper: with a free slot the reader hands the batch on, with none it
-    // checks the batch itself.
-    let (work_tx, work_rx) = mpsc::sync_channel::<Batch>(helpers);
+    // Three batches queued per helper: with a free slot the calling thread hands the batch on,
+    // with none it checks the batch itself. One slot per helper left the helpers idle while the
+    // calling thread checked a batch (on 2 cores and 1M records: 0.56 s against 0.46 s).
+    let (work_tx, work_rx) = mpsc::sync_channel::<Batch>(3 * helpers);
     let work_rx = Mutex::new(work_rx);
     let (event_tx, event_rx) = mpsc::channel::<(u64, Event)>();
     std::thread::scope(|scope| {
@@ -455,6 +456,7 @@ fn run_batches(
             merger,
             state: WorkerState::new(plan),
             work: (helpers > 0).then_some(work_tx),
+            queue: &work_rx,
             events: event_rx,
             waiting: BTreeMap::new(),
             next_merge: 1,
@@ -462,7 +464,7 @@ fn run_batches(
             lent: 0,
             spare: Vec::new(),
             allocated: 0,
-            max_buffers: 3 * config.jobs.max(1) + 1,
+            max_buffers: 4 * config.jobs.max(1) + 2,
             batch_bytes: config.limits.batch_bytes,
             error: None,
         };
@@ -498,7 +500,7 @@ fn run_batches(
 /// many cores as jobs no thread waits for a core, and the reading and merging, which cannot be
 /// split, overlap with the helpers' checking.
 ///
-/// Memory is flat: at most `3 × jobs + 1` batch buffers exist. When none is free the reader
+/// Memory is flat: at most `4 × jobs + 2` batch buffers exist. When none is free the reader
 /// waits for a helper's outcome, whose merge returns one; the reorder buffer can only hold
 /// batches that own one of those buffers. The one structure that grows is the duplicate-key
 /// set ([`crate::dedup`]).
@@ -510,6 +512,8 @@ struct Pipeline<'a, 'm> {
     state: WorkerState,
     /// The helpers' work queue (`None` without helpers, and once reading is over).
     work: Option<mpsc::SyncSender<Batch>>,
+    /// Its receiving end, from which the calling thread takes batches back at the end.
+    queue: &'a Mutex<mpsc::Receiver<Batch>>,
     /// The helpers' outcomes.
     events: mpsc::Receiver<(u64, Event)>,
     /// Events that came before their turn, by sequence number.
@@ -586,10 +590,33 @@ impl Pipeline<'_, '_> {
         }
     }
 
-    /// After the last file: closes the work queue and merges every outstanding outcome.
+    /// Checks `batch` on this thread and merges what that makes ready.
+    fn check_here(&mut self, batch: Batch) {
+        let format = self.formats.get(batch.file);
+        let outcome = check_batch(format, self.plan, &batch, &mut self.state);
+        self.arrive(batch.seq, Event::Batch(batch, outcome));
+    }
+
+    /// Takes a batch still queued for the helpers and checks it here; `false` when there is
+    /// none (or a helper holds the queue, waiting for work).
+    fn take_back(&mut self) -> bool {
+        let batch = match self.queue.try_lock() {
+            Ok(queue) => queue.try_recv().ok(),
+            Err(_) => None,
+        };
+        let Some(batch) = batch else {
+            return false;
+        };
+        self.lent -= 1;
+        self.check_here(batch);
+        true
+    }
+
+    /// After the last file: closes the work queue and merges every outstanding outcome,
+    /// checking the batches no helper has started yet rather than waiting for them.
     fn finish(&mut self) {
         self.work = None;
-        while self.error.is_none() && self.wait_for_helper() {}
+        while self.error.is_none() && (self.take_back() || self.wait_for_helper()) {}
         // What is still waiting came after a gap left by a stopped run: nothing to merge.
         self.waiting.clear();
     }
@@ -639,9 +666,7 @@ impl BatchSink for Pipeline<'_, '_> {
             },
             None => batch,
         };
-        let format = self.formats.get(batch.file);
-        let outcome = check_batch(format, self.plan, &batch, &mut self.state);
-        self.arrive(batch.seq, Event::Batch(batch, outcome));
+        self.check_here(batch);
         self.error.is_none()
     }
 
