@@ -277,6 +277,10 @@ pub struct CheckPlan {
     value_names: LiteralSet,
     key_columns: Vec<usize>,
     value_columns: Vec<usize>,
+    /// The columns of `key_columns` and of `value_columns` that are not nullable, in the same
+    /// order: the only ones whose absence is a finding.
+    required_key_columns: Vec<usize>,
+    required_value_columns: Vec<usize>,
     /// For each column, its position in `key_columns` or `value_columns`.
     section_position: Vec<usize>,
     /// The key columns in key order, and the value columns in table order, each with its plain
@@ -467,6 +471,14 @@ impl CheckPlan {
         };
         let key_expected = expected(&key_columns);
         let value_expected = expected(&value_columns);
+        let required = |list: &[usize]| -> Vec<usize> {
+            list.iter()
+                .copied()
+                .filter(|&column| columns.get(column).is_some_and(|c| !c.nullable))
+                .collect()
+        };
+        let required_key_columns = required(&key_columns);
+        let required_value_columns = required(&value_columns);
         CheckPlan {
             table: table.name().into(),
             columns,
@@ -474,6 +486,8 @@ impl CheckPlan {
             value_names,
             key_columns,
             value_columns,
+            required_key_columns,
+            required_value_columns,
             section_position,
             key_expected,
             value_expected,
@@ -510,6 +524,17 @@ impl CheckPlan {
     /// The other columns (under `value`), in table order.
     pub fn value_columns(&self) -> &[usize] {
         &self.value_columns
+    }
+
+    /// The key columns (`key`) or the value columns that are not nullable, in the order of
+    /// [`CheckPlan::key_columns`] or [`CheckPlan::value_columns`]: the columns for which
+    /// [`CheckPlan::missing`] finds something.
+    pub fn required_columns(&self, key: bool) -> &[usize] {
+        if key {
+            &self.required_key_columns
+        } else {
+            &self.required_value_columns
+        }
     }
 
     /// Looks up a key column by name.
@@ -1095,6 +1120,25 @@ mod tests {
             Checked::Valid
         );
         assert_eq!(findings.len(), 1);
+        // The required columns are exactly those whose absence `missing` reports.
+        for (key, all) in [(true, p.key_columns()), (false, p.value_columns())] {
+            let reported: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|&c| p.missing(c, &mut Findings::default()) == Checked::Invalid)
+                .collect();
+            assert_eq!(p.required_columns(key), reported.as_slice());
+        }
+        let names = |cols: &[usize]| -> Vec<String> {
+            cols.iter()
+                .filter_map(|&c| p.columns().get(c).map(|c| c.name.to_string()))
+                .collect()
+        };
+        assert_eq!(names(p.required_columns(true)), ["id"]);
+        let required_values = names(p.required_columns(false));
+        assert!(required_values.contains(&"url".to_owned()));
+        assert!(required_values.contains(&"participated".to_owned()));
+        assert!(!required_values.contains(&"session_id".to_owned()));
     }
 
     #[test]

@@ -619,11 +619,8 @@ impl Walker {
             }
         }
         self.unknown_names.clear();
-        let columns = match section {
-            Section::Key => plan.key_columns(),
-            Section::Value => plan.value_columns(),
-        };
-        for &column in columns {
+        // Only a required column's absence is a finding.
+        for &column in plan.required_columns(section == Section::Key) {
             if !self.seen.get(column).copied().unwrap_or(true) {
                 plan.missing(column, &mut self.findings);
             }
