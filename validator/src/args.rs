@@ -32,7 +32,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = ReportFormat::Human, value_name = "R")]
     pub report: ReportFormat,
 
-    /// Worker threads (default: the number of cores, one fewer when every input is gzip).
+    /// Threads that check records: the main one and N - 1 helpers (default: the number of
+    /// cores, one fewer when every input is gzip).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 

@@ -72,7 +72,8 @@ impl Outcome {
 pub struct Config {
     /// The files, in order.
     pub files: Vec<ExportFile>,
-    /// Worker threads (1: everything on the calling thread).
+    /// Threads that check records: the calling thread and `jobs - 1` helpers (1: everything on
+    /// the calling thread).
     pub jobs: usize,
     /// Violations printed per file.
     pub max_errors: Option<u64>,

@@ -17,8 +17,8 @@
 //! 5. [`violation`]: findings as data; [`dedup`] and [`summary`] count across the run;
 //! 6. [`report`]: one [`report::Reporter`] per output format (human, json, github, junit,
 //!    sarif; a Markdown job summary besides any of them), escaping every text from an export;
-//! 7. [`engine`]: runs the stages, on worker threads for `--jobs N > 1`, merging in order;
-//!    the merge step also feeds [`quarantine`] (`--valid-out`/`--invalid-out`) and
+//! 7. [`engine`]: runs the stages; with `--jobs N > 1`, N - 1 helper threads check batches too,
+//!    and outcomes are merged in order; the merge step also feeds [`quarantine`] (`--valid-out`/`--invalid-out`) and
 //!    [`progress`] (a bar on a terminal).
 //!
 //! ```
