@@ -1,7 +1,7 @@
 //! The benchmark's CSV and TSV rows: the same 1,000,000 records as the JSONL export, converted
 //! once (cached in `target/bench/`), checked by `dap-validate`, and compared with the `csv` crate
 //! reading the same file into reused `ByteRecord`s on one thread (the parsing limit); each the
-//! fastest of three runs, like the JSONL rows.
+//! fastest of five runs, like the JSONL rows.
 //!
 //! Conversion: each JSONL record becomes one row with the DAP header of dotted names; JSON `null`
 //! and absent members become NULL (CSV: an unquoted empty field; TSV: `\N`), strings are quoted
