@@ -377,6 +377,10 @@ impl Walker {
             );
             return Ok(None);
         }
+        if let Some((ts, action)) = plain_meta(s) {
+            plan.check_meta_ts(FieldValue::String(ts), &mut self.findings);
+            return Ok(action);
+        }
         s.expect(b'{')?;
         let mut ts_seen = false;
         let mut action_seen = false;
@@ -704,6 +708,38 @@ fn find_expected<'p>(
         .enumerate()
         .find(|(_, e)| e.may_start(word) && s.try_member(e.comma_pattern()))
         .map(|(k, e)| (from + k, e))
+}
+
+/// The usual `meta`, written plainly: `{"ts":"<plain ASCII string>"` and then
+/// `,"action":"U"}`, `,"action":"D"}` or `}`, starting exactly at the scanner. When it matches in
+/// full, consumes it and returns the timestamp's text and the action (valid by construction, so
+/// `check_meta_action` would add nothing); otherwise moves nothing and the general path reads
+/// `meta`. Nothing is checked before the whole object matched, so a fall back starts clean.
+#[inline]
+fn plain_meta<'a>(s: &mut Scanner<'a>) -> Option<(&'a [u8], Option<Action>)> {
+    let start = s.offset();
+    if !s.try_member(b"{\"ts\":") {
+        return None;
+    }
+    let ts = s.plain_ascii_string().map(|(_, ts)| ts);
+    let action = if ts.is_none() {
+        None
+    } else if s.try_member(b",\"action\":\"U\"}") {
+        Some(Some(Action::Upsert))
+    } else if s.try_member(b",\"action\":\"D\"}") {
+        Some(Some(Action::Delete))
+    } else if s.try_member(b"}") {
+        Some(None)
+    } else {
+        None
+    };
+    match (ts, action) {
+        (Some(ts), Some(action)) => Some((ts, action)),
+        _ => {
+            s.seek(start);
+            None
+        }
+    }
 }
 
 /// Marks `column` seen in this record; returns whether it was seen already (a duplicate key).
@@ -1135,6 +1171,52 @@ mod tests {
             for other in [spaced, escaped] {
                 assert_eq!(full_findings(&other), expected, "{compact}\n{other}");
             }
+        }
+    }
+
+    #[test]
+    fn the_plain_meta_agrees_with_the_general_path() {
+        let base = value("");
+        let metas = [
+            META.to_owned(),
+            META.replace(",\"action\":\"U\"", ",\"action\":\"D\""),
+            META.replace(",\"action\":\"U\"", ""),
+            META.replace("\"U\"", "\"X\""),
+            META.replace("\"U\"", "\"UU\""),
+            META.replace("\"U\"", "null"),
+            META.replace("2024-05-01T10:00:00Z", "yesterday"),
+            META.replace("2024-05-01T10:00:00Z", "2024-05-01T10:00:00\\u005a"),
+            META.replace("2024-05-01T10:00:00Z", "caf\u{e9}"),
+            META.replace("\"2024-05-01T10:00:00Z\"", "5"),
+            META.replace("\"2024-05-01T10:00:00Z\"", "null"),
+            r#"{"action":"U","ts":"2024-05-01T10:00:00Z"}"#.to_owned(),
+            r#"{"ts":"2024-05-01T10:00:00Z","action":"D","action":"D"}"#.to_owned(),
+            r#"{"ts":"2024-05-01T10:00:00Z","ts":"2024-05-01T10:00:00Z"}"#.to_owned(),
+            r#"{"ts":"2024-05-01T10:00:00Z","other":1}"#.to_owned(),
+            r#"{"ts":"2024-05-01T10:00:00Z","action":"U","other":1}"#.to_owned(),
+            r#"{"ts":"2024-05-01T10:00:00Z","action":"U""#.to_owned(),
+            r#"{"ts":"2024-05-01T10:00:00Z""#.to_owned(),
+            r#"{"ts":"2024-05-01T10:00:00Z"#.to_owned(),
+            r#"{"ts":"#.to_owned(),
+            r#"{"ts""#.to_owned(),
+            "{}".to_owned(),
+            "[]".to_owned(),
+        ];
+        for meta in &metas {
+            let compact = record(meta, &base);
+            let expected = full_findings(&compact);
+            let spaced = compact.replace("{\"ts\":", "{ \"ts\":");
+            let escaped = compact.replace("{\"ts\":", "{\"t\\u0073\":");
+            let colon = compact.replace("\"action\":", "\"action\" :");
+            let late = compact.replace("\"U\"}", "\"U\" }");
+            for other in [spaced, escaped, colon, late] {
+                assert_eq!(full_findings(&other), expected, "{compact}\n{other}");
+            }
+        }
+        // Also the truncated line, ending inside meta.
+        for meta in &metas {
+            let line = format!("{{\"meta\":{meta}");
+            assert_eq!(full_findings(&line).len(), 1, "{line}");
         }
     }
 
