@@ -517,45 +517,13 @@ impl Walker {
                     e.column
                 }
                 None => {
-                    if !s.next_member(first)? {
-                        break;
-                    }
+                    let read = self.member_in_general(plan, s, section, first, &mut next_column)?;
                     first = false;
-                    let name_offset = s.offset();
-                    // Fast path: the column the schema order expects next, written plainly.
-                    let fast = expected
-                        .get(next_column)
-                        .filter(|e| s.try_member(e.pattern()) || s.try_member_name(e.name()));
-                    let (column, name): (Option<usize>, &[u8]) = match fast {
-                        Some(e) => {
-                            next_column += 1;
-                            (Some(e.column), e.name())
-                        }
-                        None => {
-                            let raw_name = s.member_name(&mut self.name_scratch)?;
-                            let name: &[u8] = match raw_name {
-                                Some(raw) => raw,
-                                None => &self.name_scratch,
-                            };
-                            (plan.section_column(in_key, name, &mut next_column), name)
-                        }
-                    };
-                    let Some(column) = column else {
-                        unknown_column(
-                            plan,
-                            section,
-                            name,
-                            name_offset,
-                            &mut self.unknown_names,
-                            &mut self.findings,
-                        )?;
-                        s.skip_value(3, &mut self.scratch)?;
-                        continue;
-                    };
-                    if mark_seen(&mut self.seen, column) {
-                        return Err(duplicate_key(name_offset, name));
+                    match read {
+                        GeneralMember::End => break,
+                        GeneralMember::Unknown => continue,
+                        GeneralMember::Column(column) => column,
                     }
-                    column
                 }
             };
             // The value, decoded once: the common shapes (a plain ASCII string, an integer
@@ -630,6 +598,62 @@ impl Walker {
             }
         }
         Ok(Presence::Object)
+    }
+
+    /// The general path to the next member of `key`/`value` (`first` right after the `{`): reads
+    /// the separator and the name (taking `next_column` forward as [`CheckPlan::section_column`]
+    /// does), marks a column seen (malformed when it was already), and reports and skips an
+    /// unknown member. Out of the column loop, which it would only crowd: in a plainly written
+    /// record it only reads the first member and the closing brace.
+    #[inline(never)]
+    fn member_in_general(
+        &mut self,
+        plan: &CheckPlan,
+        s: &mut Scanner<'_>,
+        section: Section,
+        first: bool,
+        next_column: &mut usize,
+    ) -> Result<GeneralMember, SyntaxError> {
+        if !s.next_member(first)? {
+            return Ok(GeneralMember::End);
+        }
+        let in_key = section == Section::Key;
+        let name_offset = s.offset();
+        // Fast path: the column the schema order expects next, written plainly.
+        let fast = plan
+            .expected_members(in_key)
+            .get(*next_column)
+            .filter(|e| s.try_member(e.pattern()) || s.try_member_name(e.name()));
+        let (column, name): (Option<usize>, &[u8]) = match fast {
+            Some(e) => {
+                *next_column += 1;
+                (Some(e.column), e.name())
+            }
+            None => {
+                let raw_name = s.member_name(&mut self.name_scratch)?;
+                let name: &[u8] = match raw_name {
+                    Some(raw) => raw,
+                    None => &self.name_scratch,
+                };
+                (plan.section_column(in_key, name, next_column), name)
+            }
+        };
+        let Some(column) = column else {
+            unknown_column(
+                plan,
+                section,
+                name,
+                name_offset,
+                &mut self.unknown_names,
+                &mut self.findings,
+            )?;
+            s.skip_value(3, &mut self.scratch)?;
+            return Ok(GeneralMember::Unknown);
+        };
+        if mark_seen(&mut self.seen, column) {
+            return Err(duplicate_key(name_offset, name));
+        }
+        Ok(GeneralMember::Column(column))
     }
 
     /// Counts the record's open-enum values (the record was readable).
@@ -800,6 +824,16 @@ fn unknown_column(
         None,
     );
     Ok(())
+}
+
+/// What [`Walker::member_in_general`] found.
+enum GeneralMember {
+    /// The closing brace: no more members.
+    End,
+    /// An unknown member, reported and skipped.
+    Unknown,
+    /// The member of this column (now marked seen); its value is next.
+    Column(usize),
 }
 
 /// A member of `meta`.
