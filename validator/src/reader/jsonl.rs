@@ -288,7 +288,11 @@ impl Walker {
                     if key != Presence::Absent {
                         return Err(duplicate(&s, name));
                     }
-                    key = self.walk_columns(plan, &mut s, line, Section::Key)?;
+                    key = if self.plain_key(plan, &mut s) {
+                        Presence::Object
+                    } else {
+                        self.walk_columns(plan, &mut s, line, Section::Key)?
+                    };
                 }
                 b"value" => {
                     if value != Presence::Absent || deferred_value.is_some() {
@@ -444,6 +448,48 @@ impl Walker {
             plan.missing_meta_ts(&mut self.findings);
         }
         Ok(action)
+    }
+
+    /// The usual `key` of a one-column key, written plainly: `{"<name>":"<plain ASCII string>"}`
+    /// starting exactly at the scanner. When it matches in full, consumes it, checks the value
+    /// as [`Walker::walk_columns`] would and returns `true`; otherwise moves nothing, changes
+    /// nothing and returns `false` (then `walk_columns` reads `key`).
+    #[inline]
+    fn plain_key(&mut self, plan: &CheckPlan, s: &mut Scanner<'_>) -> bool {
+        let [e] = plan.expected_members(true) else {
+            return false;
+        };
+        let start = s.offset();
+        let text = if s.try_member(b"{") && s.try_member(e.pattern()) {
+            s.plain_ascii_string()
+        } else {
+            None
+        };
+        let Some((text_start, text)) = text.filter(|_| s.try_member(b"}")) else {
+            s.seek(start);
+            return false;
+        };
+        // `seen` was reset for the record and `key` is read once, so the column is not seen
+        // yet.
+        mark_seen(&mut self.seen, e.column);
+        let checked = check_key_field(
+            plan,
+            e.column,
+            FieldValue::String(text),
+            &mut self.findings,
+            &mut self.key,
+            &mut self.valid_key_columns,
+            &mut self.key_uuid,
+        );
+        if let Checked::OpenEnumValue(slot) = checked {
+            self.pending.push(PendingValue {
+                slot,
+                in_line: true,
+                start: text_start,
+                end: text_start + text.len(),
+            });
+        }
+        true
     }
 
     /// Skips a value that should have been an object; returns what it was and its text.
@@ -1251,6 +1297,48 @@ mod tests {
         for meta in &metas {
             let line = format!("{{\"meta\":{meta}");
             assert_eq!(full_findings(&line).len(), 1, "{line}");
+        }
+    }
+
+    #[test]
+    fn the_plain_key_agrees_with_the_general_path() {
+        let base = value("");
+        let keys = [
+            format!(r#"{{"id":"{ID}"}}"#),
+            format!(r#"{{"id":"{}"}}"#, ID.to_uppercase()),
+            r#"{"id":"not-a-uuid"}"#.to_owned(),
+            r#"{"id":""}"#.to_owned(),
+            r#"{"id":5}"#.to_owned(),
+            r#"{"id":null}"#.to_owned(),
+            r#"{"id":"café"}"#.to_owned(),
+            "{\"id\":\"caf\u{e9}\"}".to_owned(),
+            format!(r#"{{"id":"{ID}","id":"{ID}"}}"#),
+            format!(r#"{{"id":"{ID}","url":"/x"}}"#),
+            format!(r#"{{"id":"{ID}","bogus":1}}"#),
+            format!(r#"{{"bogus":1,"id":"{ID}"}}"#),
+            r#"{"url":"/x"}"#.to_owned(),
+            "{}".to_owned(),
+            "[]".to_owned(),
+            "null".to_owned(),
+            format!(r#"{{"id":"{ID}""#),
+            format!(r#"{{"id":"{ID}"#),
+        ];
+        for key in &keys {
+            let compact = format!("{{\"meta\":{META},\"key\":{key},\"value\":{base}}}");
+            let expected = full_findings(&compact);
+            let spaced = compact.replace("\"key\":{", "\"key\":{ ");
+            let escaped = compact.replace("{\"id\":", "{\"i\\u0064\":");
+            let colon = compact.replace("{\"id\":", "{\"id\" :");
+            let late = compact.replace("},\"value\"", " },\"value\"");
+            for other in [spaced, escaped, colon, late] {
+                assert_eq!(full_findings(&other), expected, "{compact}\n{other}");
+            }
+            // Key last, and a key that ends the line.
+            let last = format!("{{\"meta\":{META},\"value\":{base},\"key\":{key}}}");
+            let spaced_last = last.replace("\"key\":{", "\"key\":{ ");
+            assert_eq!(full_findings(&last), full_findings(&spaced_last), "{last}");
+            let cut = format!("{{\"meta\":{META},\"key\":{key}");
+            assert_eq!(full_findings(&cut).len(), 1, "{cut}");
         }
     }
 
