@@ -546,9 +546,14 @@ impl Walker {
             // one after it (the columns between are absent, as nullable ones often are),
             // written plainly. Otherwise the scanner moved nothing and the general path reads
             // the separator and the name.
-            let at = s.offset();
             let fast = if first {
-                None
+                // Right after the brace, the first column written plainly.
+                let fast = expected
+                    .first()
+                    .filter(|e| s.try_member(e.pattern()))
+                    .map(|e| (0, e));
+                first = fast.is_none();
+                fast
             } else {
                 find_expected(s, expected, next_column)
             };
@@ -558,10 +563,13 @@ impl Walker {
                 Some((position, e)) => {
                     next_column = position + 1;
                     if mark_seen(&mut self.seen, e.column) {
-                        return Err(duplicate_key(at + 1, e.name()));
+                        let name_offset = s.offset() - e.pattern().len();
+                        return Err(duplicate_key(name_offset, e.name()));
                     }
                     e.column
                 }
+                // The closing brace right after a member.
+                None if !first && s.try_member(b"}") => break,
                 None => {
                     let read = self.member_in_general(plan, s, section, first, &mut next_column)?;
                     first = false;
@@ -1248,7 +1256,11 @@ mod tests {
                 .replace("\"user_id\":", "\"user\\u005fid\":")
                 .replace("\"http_status\":", "\"http_st\\u0061tus\":")
                 .replace("\"interaction_micros\":", "\"interaction_micros\": ");
-            for other in [spaced, escaped] {
+            // Whitespace after the opening and before the closing brace of `value`.
+            let braces = compact
+                .replace("{\"timestamp\":", "{ \"timestamp\":")
+                .replace("}}", " }\t}");
+            for other in [spaced, escaped, braces] {
                 assert_eq!(full_findings(&other), expected, "{compact}\n{other}");
             }
         }
