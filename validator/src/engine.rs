@@ -585,7 +585,15 @@ impl Pipeline<'_, '_> {
                 true
             }
             Err(_) => {
+                // Every helper is gone with batches unreturned: only a bug can do that, and the
+                // report would silently miss their records, so the run fails instead.
                 self.lent = 0;
+                if self.error.is_none() {
+                    self.error = Some(io::Error::other(
+                        "a checking thread stopped before returning its records; the report \
+                         would be incomplete",
+                    ));
+                }
                 false
             }
         }
