@@ -290,6 +290,43 @@ pub struct CheckPlan {
     open_enum_slots: Vec<usize>,
 }
 
+/// A string rule whose valid values have a fixed shape: a few possible lengths, and only bytes
+/// that need no escaping (hex digits, digits, `-`, `:`, `.`, `T`, `Z`). A value written plainly
+/// can then be checked where it stands, without scanning for its closing quote first: when the
+/// candidate is valid, the scan would have stopped at the same quote (a valid value holds none)
+/// and the check would have found it valid; when it is not, the reader takes the general path,
+/// which finds exactly what it always finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixedForm {
+    /// Any other rule.
+    None,
+    /// [`formats::parse_uuid`]: 36 bytes.
+    Uuid,
+    /// [`formats::is_timestamp`]: 20 bytes, or 22 to 27 with a fraction.
+    Timestamp,
+}
+
+impl FixedForm {
+    /// The length of the valid value of this form at the start of `rest` (what follows a
+    /// string's opening quote), followed by its closing `"`; `None` when there is none.
+    #[inline]
+    pub fn valid_len(self, rest: &[u8]) -> Option<usize> {
+        match self {
+            FixedForm::None => None,
+            FixedForm::Uuid => (rest.get(36) == Some(&b'"')
+                && formats::parse_uuid(rest.get(..36)?).is_some())
+            .then_some(36),
+            FixedForm::Timestamp => {
+                // It ends with `Z"`: microseconds first (what DAP writes), whole seconds next.
+                let len = [27, 20, 26, 25, 24, 23, 22]
+                    .into_iter()
+                    .find(|&n| rest.get(n - 1..=n) == Some(b"Z\""))?;
+                formats::is_timestamp(rest.get(..len)?).then_some(len)
+            }
+        }
+    }
+}
+
 /// A column as the JSONL reader expects to meet it: its index and its member name written
 /// plainly with the colon, `"name":` (what [`crate::json::Scanner::try_member`] compares in a few
 /// word loads), also with the comma before it, `,"name":`, and that pattern's first 8 bytes as a
@@ -298,6 +335,8 @@ pub struct CheckPlan {
 pub struct ExpectedMember {
     /// The column's index in [`CheckPlan::columns`].
     pub column: usize,
+    /// The fixed form of the column's valid values, if its rule has one.
+    pub fixed: FixedForm,
     /// `,"name":`.
     comma_pattern: Box<[u8]>,
     /// The first 8 bytes of `comma_pattern` as a little-endian word (zero past its end).
@@ -309,7 +348,7 @@ pub struct ExpectedMember {
 
 impl ExpectedMember {
     /// The member of column `column` named `name`.
-    fn new(column: usize, name: &str) -> ExpectedMember {
+    fn new(column: usize, name: &str, fixed: FixedForm) -> ExpectedMember {
         let comma_pattern = format!(",\"{name}\":").into_bytes().into_boxed_slice();
         let mut head = [0u8; 8];
         let mut mask = [0u8; 8];
@@ -323,6 +362,7 @@ impl ExpectedMember {
         }
         ExpectedMember {
             column,
+            fixed,
             comma_pattern,
             head: u64::from_le_bytes(head),
             head_mask: u64::from_le_bytes(mask),
@@ -464,8 +504,13 @@ impl CheckPlan {
         let expected = |list: &[usize]| -> Vec<ExpectedMember> {
             list.iter()
                 .filter_map(|&column| {
-                    let name = &columns.get(column)?.name;
-                    Some(ExpectedMember::new(column, name))
+                    let plan = columns.get(column)?;
+                    let fixed = match plan.rule {
+                        Rule::Uuid => FixedForm::Uuid,
+                        Rule::Timestamp => FixedForm::Timestamp,
+                        _ => FixedForm::None,
+                    };
+                    Some(ExpectedMember::new(column, &plan.name, fixed))
                 })
                 .collect()
         };
@@ -997,6 +1042,86 @@ mod tests {
     }
 
     use FieldValue::{Array, Bool, Integer, Null, Number, Object, String as Str};
+
+    /// `FixedForm::valid_len` only ever answers what scanning for the closing quote and checking
+    /// the text would: wherever it finds a value, the first `"` is right after it, the text needs
+    /// no unescaping and the format accepts it. Checked for every byte (of a set that matters)
+    /// at every position of valid values of every length, and for truncations.
+    #[test]
+    fn fixed_forms_agree_with_scanning_and_checking() {
+        type Case<'a> = (FixedForm, fn(&[u8]) -> bool, &'a [&'a str]);
+        let cases: [Case<'_>; 2] = [
+            (
+                FixedForm::Uuid,
+                |t| formats::parse_uuid(t).is_some(),
+                &[
+                    "0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+                    "0A1B2C3D-4E5F-6789-ABCD-EF0123456789",
+                ],
+            ),
+            (
+                FixedForm::Timestamp,
+                formats::is_timestamp,
+                &[
+                    "2024-05-01T10:00:00Z",
+                    "2024-05-01T10:00:00.1Z",
+                    "2024-05-01T10:00:00.12Z",
+                    "2024-05-01T10:00:00.123Z",
+                    "2024-02-29T23:59:59.1234Z",
+                    "2024-05-01T10:00:00.12345Z",
+                    "2024-05-01T10:00:00.123456Z",
+                ],
+            ),
+        ];
+        let bytes = [
+            b'"', b'\\', 0x1F, 0x7F, 0x80, 0xC3, b'0', b'9', b'a', b'F', b'Z', b'T', b'.', b'-',
+            b':', b' ', b'}',
+        ];
+        let mut hits = 0;
+        for (form, valid, bases) in cases {
+            for base in bases {
+                let mut rests: Vec<Vec<u8>> = Vec::new();
+                let whole = format!("{base}\",\"next\":1}}").into_bytes();
+                rests.push(whole.clone());
+                for cut in 0..whole.len() {
+                    rests.push(whole.get(..cut).unwrap_or_default().to_vec());
+                }
+                for at in 0..base.len() + 2 {
+                    for &b in &bytes {
+                        let mut changed = whole.clone();
+                        if let Some(slot) = changed.get_mut(at) {
+                            *slot = b;
+                        }
+                        rests.push(changed);
+                    }
+                }
+                for rest in &rests {
+                    let Some(len) = form.valid_len(rest) else {
+                        continue;
+                    };
+                    hits += 1;
+                    let text = rest.get(..len).unwrap_or_default();
+                    let first_quote = rest.iter().position(|&b| b == b'"');
+                    assert_eq!(
+                        first_quote,
+                        Some(len),
+                        "{:?}",
+                        String::from_utf8_lossy(rest)
+                    );
+                    assert!(
+                        text.iter()
+                            .all(|&b| (0x20..0x7F).contains(&b) && b != b'\\'),
+                        "{text:?}"
+                    );
+                    assert!(valid(text), "{:?}", String::from_utf8_lossy(text));
+                }
+                // An unchanged value written plainly is always found.
+                assert_eq!(form.valid_len(&whole), Some(base.len()), "{base}");
+            }
+        }
+        assert!(hits > 100, "the fast path was exercised ({hits})");
+        assert_eq!(FixedForm::None.valid_len(b"x\""), None);
+    }
 
     /// The shortcuts for strings and integer literals agree with [`CheckPlan::check`] on every
     /// column of every table: same verdict, same findings.

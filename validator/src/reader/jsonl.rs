@@ -36,7 +36,8 @@ use crate::formats;
 use crate::json::{Peek, Scanner, SyntaxError, SyntaxErrorKind};
 use crate::keyset::KeySet;
 use crate::plan::{
-    Action, CheckPlan, Checked, ColumnRef, ExpectedMember, FieldValue, Finding, Findings, Rule,
+    Action, CheckPlan, Checked, ColumnRef, ExpectedMember, FieldValue, Finding, Findings,
+    FixedForm, Rule,
 };
 use crate::violation::{Code, truncate_bytes};
 use canvas_logs_codegen::model::envelope;
@@ -559,14 +560,14 @@ impl Walker {
             };
             // Each branch marks its column seen (a column seen before is a duplicate key), so
             // only the general path keeps the name it read.
-            let column = match fast {
+            let (column, fixed) = match fast {
                 Some((position, e)) => {
                     next_column = position + 1;
                     if mark_seen(&mut self.seen, e.column) {
                         let name_offset = s.offset() - e.pattern().len();
                         return Err(duplicate_key(name_offset, e.name()));
                     }
-                    e.column
+                    (e.column, e.fixed)
                 }
                 // The closing brace right after a member.
                 None if !first && s.try_member(b"}") => break,
@@ -576,7 +577,7 @@ impl Walker {
                     match read {
                         GeneralMember::End => break,
                         GeneralMember::Unknown => continue,
-                        GeneralMember::Column(column) => column,
+                        GeneralMember::Column(column) => (column, FixedForm::None),
                     }
                 }
             };
@@ -584,7 +585,24 @@ impl Walker {
             // followed directly by `,` or `}`) without building a `Result` and checked by the
             // plan's shortcut for their type, anything else read by `read_field` and checked in
             // general. `in_line` is where a string's text is in the line, if it is.
-            let (value, in_line, checked) = if let Some((start, text)) = s.plain_ascii_string() {
+            let fixed_len = match fixed {
+                FixedForm::None => None,
+                _ if in_key || line.get(s.offset()) != Some(&b'"') => None,
+                _ => line
+                    .get(s.offset() + 1..)
+                    .and_then(|rest| fixed.valid_len(rest)),
+            };
+            let (value, in_line, checked) = if let Some(len) = fixed_len {
+                // A valid uuid or timestamp, read and checked in one go (see `FixedForm`).
+                let start = s.offset() + 1;
+                s.seek(start + len + 1);
+                let text = line.get(start..start + len).unwrap_or_default();
+                (
+                    FieldValue::String(text),
+                    Some((start, start + len)),
+                    Some(Checked::Valid),
+                )
+            } else if let Some((start, text)) = s.plain_ascii_string() {
                 let end = start + text.len();
                 let checked = if in_key {
                     None
