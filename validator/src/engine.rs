@@ -501,10 +501,12 @@ fn run_batches(
 /// many cores as jobs no thread waits for a core, and the reading and merging, which cannot be
 /// split, overlap with the helpers' checking.
 ///
-/// Memory is flat: at most `4 × jobs + 2` batch buffers exist. When none is free the reader
-/// waits for a helper's outcome, whose merge returns one; the reorder buffer can only hold
-/// batches that own one of those buffers. The one structure that grows is the duplicate-key
-/// set ([`crate::dedup`]).
+/// Memory is flat: at most `4 × jobs + 2` batch buffers are handed out, and as many kept for
+/// reuse, each cut back to the batch size (besides the two the batcher makes around an
+/// oversized record, which it hands on at once). When none is free the calling thread waits
+/// for a helper's outcome, whose merge returns one; the reorder buffer can only hold batches
+/// that own one of those buffers. The one structure that grows is the duplicate-key set
+/// ([`crate::dedup`]).
 struct Pipeline<'a, 'm> {
     plan: &'a CheckPlan,
     formats: &'a FileFormats,
@@ -553,10 +555,25 @@ impl Pipeline<'_, '_> {
     fn merge(&mut self, event: Event) {
         self.next_merge += 1;
         match self.merger.handle(event) {
-            Ok(Some(buffer)) => self.spare.push(buffer),
+            Ok(Some(buffer)) => self.keep(buffer),
             Ok(None) => {}
             Err(e) => self.error = Some(e),
         }
+    }
+
+    /// Keeps a merged batch's buffer for reuse, back at the usual size, unless enough are kept
+    /// already. Not every buffer came from [`BatchSink::buffer`] (the batcher makes two of its
+    /// own around an oversized record), so without the bound each oversized record would add
+    /// two buffers for the rest of the run.
+    fn keep(&mut self, mut buffer: Vec<u8>) {
+        if self.spare.len() >= self.max_buffers {
+            return;
+        }
+        if buffer.capacity() > self.batch_bytes {
+            buffer.truncate(self.batch_bytes);
+            buffer.shrink_to(self.batch_bytes);
+        }
+        self.spare.push(buffer);
     }
 
     /// Merges the outcomes the helpers have finished, without waiting.
@@ -638,12 +655,8 @@ impl BatchSink for Pipeline<'_, '_> {
                 return None;
             }
             if let Some(mut buffer) = self.spare.pop() {
-                // A buffer that grew for a long record goes back to the usual size; one that
-                // was lent as a small token (an oversized record's head) grows to it.
-                if buffer.len() > self.batch_bytes.max(len) {
-                    buffer.truncate(self.batch_bytes.max(len));
-                    buffer.shrink_to(self.batch_bytes.max(len));
-                }
+                // A kept buffer is at most the usual size (see `keep`); one that was lent as a
+                // small token (an oversized record's head) grows to the size asked for.
                 if buffer.len() < len {
                     buffer.resize(len, 0);
                 }
