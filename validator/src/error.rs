@@ -29,6 +29,8 @@ pub enum ErrorKind {
     SchemaFile,
     /// Writing the report failed.
     Output,
+    /// A bug stopped the run (a checking thread died); the report is incomplete.
+    Internal(String),
 }
 
 impl Error {
@@ -98,6 +100,9 @@ impl fmt::Display for Error {
             )?,
             ErrorKind::SchemaFile => write!(f, "cannot read the schema {path}")?,
             ErrorKind::Output => write!(f, "cannot write the report")?,
+            ErrorKind::Internal(what) => {
+                write!(f, "internal error: {what}; the report is incomplete")?
+            }
         }
         if f.alternate()
             && let Some(source) = &self.source
