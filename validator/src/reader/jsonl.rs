@@ -173,8 +173,8 @@ pub(crate) struct Walker {
     name_scratch: Vec<u8>,
     /// Which columns were seen in the current record.
     seen: Vec<bool>,
-    /// Unknown member names of the current `key`/`value`/`meta` object (for duplicate
-    /// detection; rarely used).
+    /// Unknown member names of the current `key` or `value` object (for duplicate detection;
+    /// rarely used; `meta` keeps a set of its own).
     unknown_names: KeySet,
     /// Unknown member names of the record object itself: a set of its own, because `key` and
     /// `value`, walked between two of them, clear `unknown_names`.
@@ -544,7 +544,7 @@ impl Walker {
         let mut first = true;
         loop {
             // Fastest path: right after the comma, the column the schema order expects next or
-            // one after it (the columns between are absent, as nullable ones often are),
+            // a later one (the columns between are absent, as nullable ones often are),
             // written plainly. Otherwise the scanner moved nothing and the general path reads
             // the separator and the name.
             let fast = if first {
@@ -787,8 +787,9 @@ fn check_key_field(
 }
 
 /// If the input continues with `,` and the plainly written name and colon of the expected
-/// column at `from` or one after it (`,"name":`), consumes them and returns that column's
-/// position in `expected` and its entry; otherwise moves nothing.
+/// column at `from` or any later one (`,"name":`; the columns between are absent), consumes
+/// them and returns that column's position in `expected` and its entry; otherwise moves
+/// nothing.
 #[inline]
 fn find_expected<'p>(
     s: &mut Scanner<'_>,
