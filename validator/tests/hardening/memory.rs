@@ -47,37 +47,8 @@ fn a_200_mb_record_is_skipped_in_flat_memory() {
         written.unwrap_or_else(|e| panic!("{e}"));
     }
     for jobs in ["1", "2"] {
-        let mut command = crate::command(&dir);
-        command
-            .args(["--report", "json", "--jobs", jobs, "big.jsonl"])
-            .stdout(Stdio::piped());
-        let mut child = command.spawn().unwrap_or_else(|e| panic!("{e}"));
-        let pid = child.id();
-        let mut stdout = child.stdout.take();
-        let reader = std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(out) = stdout.as_mut() {
-                let _ = std::io::Read::read_to_string(out, &mut text);
-            }
-            text
-        });
-        let start = Instant::now();
-        let mut peak = 0u64;
-        let status = loop {
-            if let Some(kib) = vm_hwm_kib(pid) {
-                peak = peak.max(kib);
-            }
-            match child.try_wait() {
-                Ok(Some(status)) => break status,
-                Ok(None) if start.elapsed() > Duration::from_secs(300) => {
-                    let _ = child.kill();
-                    panic!("--jobs {jobs}: still running after 300 s");
-                }
-                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-                Err(e) => panic!("{e}"),
-            }
-        };
-        let report = reader.join().unwrap_or_default();
+        let (status, peak, report) =
+            peak_of(&dir, &["--report", "json", "--jobs", jobs, "big.jsonl"]);
         assert_eq!(status.code(), Some(1), "--jobs {jobs}: {report}");
         assert!(peak > 0, "VmHWM was never read");
         assert!(
@@ -99,8 +70,8 @@ fn a_200_mb_record_is_skipped_in_flat_memory() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Peak RSS of a run over `file` in `dir` with `args`, and its report.
-fn peak_of(dir: &std::path::Path, args: &[&str]) -> (u64, String) {
+/// Runs the binary in `dir` with `args`: its exit status, peak RSS (KiB) and report.
+fn peak_of(dir: &std::path::Path, args: &[&str]) -> (std::process::ExitStatus, u64, String) {
     let mut command = crate::command(dir);
     command.args(args).stdout(Stdio::piped());
     let mut child = command.spawn().unwrap_or_else(|e| panic!("{e}"));
@@ -115,12 +86,12 @@ fn peak_of(dir: &std::path::Path, args: &[&str]) -> (u64, String) {
     });
     let start = Instant::now();
     let mut peak = 0u64;
-    loop {
+    let status = loop {
         if let Some(kib) = vm_hwm_kib(pid) {
             peak = peak.max(kib);
         }
         match child.try_wait() {
-            Ok(Some(_)) => break,
+            Ok(Some(status)) => break status,
             Ok(None) if start.elapsed() > Duration::from_secs(300) => {
                 let _ = child.kill();
                 panic!("{args:?}: still running after 300 s");
@@ -128,8 +99,8 @@ fn peak_of(dir: &std::path::Path, args: &[&str]) -> (u64, String) {
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
             Err(e) => panic!("{e}"),
         }
-    }
-    (peak, reader.join().unwrap_or_default())
+    };
+    (status, peak, reader.join().unwrap_or_default())
 }
 
 /// Many oversized records, each one batch of its own: memory stays flat. (The batcher makes two
@@ -150,7 +121,7 @@ fn many_oversized_records_keep_memory_flat() {
         out.flush().unwrap_or_else(|e| panic!("{e}"));
     }
     for jobs in ["1", "2"] {
-        let (peak, report) = peak_of(
+        let (status, peak, report) = peak_of(
             &dir,
             &[
                 "--report",
@@ -165,6 +136,7 @@ fn many_oversized_records_keep_memory_flat() {
             ],
         );
         assert!(peak > 0, "VmHWM was never read");
+        assert_eq!(status.code(), Some(1), "--jobs {jobs}: {report}");
         assert!(
             report.contains(r#""records":60000"#) && report.contains(r#""malformed":60000"#),
             "--jobs {jobs}: {report}"
