@@ -1,4 +1,4 @@
-//! The run: arguments -> plan -> files -> (read | check on workers | merge in order) -> reporter.
+//! The run: arguments -> plan -> files -> read -> check (here or on helpers) -> merge -> report.
 //!
 //! Threads, for `--jobs N` (one large file and many files are handled alike, batch by batch,
 //! files in order):
@@ -788,7 +788,7 @@ struct Merger<'r> {
     current: Option<FileState>,
     key_column: Option<String>,
     extras: Extras,
-    /// Open-enum values counted outside the workers (Parquet rows, on the reading thread).
+    /// Open-enum values counted while reading (Parquet rows), not by the batch checks.
     reader_tally: OpenEnumTally,
 }
 

@@ -6,7 +6,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// At most this many distinct unknown values are tracked per open-enum column; further distinct
 /// values are counted together as "untracked". Which values are tracked past the limit may depend
-/// on how records were spread over worker threads; counts of tracked values are exact below it.
+/// on how records were spread over the checking threads; counts of tracked values are exact below it.
 pub const MAX_TRACKED_VALUES: usize = 1000;
 
 /// A longer unlisted value is tracked by its first bytes (at most this many, cut at a character
