@@ -550,13 +550,8 @@ mod tests {
             texts.extend(next.iter().cloned());
             frontier = next;
         }
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut random = |n: u64| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) % n
-        };
+        let mut rng = crate::synth::Rng::new(0x9E37_79B9_7F4A_7C15);
+        let mut random = |n: u64| rng.below(n);
         let wide = b"0123456789abcdefABCDEFg:::...";
         for _ in 0..300_000 {
             let len = random(46) as usize;
@@ -685,13 +680,8 @@ mod tests {
             texts.extend(next.iter().cloned());
             frontier = next;
         }
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut random = |n: u64| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) % n
-        };
+        let mut rng = crate::synth::Rng::new(0x2545_F491_4F6C_DD1D);
+        let mut random = |n: u64| rng.below(n);
         for _ in 0..300_000 {
             let parts = 1 + random(6);
             let mut text = Vec::new();
@@ -760,13 +750,8 @@ mod tests {
             }
         }
         // Random double and triple mutations of every seed.
-        let mut state = 0x1234_5678_9ABC_DEF1u64;
-        let mut random = |n: u64| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) % n
-        };
+        let mut rng = crate::synth::Rng::new(0x1234_5678_9ABC_DEF1);
+        let mut random = |n: u64| rng.below(n);
         let bytes = b"0123456789.:abcdefABCDEF";
         for _ in 0..200_000 {
             let mut text = seeds[random(seeds.len() as u64) as usize].to_vec();
