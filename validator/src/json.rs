@@ -475,7 +475,7 @@ impl<'a> Scanner<'a> {
                 }
                 Some(_) => {
                     let start = self.pos;
-                    let stop = find_string_special(self.bytes, start);
+                    let (stop, _) = scan_string(self.bytes, start);
                     out.extend_from_slice(self.bytes.get(start..stop).unwrap_or_default());
                     self.pos = stop;
                     match self.bytes.get(stop) {
@@ -704,7 +704,8 @@ pub fn digits_end(bytes: &[u8], start: usize) -> usize {
     i
 }
 
-/// Like [`find_string_special`], and also tells whether a byte >= 0x80 came before the stop.
+/// The index of the first `"`, `\` or control byte (< 0x20) at or after `start` (or `bytes.len()`),
+/// and whether a byte >= 0x80 came before it.
 ///
 /// Sixteen bytes (two words) per step while they last, then eight, then one at a time. A word's
 /// stops are found with two "has a byte less than" tests instead of three: `x ^ 0x02` is below
@@ -829,38 +830,6 @@ fn finish_scan(w: u64, hits: u64, at: usize, high: u64) -> (usize, bool) {
     (at + stop, (high | before) & HIGHS != 0)
 }
 
-/// The index of the first `"`, `\` or control byte (< 0x20) at or after `start`, or `bytes.len()`.
-///
-/// Eight bytes at a time: for each of the three conditions the classic "has zero byte" trick sets
-/// the high bit of the lowest matching byte exactly (false positives only appear above a true
-/// match), so the lowest set bit of the union is the first match.
-#[inline]
-pub fn find_string_special(bytes: &[u8], start: usize) -> usize {
-    let mut i = start;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let backslash = w ^ (ONES * u64::from(b'\\'));
-        let hits = (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (w.wrapping_sub(ONES * 0x20) & !w);
-        let hits = hits & HIGHS;
-        if hits != 0 {
-            return i + (hits.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while let Some(&b) = bytes.get(i) {
-        if b == b'"' || b == b'\\' || b < 0x20 {
-            return i;
-        }
-        i += 1;
-    }
-    bytes.len()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -918,22 +887,6 @@ mod tests {
         );
         assert_eq!(kind(r#""abc"#), Err(SyntaxErrorKind::UnexpectedEnd));
         assert_eq!(kind(r#""ab\"#), Err(SyntaxErrorKind::UnexpectedEnd));
-    }
-
-    #[test]
-    fn special_bytes_are_found_at_every_position() {
-        for len in 0..20 {
-            for special in [b'"', b'\\', 0x00, 0x1f] {
-                let mut bytes = vec![b'a'; len];
-                bytes.push(special);
-                bytes.extend_from_slice(b"zzzzzzzz\"");
-                assert_eq!(find_string_special(&bytes, 0), len);
-            }
-            let mut high = [0xC3u8, 0xA9].repeat(len);
-            high.push(b'"');
-            assert_eq!(find_string_special(&high, 0), 2 * len);
-        }
-        assert_eq!(find_string_special(b"abc", 0), 3);
     }
 
     #[test]
