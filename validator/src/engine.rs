@@ -13,7 +13,7 @@
 //! So there are never more threads than jobs (plus a gzip decoder): reading and merging, which
 //! cannot be split, overlap with the helpers' checking instead of taking turns with it for a core,
 //! and a batch checked where it was read is still in that core's cache. With `--jobs 1` there
-//! are no helpers: each batch is read, checked and merged in turn. See [`Pipeline`] for the
+//! are no helpers: each batch is read, checked and merged in turn. See `Pipeline` for the
 //! memory bound.
 
 use crate::args::{Args, ReportFormat};

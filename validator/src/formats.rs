@@ -36,7 +36,7 @@ const HEX: [u8; 256] = {
 
 /// Parses a hyphenated uuid into its 128-bit value.
 ///
-/// Eight hex digits at a time ([`hex8`]): the groups `8-4-4-4-12` are read as four words of eight
+/// Eight hex digits at a time (`hex8`): the groups `8-4-4-4-12` are read as four words of eight
 /// digits (the two middle words each joined from two 4-digit groups).
 #[inline]
 pub fn parse_uuid(text: &[u8]) -> Option<u128> {
@@ -92,7 +92,7 @@ fn hex8(w: u64) -> Option<u32> {
 /// Whether `text` is a timestamp in the one accepted form (see the module docs).
 ///
 /// The fixed part `YYYY-MM-DDThh:mm:ss` is checked a word at a time: the separators by a masked
-/// compare, the fourteen digits by a per-byte range test (see [`digit_bytes`]).
+/// compare, the fourteen digits by a per-byte range test (see `digit_bytes`).
 #[inline]
 pub fn is_timestamp(text: &[u8]) -> bool {
     // YYYY-MM-DDThh:mm:ssZ is 20 bytes; with .ffffff at most 27.

@@ -704,8 +704,8 @@ pub fn digits_end(bytes: &[u8], start: usize) -> usize {
     i
 }
 
-/// The index of the first `"`, `\` or control byte (< 0x20) at or after `start` (or `bytes.len()`),
-/// and whether a byte >= 0x80 came before it.
+/// The index of the first `"`, `\` or control byte (< 0x20) at or after `start` (or
+/// `bytes.len()`), and whether a byte >= 0x80 came before it.
 ///
 /// Sixteen bytes (two words) per step while they last, then eight, then one at a time. A word's
 /// stops are found with two "has a byte less than" tests instead of three: `x ^ 0x02` is below

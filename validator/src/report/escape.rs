@@ -5,7 +5,7 @@
 //!   separators, bidirectional overrides ("Trojan Source") and other non-printable characters
 //!   become Rust-style escapes (`\u{1b}`, `\n`); everything printable, quotes and backslashes
 //!   included, stays as it is. Used for file names, columns and messages in the human and GitHub
-//!   formats (values are [`crate::report::quote`]d, which escapes the same characters plus quotes).
+//!   formats (values are quoted by `report::quote`, which escapes the same characters plus quotes).
 //! - [`xml`]: the five XML entities, and characters XML 1.0 cannot carry at all (most C0
 //!   controls, U+FFFE/U+FFFF) as `\u{..}` text, after [`terminal`] escaping so that a JUnit
 //!   viewer that prints to a terminal is safe too.
