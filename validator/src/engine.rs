@@ -600,10 +600,10 @@ impl Pipeline<'_, '_> {
         }
     }
 
-    /// Keeps a merged batch's buffer for reuse, back at the usual size, unless enough are kept
-    /// already. Not every buffer came from [`BatchSink::buffer`] (the batcher makes two of its
-    /// own around an oversized record), so without the bound each oversized record would add
-    /// two buffers for the rest of the run.
+    /// Keeps a merged batch's buffer for reuse, back at the usual size (it may have grown for a
+    /// long record), unless as many are kept as may be handed out. Not every buffer came from
+    /// [`BatchSink::buffer`] (the batcher makes two of its own around an oversized record), so
+    /// without the bound each oversized record would add two buffers for the rest of the run.
     fn keep(&mut self, mut buffer: Vec<u8>) {
         if self.spare.len() >= self.max_buffers {
             return;
