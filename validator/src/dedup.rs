@@ -11,7 +11,9 @@
 //! The table is split into 256 shards that grow independently (doubling at 7/8 load), so growth
 //! never holds two copies of the whole table: memory is about 16 bytes / load ≈ 18-37 bytes per
 //! distinct key (≈ 27 MB per million keys). That is the one part of the validator that grows
-//! with the input, linearly in distinct keys.
+//! with the input, linearly in distinct keys. A run that can guess its key count from the input
+//! size reserves the size growth would reach up front ([`DuplicateKeys::with_expected_keys`]);
+//! reserved pages become resident only as keys land in them.
 //!
 //! **Error rates**: two different keys are taken for one with probability about n²/2⁹⁷ (n keys:
 //! about 6·10⁻¹² for a billion keys); a conflicting duplicate is called identical with
@@ -126,7 +128,7 @@ impl DuplicateKeys {
     /// shard more than 5/8 full it reads the bucket after the home one too: up to a third of
     /// the inserts into a table near 7/8 full find their home bucket full. Below that the
     /// second line is rarely needed, and leaving it out was measured faster (the duplicate
-    /// check's share of a 1M-record run: 0.17-0.19 of the rest against 0.20-0.22).
+    /// check's perf samples over the rest of a 1M-record run: 0.19-0.20 against 0.22-0.23).
     pub fn warm(&self, keys: impl Iterator<Item = u128>) -> u64 {
         let mut seen = 0u64;
         for key in keys {
