@@ -843,7 +843,7 @@ impl<'r> Merger<'r> {
             reporter,
             errors,
             summary: Summary::default(),
-            keys: if extras.duplicate_check {
+            keys: if extras.duplicate_check && !plan.key_columns().is_empty() {
                 DuplicateKeys::with_expected_keys(expected_records(&config.files))
             } else {
                 DuplicateKeys::new()
