@@ -84,12 +84,10 @@ pub struct Config {
 }
 
 /// What a run does besides checking and reporting; [`Extras::default`] is what [`validate`]
-/// uses: duplicate keys checked, no quarantine, no progress bar.
+/// uses: no quarantine, no progress bar. (Whether duplicate keys are looked for is the plan's:
+/// [`CheckPlan::without_duplicate_check`].)
 #[derive(Debug)]
 pub struct Extras {
-    /// Look for duplicate primary keys (`--no-duplicate-check` turns it off: the one check
-    /// whose memory grows with the input, see [`crate::dedup`]).
-    pub duplicate_check: bool,
     /// `--valid-out`/`--invalid-out`.
     pub quarantine: Option<Quarantine>,
     /// The progress bar (hidden unless on a terminal).
@@ -99,7 +97,6 @@ pub struct Extras {
 impl Default for Extras {
     fn default() -> Self {
         Extras {
-            duplicate_check: true,
             quarantine: None,
             progress: Progress::hidden(),
         }
@@ -161,6 +158,13 @@ pub fn run(args: &Args) -> Result<Outcome, Error> {
     let namespace = load_schema(args)?;
     let table = choose_table(&namespace, args.table.as_deref())?;
     let plan = CheckPlan::compile(&namespace, table);
+    // `--no-duplicate-check`: the one check whose memory grows with the input (see
+    // `crate::dedup`); off, no record is hashed and no key kept.
+    let plan = if args.no_duplicate_check {
+        plan.without_duplicate_check()
+    } else {
+        plan
+    };
     let files = files::collect(&args.paths, args.input_format)?;
     let quarantine = crate::quarantine::open_for_run(args, &files)?;
     let jobs = match args.jobs {
@@ -202,7 +206,6 @@ pub fn run(args: &Args) -> Result<Outcome, Error> {
         reporter = Box::new(StepSummary::new(reporter, path.into()));
     }
     let extras = Extras {
-        duplicate_check: !args.no_duplicate_check,
         quarantine,
         progress,
     };
@@ -843,7 +846,7 @@ impl<'r> Merger<'r> {
             reporter,
             errors,
             summary: Summary::default(),
-            keys: if extras.duplicate_check && !plan.key_columns().is_empty() {
+            keys: if plan.checks_duplicates() {
                 DuplicateKeys::with_expected_keys(expected_records(&config.files))
             } else {
                 DuplicateKeys::new()
@@ -1015,9 +1018,7 @@ impl<'r> Merger<'r> {
         let Some(mut file) = self.current.take() else {
             return Ok(());
         };
-        if self.extras.duplicate_check {
-            self.keys.warm(outcome.keys.iter().map(|k| k.key));
-        }
+        self.keys.warm(outcome.keys.iter().map(|k| k.key));
         let mut keys = outcome.keys.iter().peekable();
         let mut result = Ok(());
         for located in outcome.findings {
@@ -1056,9 +1057,6 @@ impl<'r> Merger<'r> {
     }
 
     fn duplicate(&mut self, file: &mut FileState, key: &KeyEntry) -> io::Result<()> {
-        if !self.extras.duplicate_check {
-            return Ok(());
-        }
         let (seen, message) = match self.keys.insert(key.key, key.record_hash) {
             Seen::First => return Ok(()),
             Seen::Identical => (

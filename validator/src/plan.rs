@@ -288,6 +288,8 @@ pub struct CheckPlan {
     key_expected: Vec<ExpectedMember>,
     value_expected: Vec<ExpectedMember>,
     open_enum_slots: Vec<usize>,
+    /// Whether readers hand on each record's key and hash for the duplicate check.
+    duplicate_check: bool,
 }
 
 /// A string rule whose valid values have a fixed shape: a few possible lengths, and only bytes
@@ -537,7 +539,22 @@ impl CheckPlan {
             key_expected,
             value_expected,
             open_enum_slots,
+            duplicate_check: true,
         }
+    }
+
+    /// The same plan without the duplicate-key check (`--no-duplicate-check`): readers then
+    /// neither hash records nor hand on keys, and the merge step keeps no key table.
+    #[must_use]
+    pub fn without_duplicate_check(mut self) -> CheckPlan {
+        self.duplicate_check = false;
+        self
+    }
+
+    /// Whether records' keys are checked for duplicates: the table has a primary key and the
+    /// check was not turned off.
+    pub fn checks_duplicates(&self) -> bool {
+        self.duplicate_check && !self.key_columns.is_empty()
     }
 
     /// The table's name.

@@ -742,7 +742,7 @@ impl Walker {
     fn complete_key(&self, plan: &CheckPlan) -> Option<(u128, Option<u128>)> {
         // Counted only for key columns that passed their check, each at most once per record.
         let needed = plan.key_columns().len();
-        if needed == 0 || self.valid_key_columns != needed {
+        if !plan.checks_duplicates() || self.valid_key_columns != needed {
             return None;
         }
         let uuid = if needed == 1 { self.key_uuid } else { None };
@@ -1365,6 +1365,26 @@ mod tests {
             let cut = format!("{{\"meta\":{META},\"key\":{key}");
             assert_eq!(full_findings(&cut).len(), 1, "{cut}");
         }
+    }
+
+    /// Without the duplicate check no record is hashed and no key handed on; the findings
+    /// are the same.
+    #[test]
+    fn without_the_duplicate_check_no_keys_are_handed_on() {
+        let line = record(META, &value(""));
+        let batch = format!("{line}\n{line}\n{{\"key\":{{}}}}\n");
+        let outcome = |plan: &CheckPlan| {
+            let mut state = WorkerState::new(plan);
+            let mut out = BatchOutcome::default();
+            JsonlFormat.check_batch(plan, batch.as_bytes(), &mut state, &mut out);
+            out
+        };
+        let with = outcome(&plan());
+        let without = outcome(&plan().without_duplicate_check());
+        assert_eq!(with.keys.len(), 2, "the two readable records with an id");
+        assert!(without.keys.is_empty());
+        assert_eq!(with.findings, without.findings);
+        assert_eq!(without.records, 3);
     }
 
     #[test]

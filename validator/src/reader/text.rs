@@ -350,7 +350,7 @@ pub fn check_record<F: RecordFields + ?Sized>(
         }
     }
     let needed = plan.key_columns().len();
-    if needed == 0 || valid_key_columns != needed {
+    if !plan.checks_duplicates() || valid_key_columns != needed {
         return None;
     }
     Some((key.finish(), if needed == 1 { key_uuid } else { None }))

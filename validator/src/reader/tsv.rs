@@ -298,4 +298,27 @@ mod tests {
         assert_eq!(strip_line_end(b"a\tb\r\n"), b"a\tb");
         assert_eq!(strip_line_end(b"a\tb"), b"a\tb");
     }
+
+    /// Without the duplicate check no record is hashed and no key handed on; the findings
+    /// are the same.
+    #[test]
+    fn without_the_duplicate_check_no_keys_are_handed_on() {
+        let id = "0a1b2c3d-4e5f-4789-abcd-ef0123456789";
+        let row = format!("2024-05-01T10:00:00Z\t{id}\n");
+        let batch = format!("{row}{row}2024-05-01T10:00:00Z\tnot-a-uuid\n");
+        let outcome = |plan: &CheckPlan| {
+            let (format, _) = TsvFormat::from_header(plan, b"meta.ts\tkey.id\n");
+            let mut state = WorkerState::new(plan);
+            let mut out = BatchOutcome::default();
+            format.check_batch(plan, batch.as_bytes(), &mut state, &mut out);
+            out
+        };
+        let with = outcome(&crate::plan::web_logs_plan());
+        let without = outcome(&crate::plan::web_logs_plan().without_duplicate_check());
+        assert_eq!(with.keys.len(), 2, "the two valid ids");
+        assert!(without.keys.is_empty());
+        assert_eq!(with.findings, without.findings);
+        assert_eq!(with.records, 3);
+        assert_eq!(without.records, 3);
+    }
 }
