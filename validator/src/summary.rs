@@ -170,8 +170,31 @@ pub struct OpenEnumTally {
 
 #[derive(Debug, Clone, Default)]
 struct Slot {
-    counts: FxMap<Box<[u8]>, u64>,
+    /// Values of at most [`SHORT_BYTES`] bytes (controller and action names).
+    short: ShortCounts,
+    /// Longer values.
+    long: FxMap<Box<[u8]>, u64>,
     untracked: u64,
+}
+
+impl Slot {
+    fn distinct(&self) -> usize {
+        self.short.len + self.long.len()
+    }
+
+    /// Every tracked value with its count, sorted by value.
+    fn entries(&self) -> Vec<(Vec<u8>, u64)> {
+        let mut entries: Vec<(Vec<u8>, u64)> = self
+            .short
+            .entries
+            .iter()
+            .filter(|e| e.count > 0)
+            .map(|e| (e.key.value(), e.count))
+            .chain(self.long.iter().map(|(v, n)| (v.to_vec(), *n)))
+            .collect();
+        entries.sort_unstable();
+        entries
+    }
 }
 
 impl OpenEnumTally {
@@ -185,24 +208,50 @@ impl OpenEnumTally {
     /// Counts one occurrence of `value` in `slot` (allocates only for a new distinct value).
     #[inline]
     pub fn observe(&mut self, slot: usize, value: &[u8]) {
-        self.observe_n(slot, value, 1);
-    }
-
-    fn observe_n(&mut self, slot: usize, value: &[u8], n: u64) {
         let Some(slot) = self.slots.get_mut(slot) else {
             return;
         };
-        let long;
+        // The common case: a short value seen before, counted without hashing its bytes one
+        // word at a time or comparing them through a pointer.
+        if let Some(key) = ShortKey::of(value)
+            && let Some(count) = slot.short.get_mut(key)
+        {
+            *count += 1;
+            return;
+        }
+        Self::observe_new(slot, value, 1);
+    }
+
+    fn observe_n(&mut self, slot: usize, value: &[u8], n: u64) {
+        if let Some(slot) = self.slots.get_mut(slot) {
+            Self::observe_new(slot, value, n);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn observe_new(slot: &mut Slot, value: &[u8], n: u64) {
+        if let Some(key) = ShortKey::of(value) {
+            if let Some(count) = slot.short.get_mut(key) {
+                *count += n;
+            } else if slot.distinct() < MAX_TRACKED_VALUES {
+                slot.short.insert(key, n);
+            } else {
+                slot.untracked += n;
+            }
+            return;
+        }
+        let bounded;
         let value = if value.len() > MAX_TRACKED_VALUE_BYTES {
-            long = bounded_value(value);
-            long.as_slice()
+            bounded = bounded_value(value);
+            bounded.as_slice()
         } else {
             value
         };
-        if let Some(count) = slot.counts.get_mut(value) {
+        if let Some(count) = slot.long.get_mut(value) {
             *count += n;
-        } else if slot.counts.len() < MAX_TRACKED_VALUES {
-            slot.counts.insert(value.into(), n);
+        } else if slot.distinct() < MAX_TRACKED_VALUES {
+            slot.long.insert(value.into(), n);
         } else {
             slot.untracked += n;
         }
@@ -214,9 +263,7 @@ impl OpenEnumTally {
             if let Some(mine) = self.slots.get_mut(index) {
                 mine.untracked += slot.untracked;
             }
-            let mut entries: Vec<(Box<[u8]>, u64)> = slot.counts.into_iter().collect();
-            entries.sort_unstable();
-            for (value, n) in entries {
+            for (value, n) in slot.entries() {
                 self.observe_n(index, &value, n);
             }
         }
@@ -228,12 +275,169 @@ impl OpenEnumTally {
             return (Vec::new(), 0);
         };
         let mut values: Vec<(String, u64)> = slot
-            .counts
-            .iter()
-            .map(|(v, n)| (String::from_utf8_lossy(v).into_owned(), *n))
+            .entries()
+            .into_iter()
+            .map(|(v, n)| (String::from_utf8_lossy(&v).into_owned(), n))
             .collect();
         values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         (values, slot.untracked)
+    }
+}
+
+/// Values of at most this many bytes are counted in a slot's inline table ([`ShortCounts`]).
+const SHORT_BYTES: usize = 16;
+
+/// A value of at most [`SHORT_BYTES`] bytes held in two words and its length, so that two keys
+/// are equal exactly when their values are: for a given length the words cover every byte (the
+/// first and last 8 bytes of a 8-16 byte value, which overlap below 16; the first and last 4 of
+/// a 4-7 byte one; the first, middle and last byte of a shorter one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct ShortKey {
+    words: [u64; 2],
+    len: u64,
+}
+
+impl ShortKey {
+    #[inline]
+    fn of(value: &[u8]) -> Option<ShortKey> {
+        let len = value.len();
+        let words = match len {
+            0 => [0, 0],
+            1..=3 => {
+                let byte = |i: usize| u64::from(value.get(i).copied().unwrap_or(0));
+                [byte(0) | byte(len / 2) << 8 | byte(len - 1) << 16, 0]
+            }
+            4..=7 => {
+                let half = |i: usize| {
+                    let mut w = [0u8; 4];
+                    if let Some(bytes) = value.get(i..i + 4) {
+                        w.copy_from_slice(bytes);
+                    }
+                    u64::from(u32::from_le_bytes(w))
+                };
+                [half(0) | half(len - 4) << 32, 0]
+            }
+            8..=SHORT_BYTES => {
+                let word = |i: usize| {
+                    let mut w = [0u8; 8];
+                    if let Some(bytes) = value.get(i..i + 8) {
+                        w.copy_from_slice(bytes);
+                    }
+                    u64::from_le_bytes(w)
+                };
+                [word(0), word(len - 8)]
+            }
+            _ => return None,
+        };
+        Some(ShortKey {
+            words,
+            len: len as u64,
+        })
+    }
+
+    /// The value back from its words.
+    fn value(self) -> Vec<u8> {
+        let len = self.len as usize;
+        let (first, last): (Vec<u8>, Vec<u8>) = match len {
+            0..=3 => {
+                let [a, b, c, ..] = self.words[0].to_le_bytes();
+                return match len {
+                    0 => Vec::new(),
+                    1 => vec![a],
+                    2 => vec![a, c],
+                    _ => vec![a, b, c],
+                };
+            }
+            4..=7 => {
+                let bytes = self.words[0].to_le_bytes();
+                (bytes[..4].to_vec(), bytes[4..].to_vec())
+            }
+            _ => (
+                self.words[0].to_le_bytes().to_vec(),
+                self.words[1].to_le_bytes().to_vec(),
+            ),
+        };
+        let k = first.len();
+        (0..len)
+            .map(|i| {
+                if i < k {
+                    first.get(i).copied().unwrap_or(0)
+                } else {
+                    last.get(i + k - len).copied().unwrap_or(0)
+                }
+            })
+            .collect()
+    }
+
+    /// A table index: two independent multiplies, folded.
+    #[inline]
+    fn index(self, mask: usize) -> usize {
+        let h = (self.words[0] ^ self.len.rotate_right(8)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ self.words[1].wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+        ((h >> 32) ^ h) as usize & mask
+    }
+}
+
+/// An open-addressing table of short values and their counts, held inline: finding a value
+/// seen before takes two multiplies and a comparison of three words. Half full at most; a
+/// count of 0 marks an empty entry.
+#[derive(Debug, Clone, Default)]
+struct ShortCounts {
+    entries: Vec<ShortEntry>,
+    len: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct ShortEntry {
+    key: ShortKey,
+    count: u64,
+}
+
+impl ShortCounts {
+    const INITIAL: usize = 64;
+
+    #[inline]
+    fn get_mut(&mut self, key: ShortKey) -> Option<&mut u64> {
+        let mask = self.entries.len().checked_sub(1)?;
+        let mut i = key.index(mask);
+        loop {
+            let entry = self.entries.get(i)?;
+            if entry.count == 0 {
+                return None;
+            }
+            if entry.key == key {
+                return self.entries.get_mut(i).map(|e| &mut e.count);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds a key known to be absent (nothing for a count of 0: it would read as empty).
+    fn insert(&mut self, key: ShortKey, count: u64) {
+        if count == 0 {
+            return;
+        }
+        if (self.len + 1) * 2 > self.entries.len() {
+            let size = (self.entries.len() * 2).max(Self::INITIAL);
+            let old = std::mem::replace(&mut self.entries, vec![ShortEntry::default(); size]);
+            for entry in old.into_iter().filter(|e| e.count > 0) {
+                self.place(entry);
+            }
+        }
+        self.place(ShortEntry { key, count });
+        self.len += 1;
+    }
+
+    fn place(&mut self, new: ShortEntry) {
+        let mask = self.entries.len().wrapping_sub(1);
+        let mut i = new.key.index(mask);
+        while let Some(entry) = self.entries.get_mut(i) {
+            if entry.count == 0 {
+                *entry = new;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
     }
 }
 
@@ -289,6 +493,71 @@ mod tests {
             let text = String::from_utf8_lossy(value).into_owned();
             assert!(counted.contains(&(text, n as u64 + 1)), "{value:?}");
         }
+    }
+
+    #[test]
+    fn short_keys_hold_every_byte_and_give_the_value_back() {
+        for len in 0..=SHORT_BYTES {
+            let base: Vec<u8> = (0..len as u8).map(|i| b'a' + i).collect();
+            let key = ShortKey::of(&base).expect("short");
+            assert_eq!(key.value(), base, "{len}");
+            for at in 0..len {
+                for b in [0u8, b'a', 0x7F, 0x80, 0xFF] {
+                    let mut changed = base.clone();
+                    if changed[at] == b {
+                        continue;
+                    }
+                    changed[at] = b;
+                    let other = ShortKey::of(&changed).expect("short");
+                    assert_ne!(other, key, "{len} {at} {b}");
+                    assert_eq!(other.value(), changed, "{len} {at} {b}");
+                }
+            }
+            // A value one byte shorter, padded with what the longer one holds there, differs.
+            if len > 0 {
+                assert_ne!(ShortKey::of(&base[..len - 1]), Some(key), "{len}");
+            }
+        }
+        assert_eq!(ShortKey::of(&[b'x'; SHORT_BYTES + 1]), None);
+    }
+
+    #[test]
+    fn tally_matches_a_plain_count_through_growth_merges_and_both_tables() {
+        // Values of every length from 0 to 40 bytes (short and long ones), hundreds of distinct
+        // ones (the inline table grows past its first 64 entries), observed unevenly.
+        let pool: Vec<Vec<u8>> = (0..400u32)
+            .map(|i| {
+                let len = (i as usize * 7) % 41;
+                (0..len)
+                    .map(|j| b'a' + ((i as usize + j) % 26) as u8)
+                    .collect()
+            })
+            .collect();
+        let mut reference: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
+        let (mut one, mut two) = (OpenEnumTally::new(2), OpenEnumTally::new(2));
+        let mut x = 1u64;
+        for n in 0..20_000u64 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let value = &pool[((x >> 33) % 400) as usize % (1 + (n as usize % 400))];
+            *reference.entry(value.clone()).or_default() += 1;
+            if n % 3 == 0 {
+                one.observe(1, value);
+            } else {
+                two.observe(1, value);
+            }
+        }
+        one.merge(two);
+        let (counted, untracked) = one.sorted(1);
+        assert_eq!(untracked, 0);
+        let mut expected: Vec<(String, u64)> = reference
+            .into_iter()
+            .map(|(v, n)| (String::from_utf8(v).expect("ascii"), n))
+            .collect();
+        expected.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        assert_eq!(counted, expected);
+        assert_eq!(one.sorted(0), (Vec::new(), 0), "the other slot saw nothing");
     }
 
     #[test]
