@@ -381,7 +381,9 @@ mod tests {
         let expected = keys.iter().fold(0u64, |acc, &k| {
             let (high, shard) = high_and_shard(k);
             let shard = &set.shards[shard];
-            acc ^ shard.bucket(high as usize & (shard.buckets - 1)).expect("bucket")[0]
+            acc ^ shard
+                .bucket(high as usize & (shard.buckets - 1))
+                .expect("bucket")[0]
         });
         assert_ne!(expected, 0);
         assert_eq!(set.warm(keys.iter().copied()), expected);
