@@ -302,7 +302,7 @@ pub struct CheckPlan {
 pub enum FixedForm {
     /// Any other rule.
     None,
-    /// [`formats::parse_uuid`]: 36 bytes.
+    /// [`formats::is_uuid`]: 36 bytes.
     Uuid,
     /// [`formats::is_timestamp`]: 20 bytes, or 22 to 27 with a fraction.
     Timestamp,
@@ -315,9 +315,9 @@ impl FixedForm {
     pub fn valid_len(self, rest: &[u8]) -> Option<usize> {
         match self {
             FixedForm::None => None,
-            FixedForm::Uuid => (rest.get(36) == Some(&b'"')
-                && formats::parse_uuid(rest.get(..36)?).is_some())
-            .then_some(36),
+            FixedForm::Uuid => {
+                (rest.get(36) == Some(&b'"') && formats::is_uuid(rest.get(..36)?)).then_some(36)
+            }
             FixedForm::Timestamp => {
                 // It ends with `Z"`: microseconds first (what DAP writes), whole seconds next.
                 let len = [27, 20, 26, 25, 24, 23, 22]
@@ -701,7 +701,7 @@ impl CheckPlan {
         };
         match &plan.rule {
             Rule::Uuid => match value {
-                FieldValue::String(s) if formats::parse_uuid(s).is_some() => Checked::Valid,
+                FieldValue::String(s) if formats::is_uuid(s) => Checked::Valid,
                 FieldValue::String(_) => {
                     findings.push(
                         col(),
@@ -855,7 +855,7 @@ impl CheckPlan {
     #[inline]
     pub fn check_string(&self, column: usize, s: &[u8], findings: &mut Findings) -> Checked {
         let valid = match self.columns.get(column).map(|c| &c.rule) {
-            Some(Rule::Uuid) => formats::parse_uuid(s).is_some(),
+            Some(Rule::Uuid) => formats::is_uuid(s),
             Some(Rule::Timestamp) => formats::is_timestamp(s),
             Some(Rule::Ip) => formats::is_ip(s),
             Some(Rule::Text { max_chars, .. }) => max_chars.is_none_or(|m| s.len() <= m as usize),
