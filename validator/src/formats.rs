@@ -36,23 +36,21 @@ const HEX: [u8; 256] = {
 
 /// Parses a hyphenated uuid into its 128-bit value.
 ///
-/// Eight hex digits at a time (`hex8`): the groups `8-4-4-4-12` are read as four words of eight
-/// digits (the two middle words each joined from two 4-digit groups).
+/// The form is checked by [`is_uuid`]; then the groups `8-4-4-4-12` are read as four words of
+/// eight digits (the two middle words each joined from two 4-digit groups), eight digits at a
+/// time (`hex8_value`).
 #[inline]
 pub fn parse_uuid(text: &[u8]) -> Option<u128> {
-    let bytes: &[u8; 36] = text.try_into().ok()?;
-    if bytes[8] != b'-' || bytes[13] != b'-' || bytes[18] != b'-' || bytes[23] != b'-' {
+    if !is_uuid(text) {
         return None;
     }
+    let bytes: &[u8; 36] = text.try_into().ok()?;
     let word8 = |at: usize| crate::plan::word8(bytes, at);
     let word4 = |at: usize| u64::from(crate::plan::word4(bytes, at));
-    let a = hex8(word8(0));
-    let b = hex8(word4(9) | (word4(14) << 32));
-    let c = hex8(word4(19) | (word4(24) << 32));
-    let d = hex8(word8(28));
-    let (Some(a), Some(b), Some(c), Some(d)) = (a, b, c, d) else {
-        return None;
-    };
+    let a = hex8_value(word8(0));
+    let b = hex8_value(word4(9) | (word4(14) << 32));
+    let c = hex8_value(word4(19) | (word4(24) << 32));
+    let d = hex8_value(word8(28));
     Some((u128::from(a) << 96) | (u128::from(b) << 64) | (u128::from(c) << 32) | u128::from(d))
 }
 
@@ -91,37 +89,19 @@ fn uuid_window(bytes: &[u8; 36], at: usize, hyphens: u32) -> bool {
     (hex & !hyphens) | (hyphen & hyphens) == 0xFFFF
 }
 
-/// The value of eight hex digits (either case) packed little-endian in `w` (the first digit in
-/// the lowest byte), or `None` when any byte is not a hex digit.
-///
-/// Range checks per byte without carries between bytes (every byte is below 0x80 once the
-/// first test passed): adding `0x80 - lo` sets a byte's high bit when it is `>= lo`, adding
-/// `0x7F - hi` when it is `> hi`. Letters are tested after `| 0x20` (which maps `A-F` onto
-/// `a-f` and leaves digits alone); their value is the low nibble plus 9.
+/// The value of eight hex digits (either case, already checked) packed little-endian in `w`
+/// (the first digit in the lowest byte). A digit's value is its low nibble; a letter's (`A-F`,
+/// `a-f`: bit 6 set, which no digit has) is its low nibble plus 9.
 #[inline]
-fn hex8(w: u64) -> Option<u32> {
+fn hex8_value(w: u64) -> u32 {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    if w & HIGHS != 0 {
-        return None;
-    }
-    let in_range = |x: u64, lo: u8, hi: u8| {
-        x.wrapping_add(ONES * u64::from(0x80 - lo))
-            & !x.wrapping_add(ONES * u64::from(0x7F - hi))
-            & HIGHS
-    };
-    let digit = in_range(w, b'0', b'9');
-    let letter = in_range(w | (ONES * 0x20), b'a', b'f');
-    if digit | letter != HIGHS {
-        return None;
-    }
-    let nibbles = (w & (ONES * 0x0F)) + (letter >> 7) * 9;
+    let nibbles = (w & (ONES * 0x0F)) + ((w >> 6) & ONES) * 9;
     // The first digit is the most significant: gather the nibbles from the top byte down.
     let v = nibbles.swap_bytes();
     let v = (v | (v >> 4)) & 0x00FF_00FF_00FF_00FF;
     let v = (v | (v >> 8)) & 0x0000_FFFF_0000_FFFF;
     let v = (v | (v >> 16)) & 0xFFFF_FFFF;
-    Some(v as u32)
+    v as u32
 }
 
 /// Whether `text` is a timestamp in the one accepted form (see the module docs).
@@ -194,8 +174,12 @@ fn fraction_valid(text: &[u8]) -> bool {
     }
 }
 
-/// The high bit of each byte of `w` that is an ASCII digit (see [`hex8`] for the range test; a
-/// byte with its own high bit set is not a digit).
+/// The high bit of each byte of `w` that is an ASCII digit (a byte with its own high bit set is
+/// not one).
+///
+/// Range checks per byte without carries between bytes (every byte is below 0x80 once its high
+/// bit is masked off): adding `0x80 - lo` sets a byte's high bit when it is `>= lo`, adding
+/// `0x7F - hi` when it is `> hi`.
 #[inline]
 fn digit_bytes(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -272,7 +256,7 @@ fn ipv4_fast(text: &[u8]) -> bool {
 /// around it. `None` when the text has any other byte, or more than 64 bytes (then `std`
 /// decides).
 ///
-/// Eight bytes at a time: per-byte range tests (as in [`hex8`]) give one bit per byte for "hex
+/// Eight bytes at a time: per-byte range tests (as in [`digit_bytes`]) give one bit per byte for "hex
 /// digit" and for "colon"; then a group starts at each hex bit after a non-hex one, `::` is two
 /// adjacent colon bits, and the text is valid when no five hex bits are adjacent, `::` occurs at
 /// most once (`:::` counts twice), no single colon starts or ends the text, and there are eight
