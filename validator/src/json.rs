@@ -753,8 +753,8 @@ pub fn scan_string(bytes: &[u8], start: usize) -> (usize, bool) {
 /// The index of the first byte at or after `start` that is `"`, `\`, a control byte (< 0x20) or
 /// not ASCII (>= 0x80), or `bytes.len()`: where a plain ASCII string stops.
 ///
-/// Sixteen bytes per step with SSE2 ([`ascii_stops16`]) while they last, then eight (a word,
-/// [`ascii_stops`]), then one at a time. The string's closing quote is rarely within 16 bytes of
+/// Sixteen bytes per step with SSE2 (`ascii_stops16`) while they last, then eight (a word,
+/// `ascii_stops`), then one at a time. The string's closing quote is rarely within 16 bytes of
 /// the record's end, so the slower steps are rare.
 #[inline]
 pub fn ascii_string_end(bytes: &[u8], start: usize) -> usize {

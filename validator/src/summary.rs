@@ -110,9 +110,9 @@ impl Summary {
     }
 }
 
-/// A small, fast, non-cryptographic hasher (FxHash's multiply-rotate) for the tally's keys: the
-/// values are short and not attacker-chosen in a way that matters (a slow tally cannot change a
-/// verdict).
+/// A small, fast, non-cryptographic hasher (FxHash's multiply-rotate) for the tally's values
+/// longer than 16 bytes (shorter ones have a table of their own, `ShortCounts`): they are not
+/// attacker-chosen in a way that matters (a slow tally cannot change a verdict).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct FxHasher {
     hash: u64,
@@ -128,8 +128,8 @@ impl Hasher for FxHasher {
             self.add(u64::from_le_bytes(word));
         }
         // The tail as one zero-padded word: `Hash for [u8]` writes the length first, so padding
-        // cannot make two values alike. (Byte by byte, the usual 9-15 byte controller names
-        // cost up to seven dependent multiplies more.)
+        // cannot make two values alike. (Byte by byte, a tail would cost up to seven
+        // dependent multiplies more.)
         let rest = chunks.remainder();
         if !rest.is_empty() {
             let mut word = [0u8; 8];
