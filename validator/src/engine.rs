@@ -109,11 +109,7 @@ impl Default for Extras {
 /// checker, 1.00 s with two, for 1M records).
 fn default_jobs(inputs: &[ExportFile]) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let all_gzip = !inputs.is_empty()
-        && inputs.iter().all(|f| match &f.source {
-            files::Source::Path(path) => crate::input::is_gzip_file(path),
-            files::Source::Stdin => false,
-        });
+    let all_gzip = !inputs.is_empty() && inputs.iter().all(|f| f.gzip);
     if all_gzip && cores > 1 {
         cores - 1
     } else {
@@ -142,7 +138,7 @@ fn expected_records(files: &[ExportFile]) -> u64 {
                 return 0;
             };
             let size = std::fs::metadata(path).map_or(0, |m| m.len());
-            let size = if crate::input::is_gzip_file(path) {
+            let size = if file.gzip {
                 size.saturating_mul(4)
             } else {
                 size
@@ -1233,17 +1229,29 @@ mod sizing_tests {
     use super::*;
 
     #[test]
+    fn default_jobs_leave_a_core_to_the_decoder_only_when_every_input_is_gzip() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let input = |gzip: bool| ExportFile {
+            source: files::Source::Stdin,
+            display: Arc::from("-"),
+            format: Format::Jsonl,
+            gzip,
+        };
+        let fewer = if cores > 1 { cores - 1 } else { cores };
+        assert_eq!(default_jobs(&[input(true), input(true)]), fewer);
+        assert_eq!(default_jobs(&[input(true), input(false)]), cores);
+        assert_eq!(default_jobs(&[input(false)]), cores);
+        assert_eq!(default_jobs(&[]), cores);
+    }
+
+    #[test]
     fn expected_records_come_from_sizes_by_format_and_compression() {
         let dir = std::env::temp_dir().join(format!("dap-validate-sizing-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         let file = |name: &str, bytes: &[u8], format: Format| {
             let path = dir.join(name);
             std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{e}"));
-            ExportFile {
-                source: files::Source::Path(path),
-                display: Arc::from(name),
-                format,
-            }
+            ExportFile::at_path(path, Arc::from(name), format)
         };
         let jsonl = file("a.jsonl", &[b'x'; 7600], Format::Jsonl);
         let csv = file("a.csv", &[b'x'; 4200], Format::Csv);
@@ -1261,6 +1269,7 @@ mod sizing_tests {
             source: files::Source::Stdin,
             display: Arc::from("-"),
             format: Format::Jsonl,
+            gzip: false,
         };
         assert_eq!(expected_records(std::slice::from_ref(&jsonl)), 10);
         assert_eq!(expected_records(std::slice::from_ref(&csv)), 10);

@@ -59,6 +59,22 @@ pub struct ExportFile {
     pub display: Arc<str>,
     /// Its record format.
     pub format: Format,
+    /// Whether it started with the gzip magic bytes when the paths were collected (`false` for
+    /// standard input, which cannot be looked at twice). Only sizes things (the default thread
+    /// count, the duplicate-key table); reading decides by the bytes it actually gets.
+    pub gzip: bool,
+}
+
+impl ExportFile {
+    /// The file at `path`, named `display` in reports, looked at for the gzip magic bytes.
+    pub fn at_path(path: PathBuf, display: Arc<str>, format: Format) -> ExportFile {
+        ExportFile {
+            gzip: crate::input::is_gzip_file(&path),
+            source: Source::Path(path),
+            display,
+            format,
+        }
+    }
 }
 
 /// Expands `paths` into the files to check, in order.
@@ -70,6 +86,7 @@ pub fn collect(paths: &[PathBuf], format: InputFormat) -> Result<Vec<ExportFile>
                 source: Source::Stdin,
                 display: "-".into(),
                 format: resolve(format, None),
+                gzip: false,
             });
             continue;
         }
@@ -83,11 +100,11 @@ pub fn collect(paths: &[PathBuf], format: InputFormat) -> Result<Vec<ExportFile>
                 return Err(Error::at(ErrorKind::NoExportFiles, display));
             }
         } else {
-            files.push(ExportFile {
-                source: Source::Path(path.clone()),
-                format: resolve(format, Some(path)),
-                display: display.into(),
-            });
+            files.push(ExportFile::at_path(
+                path.clone(),
+                display.into(),
+                resolve(format, Some(path)),
+            ));
         }
     }
     Ok(files)
@@ -120,11 +137,8 @@ fn walk(dir: &Path, format: InputFormat, files: &mut Vec<ExportFile>) -> Result<
             link.is_file()
         };
         if is_file && export_format_of_name(&name).is_some() {
-            files.push(ExportFile {
-                format: resolve(format, Some(&path)),
-                display: path.display().to_string().into(),
-                source: Source::Path(path),
-            });
+            let (format, display) = (resolve(format, Some(&path)), path.display().to_string());
+            files.push(ExportFile::at_path(path, display.into(), format));
         }
     }
     Ok(())
@@ -190,6 +204,8 @@ mod tests {
         ] {
             std::fs::write(dir.join(name), b"").unwrap_or_else(|e| panic!("{e}"));
         }
+        // The gzip flag comes from the bytes, not the name: this one is named plain.
+        std::fs::write(sub.join("c.jsonl"), [0x1f, 0x8b, 8, 0]).unwrap_or_else(|e| panic!("{e}"));
         let files = collect(&[dir.clone(), PathBuf::from("-")], InputFormat::Auto)
             .unwrap_or_else(|e| panic!("{e}"));
         let names: Vec<String> = files
@@ -197,6 +213,8 @@ mod tests {
             .map(|f| f.display.replace(&dir.display().to_string(), "D"))
             .collect();
         assert_eq!(names, ["D/a.json.gz", "D/b.jsonl", "D/sub/c.jsonl", "-"]);
+        let gzip: Vec<bool> = files.iter().map(|f| f.gzip).collect();
+        assert_eq!(gzip, [false, false, true, false]);
         let empty = dir.join("sub2");
         std::fs::create_dir_all(&empty).unwrap_or_else(|e| panic!("{e}"));
         let err = collect(&[empty], InputFormat::Auto).err();

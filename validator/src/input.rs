@@ -40,7 +40,8 @@ impl std::fmt::Debug for Input {
 }
 
 /// Whether the file at `path` starts with the gzip magic bytes (`false` when it cannot be read;
-/// opening it for real reports that). Used only to size the default thread count.
+/// opening it for real reports that). Looked at once, when the paths are collected
+/// ([`crate::files::ExportFile::gzip`]).
 pub fn is_gzip_file(path: &std::path::Path) -> bool {
     let mut magic = [0u8; 2];
     std::fs::File::open(path)

@@ -10,7 +10,7 @@
 //! must say valid and `dap-validate` must say exactly what the mutation expects.
 
 use dap_validate::engine::{Config, validate};
-use dap_validate::files::{ExportFile, Format, Source};
+use dap_validate::files::{ExportFile, Format};
 use dap_validate::plan::CheckPlan;
 use dap_validate::reader::Limits;
 use dap_validate::report::Reporter;
@@ -135,11 +135,11 @@ fn verdicts_and_columns_agree_with_jsonschema() {
     std::fs::write(&path, &text).expect("write the corpus");
     let plan = CheckPlan::compile(&namespace, table);
     let config = Config {
-        files: vec![ExportFile {
-            source: Source::Path(path.clone()),
-            display: "corpus.jsonl".into(),
-            format: Format::Jsonl,
-        }],
+        files: vec![ExportFile::at_path(
+            path.clone(),
+            "corpus.jsonl".into(),
+            Format::Jsonl,
+        )],
         jobs: 2,
         max_errors: None,
         redact: false,

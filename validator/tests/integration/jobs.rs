@@ -3,7 +3,7 @@
 //! the merge step must put every outcome back in file order.
 
 use dap_validate::engine::{Config, validate};
-use dap_validate::files::{ExportFile, Format, Source};
+use dap_validate::files::{ExportFile, Format};
 use dap_validate::plan::CheckPlan;
 use dap_validate::reader::Limits;
 use dap_validate::report::ReportOptions;
@@ -12,14 +12,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn export_file(path: &Path, format: Format) -> ExportFile {
-    ExportFile {
-        source: Source::Path(path.to_path_buf()),
-        display: path
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-            .into(),
-        format,
-    }
+    let display = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    ExportFile::at_path(path.to_path_buf(), display.into(), format)
 }
 
 /// Four files: a JSONL export with broken records and repeated ids, a missing file, a CSV
