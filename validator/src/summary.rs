@@ -338,9 +338,11 @@ impl ShortKey {
     /// The value back from its words.
     fn value(self) -> Vec<u8> {
         let len = self.len as usize;
-        let (first, last): (Vec<u8>, Vec<u8>) = match len {
+        let (w0, w1) = (self.words[0].to_le_bytes(), self.words[1].to_le_bytes());
+        // What `of` stored: the first `k` bytes, and the `k` bytes that end the value.
+        let (first, last): (&[u8], &[u8]) = match len {
             0..=3 => {
-                let [a, b, c, ..] = self.words[0].to_le_bytes();
+                let [a, b, c, ..] = w0;
                 return match len {
                     0 => Vec::new(),
                     1 => vec![a],
@@ -348,25 +350,13 @@ impl ShortKey {
                     _ => vec![a, b, c],
                 };
             }
-            4..=7 => {
-                let bytes = self.words[0].to_le_bytes();
-                (bytes[..4].to_vec(), bytes[4..].to_vec())
-            }
-            _ => (
-                self.words[0].to_le_bytes().to_vec(),
-                self.words[1].to_le_bytes().to_vec(),
-            ),
+            4..=7 => w0.split_at(4),
+            _ => (&w0, &w1),
         };
         let k = first.len();
-        (0..len)
-            .map(|i| {
-                if i < k {
-                    first.get(i).copied().unwrap_or(0)
-                } else {
-                    last.get(i + k - len).copied().unwrap_or(0)
-                }
-            })
-            .collect()
+        let mut value = first.to_vec();
+        value.extend_from_slice(last.get(2 * k - len..).unwrap_or_default());
+        value
     }
 
     /// A table index: two independent multiplies, folded.
