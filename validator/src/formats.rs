@@ -550,6 +550,16 @@ mod tests {
         text.len() <= 45 && std::str::from_utf8(text).is_ok_and(|s| s.parse::<IpAddr>().is_ok())
     }
 
+    /// `is_ip` gives `std`'s verdict on `text`.
+    fn assert_ip_like_std(text: &[u8]) {
+        assert_eq!(
+            is_ip(text),
+            std_ip(text),
+            "{}",
+            String::from_utf8_lossy(text)
+        );
+    }
+
     #[test]
     fn ip_check_matches_std_on_every_short_colon_hex_text_and_random_longer_ones() {
         // Every text up to 9 bytes over a small alphabet, then random ones up to 45 bytes.
@@ -608,12 +618,7 @@ mod tests {
             assert!(is_ip(good.as_bytes()), "{good}");
         }
         for text in &texts {
-            assert_eq!(
-                is_ip(text),
-                std_ip(text),
-                "{}",
-                String::from_utf8_lossy(text)
-            );
+            assert_ip_like_std(text);
         }
     }
 
@@ -787,12 +792,7 @@ mod tests {
             texts.push(text);
         }
         for text in &texts {
-            assert_eq!(
-                is_ip(text),
-                std_ip(text),
-                "{}",
-                String::from_utf8_lossy(text)
-            );
+            assert_ip_like_std(text);
             let v4 =
                 std::str::from_utf8(text).is_ok_and(|s| s.parse::<std::net::Ipv4Addr>().is_ok());
             assert_eq!(ipv4_fast(text), v4, "{}", String::from_utf8_lossy(text));
