@@ -202,15 +202,18 @@ impl Shard {
 
     #[inline]
     fn bucket(&self, i: usize) -> Option<&[u64; BUCKET_WORDS]> {
-        let start = i.checked_mul(BUCKET_WORDS)?.checked_add(self.base)?;
-        self.words.get(start..start + BUCKET_WORDS)?.try_into().ok()
+        let start = self.word_of(i);
+        self.words
+            .get(start..start.checked_add(BUCKET_WORDS)?)?
+            .try_into()
+            .ok()
     }
 
     #[inline]
     fn bucket_mut(&mut self, i: usize) -> Option<&mut [u64; BUCKET_WORDS]> {
-        let start = i.checked_mul(BUCKET_WORDS)?.checked_add(self.base)?;
+        let start = self.word_of(i);
         self.words
-            .get_mut(start..start + BUCKET_WORDS)?
+            .get_mut(start..start.checked_add(BUCKET_WORDS)?)?
             .try_into()
             .ok()
     }
