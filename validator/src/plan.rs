@@ -241,6 +241,8 @@ pub enum Rule {
         members: LiteralSet,
         /// A short list of members for messages.
         listing: Box<str>,
+        /// Every accepted spelling, for the "did you mean" of a near miss ([`near_miss`]).
+        spellings: Box<[Box<str>]>,
         /// Whether other strings are valid too; `Some(slot)` is the tally slot.
         open_slot: Option<usize>,
     },
@@ -402,6 +404,18 @@ impl ExpectedMember {
 /// The most members an enum message lists before it just names the enum.
 const MAX_LISTED_MEMBERS: usize = 12;
 
+/// The listed value that `value` was most likely meant to be: the one member equal to it once
+/// surrounding white space is removed and case is ignored (`"get"`, `" GET "` -> `"GET"`).
+/// `None` when no member or more than one matches so, or when `value` is a member. Runs only for
+/// a value already found invalid, so it costs nothing on valid records.
+pub fn near_miss<'m>(value: &[u8], members: impl Iterator<Item = &'m str>) -> Option<&'m str> {
+    let value = std::str::from_utf8(value).ok()?;
+    let folded = value.trim().to_lowercase();
+    let mut matches = members.filter(|m| *m != value && m.to_lowercase() == folded);
+    let first = matches.next()?;
+    matches.next().is_none().then_some(first)
+}
+
 impl CheckPlan {
     /// Compiles the plan of `table` (which must belong to `namespace`).
     pub fn compile(namespace: &Namespace, table: &Table) -> CheckPlan {
@@ -468,6 +482,7 @@ impl CheckPlan {
                                 name: e.name().into(),
                                 members,
                                 listing: listing.into(),
+                                spellings: spellings.into_iter().map(Into::into).collect(),
                                 open_slot,
                             }
                         }
@@ -801,6 +816,7 @@ impl CheckPlan {
                 name,
                 members,
                 listing,
+                spellings,
                 open_slot,
             } => {
                 let FieldValue::String(s) = value else {
@@ -812,11 +828,14 @@ impl CheckPlan {
                 if let Some(slot) = open_slot {
                     return Checked::OpenEnumValue(*slot);
                 }
-                let message = if listing.is_empty() {
+                let mut message = if listing.is_empty() {
                     format!("not a value of {name}")
                 } else {
                     format!("not a value of {name} ({listing})")
                 };
+                if let Some(meant) = near_miss(s, spellings.iter().map(|s| &**s)) {
+                    message.push_str(&format!("; did you mean {meant:?}?"));
+                }
                 findings.push(col(), Code::Enum, message, value.report_text());
                 Checked::Invalid
             }
@@ -955,11 +974,15 @@ impl CheckPlan {
         match value {
             FieldValue::String(b"U") => Some(Action::Upsert),
             FieldValue::String(b"D") => Some(Action::Delete),
-            FieldValue::String(_) => {
+            FieldValue::String(s) => {
+                let mut message = "not an action (\"U\", \"D\")".to_owned();
+                if let Some(meant) = near_miss(s, ["U", "D"].into_iter()) {
+                    message.push_str(&format!("; did you mean {meant:?}?"));
+                }
                 findings.push(
                     ColumnRef::MetaAction,
                     Code::Enum,
-                    "not an action (\"U\", \"D\")".to_owned(),
+                    message,
                     value.report_text(),
                 );
                 None
@@ -1452,6 +1475,64 @@ mod tests {
         assert_eq!(
             codes(&p, "web_application_context_type", Str(b"Banana")),
             [Code::Enum]
+        );
+    }
+
+    #[test]
+    fn a_value_off_by_case_or_space_names_the_member_meant() {
+        let p = plan();
+        let namespace = canvas_logs_codegen::load_embedded();
+        let table = namespace
+            .table("web_logs")
+            .unwrap_or_else(|| panic!("web_logs"));
+        let mut hinted = 0;
+        for c in table.columns() {
+            let ColumnType::Enum(id) = c.ty() else {
+                continue;
+            };
+            let e = namespace.enum_by_id(id);
+            if e.repr() != EnumRepr::String || e.is_open() {
+                continue;
+            }
+            for member in e.values() {
+                let Some(spelling) = member.value().as_str() else {
+                    continue;
+                };
+                let variants = [
+                    spelling.to_lowercase(),
+                    spelling.to_uppercase(),
+                    format!(" {spelling}"),
+                    format!("{spelling}\t"),
+                    format!("\u{a0}{}\u{3000}", spelling.to_lowercase()),
+                ];
+                for variant in variants.iter().filter(|v| *v != spelling) {
+                    let mut findings = Findings::default();
+                    p.check(column(&p, c.name()), Str(variant.as_bytes()), &mut findings);
+                    let message = &findings.as_slice()[0].message;
+                    assert!(
+                        message.ends_with(&format!("; did you mean {spelling:?}?")),
+                        "{variant:?}: {message}"
+                    );
+                    hinted += 1;
+                }
+            }
+        }
+        assert!(hinted > 30, "{hinted}");
+        // A value near no member, or as near to two, gets no guess.
+        let method = column(&p, "http_method");
+        for far in [b"FETCH".as_slice(), b"", b"G ET"] {
+            let mut findings = Findings::default();
+            p.check(method, Str(far), &mut findings);
+            assert!(!findings.as_slice()[0].message.contains("did you mean"));
+        }
+        assert_eq!(near_miss(b"ab", ["AB", "Ab"].into_iter()), None);
+        assert_eq!(near_miss(b"AB", ["AB"].into_iter()), None);
+        assert_eq!(near_miss(b"\xff", ["AB"].into_iter()), None);
+        let mut findings = Findings::default();
+        p.check_meta_action(Str(b"u"), &mut findings);
+        assert_eq!(
+            findings.as_slice()[0].message,
+            "not an action (\"U\", \"D\"); did you mean \"U\"?"
         );
     }
 
