@@ -1,7 +1,10 @@
 //! The command line, as a library type (so tests and other tools can build one).
 
-use clap::{Parser, ValueEnum};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
+use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// Validate Canvas Data 2 (DAP) exports of a table against its schema.
 ///
@@ -9,7 +12,7 @@ use std::path::PathBuf;
 /// not validate (usage, bad schema, unreadable or corrupt input); what was checked before is
 /// still reported.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "dap-validate", version, about, long_about = None)]
+#[command(name = "dap-validate", about, long_about = None, after_help = EXAMPLES)]
 pub struct Args {
     /// Export files, directories (recursed: *.jsonl, *.json, *.csv, *.tsv, optionally .gz, and
     /// *.parquet, in sorted order), or - for standard input.
@@ -63,6 +66,63 @@ pub struct Args {
     /// about 27 MB per million distinct keys).
     #[arg(long)]
     pub no_duplicate_check: bool,
+}
+
+/// Examples shown under `--help` (and in the man page): the commands a newcomer needs first.
+pub const EXAMPLES: &str = "\
+Examples:
+  dap-validate exports/                    every export file under a folder
+  dap-validate part-0.jsonl.gz part-1.jsonl.gz
+  dap-validate --report github --redact exports/
+  dap-validate --report json exports/ > report.jsonl
+  dap-validate --input-format jsonl - < export.ndjson";
+
+/// What `--version` prints after the program name: the tool's version and the namespace and
+/// schema version it embeds (`0.1.0 (schema canvas_logs version 1)`).
+pub fn version_text() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let namespace = canvas_logs_codegen::load_embedded();
+        format!(
+            "{} (schema {} version {})",
+            env!("CARGO_PKG_VERSION"),
+            namespace.name(),
+            namespace.version()
+        )
+    })
+}
+
+/// The command-line definition: [`Args`] with [`version_text`]. `--help`, the man page and the
+/// shell completions (`cargo xtask dist`) are all made from this one value.
+pub fn command() -> clap::Command {
+    Args::command().version(version_text())
+}
+
+impl Args {
+    /// Parses `args` (the program name first) through [`command`]. A usage error gets a tip
+    /// saying what to do next where clap has none of its own (a run without any path).
+    pub fn try_parse_with_tips<I, T>(args: I) -> Result<Args, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let mut command = command();
+        let parsed = command
+            .try_get_matches_from_mut(args)
+            .and_then(|matches| Args::from_arg_matches(&matches));
+        parsed.map_err(|error| {
+            let mut error = error.format(&mut command);
+            if error.kind() == ErrorKind::MissingRequiredArgument {
+                let tip = "name the export files or the folder that holds them, e.g. \
+                           `dap-validate exports/`; `-` reads standard input";
+                error.insert(
+                    ContextKind::Suggested,
+                    ContextValue::StyledStrs(vec![tip.into()]),
+                );
+            }
+            error
+        })
+    }
 }
 
 /// The default of `--max-record-bytes`: 8 MiB, far above any real DAP record (DAP replaces
@@ -151,5 +211,26 @@ mod tests {
             (4096, true)
         );
         assert!(Args::try_parse_from(["dap-validate", "--max-record-bytes", "10", "x"]).is_err());
+    }
+
+    #[test]
+    fn the_version_names_the_embedded_schema() {
+        let namespace = canvas_logs_codegen::load_embedded();
+        let expected = format!(
+            "dap-validate {} (schema canvas_logs version {})\n",
+            env!("CARGO_PKG_VERSION"),
+            namespace.version()
+        );
+        assert_eq!(command().render_version(), expected);
+    }
+
+    #[test]
+    fn a_run_without_paths_says_what_to_give() {
+        let error = Args::try_parse_with_tips(["dap-validate", "--report", "json"]).err();
+        let text = error.map(|e| e.to_string()).unwrap_or_default();
+        assert!(text.contains("<PATH>"), "{text}");
+        assert!(text.contains("tip: name the export files"), "{text}");
+        let ok = Args::try_parse_with_tips(["dap-validate", "a.jsonl"]);
+        assert!(ok.is_ok_and(|a| a.paths == [PathBuf::from("a.jsonl")]));
     }
 }

@@ -256,9 +256,52 @@ fn load_schema(args: &Args) -> Result<Namespace, Error> {
         return Ok(canvas_logs_codegen::load_embedded());
     };
     let display = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Error::io(ErrorKind::SchemaFile, &display, e))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(ErrorKind::SchemaFile, &display, e))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) if !text.contains('\0') => text,
+        _ => {
+            let what = "it holds binary data, not text";
+            return Err(Error::at(ErrorKind::NotASchema(what), display));
+        }
+    };
+    if let Some(what) = not_a_namespace(&text) {
+        return Err(Error::at(ErrorKind::NotASchema(what), display));
+    }
     canvas_logs_codegen::load(&display, &text).map_err(|d| Error::at(ErrorKind::Schema(d), display))
+}
+
+/// Why `text` is certainly no attempt at a namespace definition (so per-key diagnostics would
+/// only bury the point), or `None` to let the checker report what is wrong with it.
+fn not_a_namespace(text: &str) -> Option<&'static str> {
+    const KEYS: [&str; 5] = ["namespace", "version", "description", "enums", "tables"];
+    let names_a_key = text.lines().any(|line| {
+        let line = line.trim_end();
+        KEYS.iter().any(|key| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.starts_with(':'))
+                || line.contains(&format!("\"{key}\""))
+        })
+    });
+    let json_schema = [
+        "\"$schema\"",
+        "\"definitions\"",
+        "\"properties\"",
+        "\"$defs\"",
+    ]
+    .iter()
+    .any(|key| text.contains(key));
+    if json_schema && !text.contains("\"namespace\"") {
+        Some(
+            "it is a JSON Schema (what `dap schema` writes), and reading one is not supported \
+             yet: copy its changes into the YAML",
+        )
+    } else if names_a_key {
+        None
+    } else if text.trim().is_empty() {
+        Some("it is empty")
+    } else {
+        Some("it has none of the keys `namespace`, `version`, `description`, `enums`, `tables`")
+    }
 }
 
 fn choose_table<'n>(

@@ -23,10 +23,18 @@ pub enum ErrorKind {
     NotSupported(String),
     /// A path to validate does not exist or cannot be listed.
     Path,
-    /// A directory holds no export files.
-    NoExportFiles,
+    /// A directory holds no export files; `skipped` names up to three files it does hold (none
+    /// had an export's name), `more_skipped` counts the rest.
+    NoExportFiles {
+        /// A few of the files that were passed over, as paths.
+        skipped: Vec<String>,
+        /// How many more were passed over.
+        more_skipped: usize,
+    },
     /// Reading the `--schema` file failed.
     SchemaFile,
+    /// The `--schema` file is not a namespace YAML at all (binary, a JSON Schema, ...): what it is.
+    NotASchema(&'static str),
     /// Writing the report failed.
     Output,
     /// A bug stopped the run (a checking thread died); the report is incomplete.
@@ -94,11 +102,41 @@ impl fmt::Display for Error {
             )?,
             ErrorKind::NotSupported(what) => write!(f, "{what} is not supported yet")?,
             ErrorKind::Path => write!(f, "cannot read {path}")?,
-            ErrorKind::NoExportFiles => write!(
-                f,
-                "no export files (*.jsonl, *.json, *.csv, *.tsv, optionally .gz; *.parquet) under {path}"
-            )?,
+            ErrorKind::NoExportFiles {
+                skipped,
+                more_skipped,
+            } => {
+                write!(
+                    f,
+                    "no export files (*.jsonl, *.json, *.csv, *.tsv, optionally .gz; *.parquet) under {path}"
+                )?;
+                match skipped.first() {
+                    None => write!(
+                        f,
+                        "; it holds no files at all: point at the folder the DAP client \
+                         downloaded into"
+                    )?,
+                    Some(first) => {
+                        let more = match more_skipped {
+                            0 => String::new(),
+                            n => format!(" and {n} more"),
+                        };
+                        write!(
+                            f,
+                            "; passed over {}{more}, whose names do not end like an export's. A \
+                             file named on the command line is always read: `dap-validate \
+                             --input-format jsonl {first}`",
+                            skipped.join(", ")
+                        )?;
+                    }
+                }
+            }
             ErrorKind::SchemaFile => write!(f, "cannot read the schema {path}")?,
+            ErrorKind::NotASchema(what) => write!(
+                f,
+                "{path} is not a namespace definition: {what}. --schema takes a YAML file like \
+                 schema/canvas_logs.yaml; leave --schema out to use the embedded canvas_logs"
+            )?,
             ErrorKind::Output => write!(f, "cannot write the report")?,
             ErrorKind::Internal(what) => {
                 write!(f, "internal error: {what}; the report is incomplete")?

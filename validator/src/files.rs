@@ -95,9 +95,16 @@ pub fn collect(paths: &[PathBuf], format: InputFormat) -> Result<Vec<ExportFile>
             std::fs::metadata(path).map_err(|e| Error::io(ErrorKind::Path, &display, e))?;
         if metadata.is_dir() {
             let before = files.len();
-            walk(path, format, &mut files)?;
+            let mut skipped = Vec::new();
+            walk(path, format, &mut files, &mut skipped)?;
             if files.len() == before {
-                return Err(Error::at(ErrorKind::NoExportFiles, display));
+                let more_skipped = skipped.len().saturating_sub(SKIPPED_NAMED);
+                skipped.truncate(SKIPPED_NAMED);
+                let kind = ErrorKind::NoExportFiles {
+                    skipped,
+                    more_skipped,
+                };
+                return Err(Error::at(kind, display));
             }
         } else {
             files.push(ExportFile::at_path(
@@ -110,7 +117,16 @@ pub fn collect(paths: &[PathBuf], format: InputFormat) -> Result<Vec<ExportFile>
     Ok(files)
 }
 
-fn walk(dir: &Path, format: InputFormat, files: &mut Vec<ExportFile>) -> Result<(), Error> {
+/// How many of the files a directory walk passed over an error names.
+const SKIPPED_NAMED: usize = 3;
+
+/// Adds the export files under `dir` to `files`, and the paths of the other files to `skipped`.
+fn walk(
+    dir: &Path,
+    format: InputFormat,
+    files: &mut Vec<ExportFile>,
+    skipped: &mut Vec<String>,
+) -> Result<(), Error> {
     let listing_error = |e| Error::io(ErrorKind::Path, dir.display().to_string(), e);
     let mut entries: Vec<(Vec<u8>, PathBuf)> = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(listing_error)? {
@@ -128,7 +144,7 @@ fn walk(dir: &Path, format: InputFormat, files: &mut Vec<ExportFile>) -> Result<
             continue;
         };
         if link.is_dir() {
-            walk(&path, format, files)?;
+            walk(&path, format, files, skipped)?;
             continue;
         }
         let is_file = if link.file_type().is_symlink() {
@@ -139,6 +155,8 @@ fn walk(dir: &Path, format: InputFormat, files: &mut Vec<ExportFile>) -> Result<
         if is_file && export_format_of_name(&name).is_some() {
             let (format, display) = (resolve(format, Some(&path)), path.display().to_string());
             files.push(ExportFile::at_path(path, display.into(), format));
+        } else if is_file {
+            skipped.push(path.display().to_string());
         }
     }
     Ok(())
@@ -217,11 +235,23 @@ mod tests {
         assert_eq!(gzip, [false, false, true, false]);
         let empty = dir.join("sub2");
         std::fs::create_dir_all(&empty).unwrap_or_else(|e| panic!("{e}"));
-        let err = collect(&[empty], InputFormat::Auto).err();
+        let err = collect(std::slice::from_ref(&empty), InputFormat::Auto).err();
         assert!(matches!(
             err.as_ref().map(Error::kind),
-            Some(ErrorKind::NoExportFiles)
+            Some(ErrorKind::NoExportFiles { skipped, more_skipped: 0 }) if skipped.is_empty()
         ));
+        for name in ["a.txt", "b.ndjson", "c.md", "d.log"] {
+            std::fs::write(empty.join(name), b"").unwrap_or_else(|e| panic!("{e}"));
+        }
+        let err = collect(std::slice::from_ref(&empty), InputFormat::Auto).err();
+        let named = match err.as_ref().map(Error::kind) {
+            Some(ErrorKind::NoExportFiles {
+                skipped,
+                more_skipped,
+            }) => (skipped.len(), *more_skipped),
+            _ => (0, 0),
+        };
+        assert_eq!(named, (SKIPPED_NAMED, 1));
         let missing = collect(&[dir.join("missing.jsonl")], InputFormat::Auto).err();
         assert!(matches!(
             missing.as_ref().map(Error::kind),

@@ -1,7 +1,10 @@
 //! The input stage: a [`Source`] -> a byte stream, decompressed when it is gzip.
 //!
 //! Compression is decided by the first two bytes (`1f 8b`), never by the name, so a `.gz` that is
-//! not compressed and a compressed file without `.gz` both read correctly. Gzip is decoded with
+//! not compressed and a compressed file without `.gz` both read correctly. A file that starts like
+//! another container (zip, bzip2, xz, zstd, 7z, lz4) or like an HTML/XML error page is refused
+//! up front with a message naming what it is ([`foreign_content`]), instead of as a line of
+//! `malformed` JSON. Gzip is decoded with
 //! flate2's `MultiGzDecoder` (zlib-rs backend), which reads every member of a multi-member file
 //! (as `cat a.gz b.gz` or parallel compressors produce). Decompression runs on its own thread and
 //! hands 256 KiB chunks through a bounded queue of four, so it overlaps with checking and memory
@@ -15,6 +18,51 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 
 const CHUNK_BYTES: usize = 256 << 10;
 const QUEUE_CHUNKS: usize = 4;
+/// How many leading bytes are looked at: enough for every signature [`foreign_content`] knows.
+const SNIFF_BYTES: usize = 64;
+
+/// What a file that starts with `head` is, when it is certainly not an export (neither gzip nor
+/// text nor Parquet), as the message a newcomer needs: what it is, then what to do. `None` for
+/// anything else, which the readers judge record by record.
+pub fn foreign_content(head: &[u8]) -> Option<&'static str> {
+    const CONTAINERS: [(&[u8], &str); 6] = [
+        (
+            b"PK\x03\x04",
+            "this is a zip archive, not gzip or plain text: unzip it and validate the files inside",
+        ),
+        (
+            b"BZh",
+            "this is bzip2, not gzip: recompress it with gzip (`bunzip2 -c F | gzip > F.gz`) or decompress it first",
+        ),
+        (
+            b"\xfd7zXZ\x00",
+            "this is xz, not gzip: decompress it first (`xz -d F`) or recompress it with gzip",
+        ),
+        (
+            b"\x28\xb5\x2f\xfd",
+            "this is zstd, not gzip: decompress it first (`zstd -d F`) or recompress it with gzip",
+        ),
+        (
+            b"7z\xbc\xaf\x27\x1c",
+            "this is a 7z archive, not gzip or plain text: extract it and validate the files inside",
+        ),
+        (
+            b"\x04\x22\x4d\x18",
+            "this is lz4, not gzip: decompress it first (`lz4 -d F`) or recompress it with gzip",
+        ),
+    ];
+    if let Some((_, what)) = CONTAINERS.iter().find(|(magic, _)| head.starts_with(magic)) {
+        return Some(what);
+    }
+    let text = head.trim_ascii_start().to_ascii_lowercase();
+    let page = [b"<!doctype html".as_slice(), b"<html", b"<?xml", b"<error>"]
+        .iter()
+        .any(|start| text.starts_with(start));
+    page.then_some(
+        "this is an HTML or XML page, not an export (an expired or refused download link returns \
+         one): download the file again",
+    )
+}
 
 /// How the bytes were stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,9 +107,11 @@ impl Input {
         Input::from_reader(raw)
     }
 
-    /// Wraps any reader (gzip detected the same way).
+    /// Wraps any reader (gzip detected the same way). A stream that starts like another
+    /// container (zip, bzip2, xz, zstd, 7z, lz4) or like an HTML/XML page (what an expired
+    /// download link returns) is refused with an error that says what it is and what to do.
     pub fn from_reader(mut raw: Box<dyn Read + Send>) -> io::Result<Input> {
-        let mut magic = [0u8; 2];
+        let mut magic = [0u8; SNIFF_BYTES];
         let mut got = 0;
         while got < magic.len() {
             match raw.read(magic.get_mut(got..).unwrap_or_default()) {
@@ -71,9 +121,12 @@ impl Input {
                 Err(e) => return Err(e),
             }
         }
-        let prefix = Cursor::new(magic.get(..got).unwrap_or_default().to_vec());
-        let whole = prefix.chain(raw);
-        if got == 2 && magic == [0x1f, 0x8b] {
+        let head = magic.get(..got).unwrap_or_default();
+        if let Some(what) = foreign_content(head) {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, what));
+        }
+        let whole = Cursor::new(head.to_vec()).chain(raw);
+        if head.starts_with(&[0x1f, 0x8b]) {
             Ok(Input {
                 reader: Box::new(spawn_decoder(whole)),
                 compression: Compression::Gzip,
@@ -141,7 +194,11 @@ fn decode(
             return; // the reader went away
         }
         if let Err(e) = result {
-            let _ = chunks.send(Err(e));
+            let advice = io::Error::new(
+                e.kind(),
+                format!("the gzip data is corrupt or cut short ({e}); download the file again"),
+            );
+            let _ = chunks.send(Err(advice));
             return;
         }
         if end {
@@ -248,6 +305,46 @@ mod tests {
         for b in corrupt.iter_mut().skip(12).take(20) {
             *b ^= 0x55;
         }
-        assert!(read_all(corrupt).1.is_err());
+        let error = read_all(corrupt).1.err().map(|e| e.to_string());
+        assert!(
+            error
+                .as_deref()
+                .is_some_and(|e| e.ends_with("download the file again")),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn other_containers_and_error_pages_are_named() {
+        let cases: [(&[u8], &str); 9] = [
+            (b"PK\x03\x04\x14\x00", "zip archive"),
+            (b"BZh91AY&SY", "bzip2"),
+            (b"\xfd7zXZ\x00\x00\x04", "xz"),
+            (b"\x28\xb5\x2f\xfd\x24", "zstd"),
+            (b"7z\xbc\xaf\x27\x1c\x00", "7z archive"),
+            (b"\x04\x22\x4d\x18\x64", "lz4"),
+            (b"<!DOCTYPE html><html>denied</html>\n", "HTML or XML page"),
+            (
+                b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied",
+                "HTML or XML page",
+            ),
+            (b"  \n<HTML><body>", "HTML or XML page"),
+        ];
+        for (head, what) in cases {
+            let error = Input::from_reader(Box::new(Cursor::new(head.to_vec()))).err();
+            let message = error.map(|e| e.to_string()).unwrap_or_default();
+            assert!(message.contains(what), "{head:?}: {message:?}");
+        }
+        // Exports, and what only looks close, still pass to the readers.
+        for head in [
+            b"{\"meta\":{}}\n".as_slice(),
+            b"meta.ts,meta.action\n",
+            b"PAR1\x15\x04",
+            b"PK",
+            b"<not a page>",
+            b"",
+        ] {
+            assert!(read_all(head.to_vec()).1.is_ok(), "{head:?}");
+        }
     }
 }

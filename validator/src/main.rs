@@ -1,11 +1,10 @@
 //! The `dap-validate` binary: parse arguments, run, map the outcome to the exit status.
 
-use clap::Parser;
 use dap_validate::{Args, run};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    let args = match Args::try_parse_with_tips(std::env::args_os()) {
         Ok(args) => args,
         Err(error) => {
             let _ = error.print();

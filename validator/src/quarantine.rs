@@ -138,14 +138,16 @@ impl Output {
 impl Quarantine {
     /// Creates (truncates) the outputs that are asked for.
     pub fn create(valid: Option<&Path>, invalid: Option<&Path>) -> io::Result<Quarantine> {
-        let open = |path: &Path| {
+        let open = |flag: &str, path: &Path| {
             Output::create(path).map_err(|e| {
-                io::Error::new(e.kind(), format!("cannot create {}: {e}", path.display()))
+                let advice = creation_advice(path, &e);
+                let message = format!("{flag}: cannot create {}: {e}; {advice}", path.display());
+                io::Error::new(e.kind(), message)
             })
         };
         Ok(Quarantine {
-            valid: valid.map(open).transpose()?,
-            invalid: invalid.map(open).transpose()?,
+            valid: valid.map(|p| open("--valid-out", p)).transpose()?,
+            invalid: invalid.map(|p| open("--invalid-out", p)).transpose()?,
             warnings: Vec::new(),
         })
     }
@@ -215,6 +217,32 @@ impl Quarantine {
             })?;
         }
         Ok(())
+    }
+}
+
+/// What to do when an output cannot be created, by what stopped it.
+fn creation_advice(path: &Path, error: &io::Error) -> String {
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if path.is_dir() {
+        return format!(
+            "it is a directory: name a file in it, such as {}",
+            path.join("valid.jsonl.gz").display()
+        );
+    }
+    match error.kind() {
+        io::ErrorKind::NotFound => format!(
+            "the folder {} does not exist: create it first (`mkdir -p {}`)",
+            folder.display(),
+            folder.display()
+        ),
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => format!(
+            "{} cannot be written by this user: choose a folder you can write to",
+            folder.display()
+        ),
+        _ => "choose another path".to_owned(),
     }
 }
 
@@ -322,7 +350,16 @@ mod tests {
         let err = Quarantine::create(Some(Path::new("/nonexistent-dir/v.jsonl")), None).err();
         let message = err.map(|e| e.to_string()).unwrap_or_default();
         assert!(
-            message.contains("cannot create /nonexistent-dir/v.jsonl"),
+            message.starts_with("--valid-out: cannot create /nonexistent-dir/v.jsonl")
+                && message.ends_with("create it first (`mkdir -p /nonexistent-dir`)"),
+            "{message}"
+        );
+        let dir = std::env::temp_dir();
+        let err = Quarantine::create(None, Some(&dir)).err();
+        let message = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            message.starts_with("--invalid-out: cannot create")
+                && message.contains("it is a directory: name a file in it"),
             "{message}"
         );
     }

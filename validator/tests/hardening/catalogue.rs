@@ -1,6 +1,7 @@
 //! Runs every CLI case file: `tests/cli/*.case` (the command line as data: every code, every
-//! report format, stdin, directories, the exit-2 paths, each input format) and
-//! `tests/hostile/*.case` (the catalogue of hostile inputs). One format and one runner for both.
+//! report format, stdin, directories, the exit-2 paths, each input format),
+//! `tests/hostile/*.case` (the catalogue of hostile inputs) and `tests/newcomer/*.case` (every
+//! mistake a newcomer makes, each answered with what to do next). One format and one runner.
 //!
 //! A case is a few header lines, then `stdout:` and the exact expected standard output:
 //!
@@ -226,6 +227,11 @@ fn run(name: &str, case: &Case, work_dir: WorkDir<'_>) -> Result<(i32, String, S
 #[test]
 fn hostile_inputs() {
     run_cases("hostile", WorkDir::Scratch, 40);
+}
+
+#[test]
+fn newcomer_errors() {
+    run_cases("newcomer", WorkDir::Scratch, 20);
 }
 
 #[test]

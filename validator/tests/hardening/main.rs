@@ -1,7 +1,8 @@
 //! dap-validate's hardening tests, in one binary (issue 7): hostile inputs as data, bounded
 //! memory, safe and parseable CI outputs, and the quarantine split.
 
-/// CLI cases as data: `tests/cli/*.case` and the hostile-input catalogue `tests/hostile/*.case`.
+/// CLI cases as data: `tests/cli/*.case`, the hostile-input catalogue `tests/hostile/*.case` and
+/// the newcomer's mistakes `tests/newcomer/*.case`.
 mod catalogue;
 /// Peak memory of the binary on a 200 MB record stays flat (`--max-record-bytes`).
 mod memory;
