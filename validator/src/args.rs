@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 /// not validate (usage, bad schema, unreadable or corrupt input); what was checked before is
 /// still reported.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "dap-validate", about, long_about = None, after_help = EXAMPLES)]
+#[command(name = "dap-validate", about, long_about = None)]
 pub struct Args {
     /// Export files, directories (recursed: *.jsonl, *.json, *.csv, *.tsv, optionally .gz, and
     /// *.parquet, in sorted order), or - for standard input.
@@ -68,14 +68,58 @@ pub struct Args {
     pub no_duplicate_check: bool,
 }
 
-/// Examples shown under `--help` (and in the man page): the commands a newcomer needs first.
-pub const EXAMPLES: &str = "\
-Examples:
-  dap-validate exports/                    every export file under a folder
-  dap-validate part-0.jsonl.gz part-1.jsonl.gz
-  dap-validate --report github --redact exports/
-  dap-validate --report json exports/ > report.jsonl
-  dap-validate --input-format jsonl - < export.ndjson";
+/// The examples under `--help` and in the man page: a command line and what it does.
+pub const EXAMPLES: [(&str, &str); 6] = [
+    (
+        "dap-validate exports/",
+        "every export file under a folder, in name order",
+    ),
+    (
+        "dap-validate part-0.jsonl.gz part-1.jsonl.gz",
+        "several files, one report and one summary",
+    ),
+    (
+        "dap-validate --report github --redact exports/",
+        "annotations in a GitHub Actions log, without the exports' values",
+    ),
+    (
+        "dap-validate --report json exports/ > report.jsonl",
+        "JSON Lines for scripts: one object per violation, then the summary",
+    ),
+    (
+        "dap-validate --valid-out ok.jsonl.gz --invalid-out bad.jsonl.gz exports/",
+        "split the records by verdict, byte for byte",
+    ),
+    (
+        "dap-validate --input-format jsonl - < export.ndjson",
+        "standard input, or a file whose name says nothing",
+    ),
+];
+
+/// The exit statuses, under `--help` and in the man page.
+pub const EXIT_STATUS: [(u8, &str); 3] = [
+    (0, "every record is valid (warnings allowed)"),
+    (1, "at least one record breaks a rule"),
+    (
+        2,
+        "could not validate: usage, a bad --schema, an unreadable or corrupt input; \
+         what was read before is still reported",
+    ),
+];
+
+/// The text after the options in `--help`: [`EXAMPLES`] and [`EXIT_STATUS`].
+pub fn after_help_text() -> String {
+    let mut text = String::from("Examples:\n");
+    for (command, what) in EXAMPLES {
+        text.push_str(&format!("  {command}\n      {what}\n"));
+    }
+    text.push_str("\nExit status:\n");
+    for (status, meaning) in EXIT_STATUS {
+        text.push_str(&format!("  {status}  {meaning}\n"));
+    }
+    text.truncate(text.trim_end().len());
+    text
+}
 
 /// What `--version` prints after the program name: the tool's version and the namespace and
 /// schema version it embeds (`0.1.0 (schema canvas_logs version 1)`).
@@ -92,10 +136,12 @@ pub fn version_text() -> &'static str {
     })
 }
 
-/// The command-line definition: [`Args`] with [`version_text`]. `--help`, the man page and the
-/// shell completions (`cargo xtask dist`) are all made from this one value.
+/// The command-line definition: [`Args`] with [`version_text`] and [`after_help_text`].
+/// `--help`, the man page and the shell completions (`cargo xtask dist`) are all made from it.
 pub fn command() -> clap::Command {
-    Args::command().version(version_text())
+    Args::command()
+        .version(version_text())
+        .after_help(after_help_text())
 }
 
 impl Args {

@@ -4,19 +4,24 @@
 //! - `codegen --check`: change nothing; exit 1 naming each stale file and the command to run.
 //! - `samples`: regenerate the validator's sample exports in `samples/` (see `bench.rs`).
 //! - `bench`: the validator benchmark (1,000,000 generated records; see `bench.rs`).
+//! - `dist`: the man page and shell completions (also kept fresh by `codegen`), then the wheel
+//!   built by maturin (see `dist.rs`).
 
 mod bench;
+mod dist;
 
 use anyhow::{Context, Result, bail};
 use canvas_logs_codegen::artifacts::{self, Outcome};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]
+const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  codegen            regenerate schema/generated/* from schema/canvas_logs.yaml
+  codegen            regenerate schema/generated/* from schema/canvas_logs.yaml, and the man
+                     page and shell completions in validator/wheel/ from dap-validate's options
   codegen --check    change nothing; fail if any generated file is stale
+  dist               build the dap-validate wheel with maturin into target/wheels/
   samples            regenerate samples/web_logs-{valid,invalid}.jsonl.gz
   bench              benchmark dap-validate against jsonschema, serde_json and flate2";
 
@@ -38,6 +43,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
         ["codegen", "--check"] => codegen(true),
         ["samples"] => bench::samples(&workspace_root()),
         ["bench"] => bench::bench(&workspace_root()),
+        ["dist"] => dist::build_wheel(&workspace_root()),
         ["help" | "--help" | "-h"] | [] => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -73,7 +79,10 @@ fn codegen(check: bool) -> Result<ExitCode> {
             }
         };
     let mut stale = Vec::new();
-    for artifact in artifacts::all(&namespace) {
+    for artifact in artifacts::all(&namespace)
+        .into_iter()
+        .chain(dist::artifacts())
+    {
         let outcome = artifacts::ensure(&root, &artifact, check)
             .with_context(|| format!("writing {}", artifact.path))?;
         match outcome {
@@ -92,7 +101,7 @@ fn codegen(check: bool) -> Result<ExitCode> {
         eprintln!("stale: {path}");
     }
     eprintln!(
-        "error: {} generated file(s) are out of date with schema/canvas_logs.yaml; run `cargo xtask codegen` and commit the result",
+        "error: {} generated file(s) are out of date with schema/canvas_logs.yaml or dap-validate's options; run `cargo xtask codegen` and commit the result",
         stale.len()
     );
     Ok(ExitCode::from(1))
