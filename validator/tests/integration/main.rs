@@ -3,6 +3,8 @@
 //! (`differential`), and one corpus in every format (`formats`). The command line as data
 //! (`tests/cli/*.case`) runs with the hostile catalogue, in the `hardening` binary.
 
+/// The GitHub Action's script, run with the variables GitHub sets.
+mod action;
 /// Differential test: per-record verdicts and columns against the `jsonschema` crate.
 mod differential;
 /// One corpus in JSONL, CSV, TSV and Parquet gives the same violations; Parquet fixtures.
