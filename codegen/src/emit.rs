@@ -4,6 +4,7 @@
 pub mod json_schema;
 pub mod rust;
 pub mod sql;
+pub mod yaml;
 
 /// The first line of every generated artifact that allows comments.
 pub const GENERATED_NOTICE: &str =
