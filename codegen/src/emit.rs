@@ -1,6 +1,7 @@
 //! Emitters: pure functions from a checked model to text. They never read YAML, never touch the
 //! file system and cannot fail on a checked model; their output is deterministic (model order).
 
+pub mod dap_schema;
 pub mod json_schema;
 pub mod rust;
 pub mod sql;

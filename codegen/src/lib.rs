@@ -24,6 +24,7 @@ pub mod artifacts;
 pub mod check;
 pub mod diagnostic;
 pub mod emit;
+pub mod import;
 pub mod model;
 pub mod names;
 pub mod raw;
