@@ -23,6 +23,7 @@
 pub mod artifacts;
 pub mod check;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod import;
 pub mod model;

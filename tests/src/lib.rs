@@ -1,5 +1,7 @@
 //! Helpers shared by the workspace-level integration tests in `tests/tests/`.
 
+pub mod scenarios;
+
 use std::path::{Path, PathBuf};
 
 /// The workspace root.
