@@ -4,11 +4,14 @@
 //! - `codegen --check`: change nothing; exit 1 naming each stale file and the command to run.
 //! - `samples`: regenerate the validator's sample exports in `samples/` (see `bench.rs`).
 //! - `bench`: the validator benchmark (1,000,000 generated records; see `bench.rs`).
+//! - `import-dap FILE [--table NAME] [--out PATH]`, `diff OLD NEW [--format human|json]`:
+//!   following DAP's schema as it changes (see `evolve.rs`).
 //! - `dist`: the man page and shell completions (also kept fresh by `codegen`), then the wheel
 //!   built by maturin (see `dist.rs`).
 
 mod bench;
 mod dist;
+mod evolve;
 
 use anyhow::{Context, Result, bail};
 use canvas_logs_codegen::artifacts::{self, Outcome};
@@ -21,6 +24,11 @@ commands:
   codegen            regenerate schema/generated/* from schema/canvas_logs.yaml, and the man
                      page and shell completions in validator/wheel/ from dap-validate's options
   codegen --check    change nothing; fail if any generated file is stale
+  import-dap FILE [--table NAME] [--out PATH]
+                     rewrite schema/canvas_logs.yaml (or PATH) from a schema as DAP serves it
+  diff OLD NEW [--format human|json]
+                     classify every change between two versions (a YAML path, a DAP JSON
+                     file or REV:path); exit 1 when something breaks
   dist               build the dap-validate wheel with maturin into target/wheels/
   samples            regenerate samples/web_logs-{valid,invalid}.jsonl.gz
   bench              benchmark dap-validate against jsonschema, serde_json and flate2";
@@ -44,6 +52,8 @@ fn run(args: &[String]) -> Result<ExitCode> {
         ["samples"] => bench::samples(&workspace_root()),
         ["bench"] => bench::bench(&workspace_root()),
         ["dist"] => dist::build_wheel(&workspace_root()),
+        ["import-dap", rest @ ..] => evolve::import_dap(&workspace_root(), rest),
+        ["diff", rest @ ..] => evolve::diff(&workspace_root(), rest),
         ["help" | "--help" | "-h"] | [] => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
