@@ -19,8 +19,9 @@ pub struct Args {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Namespace definition YAML (default: the embedded canvas_logs.yaml).
-    #[arg(long, value_name = "YAML")]
+    /// Namespace definition YAML, or a table's JSON Schema as DAP serves it (`dap schema`
+    /// output, recognised by its content) (default: the embedded canvas_logs.yaml).
+    #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
 
     /// Table to validate against (default: the namespace's only table).

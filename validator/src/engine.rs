@@ -264,6 +264,21 @@ fn load_schema(args: &Args) -> Result<Namespace, Error> {
             return Err(Error::at(ErrorKind::NotASchema(what), display));
         }
     };
+    if canvas_logs_codegen::import::dap::looks_like_dap_schema(&text) {
+        // The schema DAP serves: imported through the same importer as `cargo xtask
+        // import-dap`, with the embedded namespace's member names, references and descriptions.
+        let base = canvas_logs_codegen::load_embedded();
+        let options = canvas_logs_codegen::import::dap::Options {
+            table: args.table.as_deref(),
+            base: Some(&base),
+        };
+        return canvas_logs_codegen::import::dap::import(&text, options)
+            .map(|imported| imported.namespace)
+            .map_err(|errors| {
+                let problems = errors.iter().map(ToString::to_string).collect();
+                Error::at(ErrorKind::DapSchema(problems), display)
+            });
+    }
     if let Some(what) = not_a_namespace(&text) {
         return Err(Error::at(ErrorKind::NotASchema(what), display));
     }
@@ -292,8 +307,8 @@ fn not_a_namespace(text: &str) -> Option<&'static str> {
     .any(|key| text.contains(key));
     if json_schema && !text.contains("\"namespace\"") {
         Some(
-            "it is a JSON Schema (what `dap schema` writes), and reading one is not supported \
-             yet: copy its changes into the YAML",
+            "it is a JSON Schema, but not of a DAP table (the schema `dap schema` writes has \
+             `properties.key`)",
         )
     } else if names_a_key {
         None
@@ -884,7 +899,11 @@ impl<'r> Merger<'r> {
             redact: config.redact,
             reporter,
             errors,
-            summary: Summary::default(),
+            summary: Summary {
+                schema: format!("{}.{}", plan.namespace(), plan.table()),
+                schema_version: plan.schema_version(),
+                ..Summary::default()
+            },
             keys: if plan.checks_duplicates() {
                 DuplicateKeys::with_expected_keys(expected_records(&config.files))
             } else {

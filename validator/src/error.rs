@@ -33,6 +33,9 @@ pub enum ErrorKind {
     },
     /// Reading the `--schema` file failed.
     SchemaFile,
+    /// The `--schema` file is a DAP JSON Schema that cannot be imported: each problem, with its
+    /// JSON pointer.
+    DapSchema(Vec<String>),
     /// The `--schema` file is not a namespace YAML at all (binary, a JSON Schema, ...): what it is.
     NotASchema(&'static str),
     /// Writing the report failed.
@@ -132,10 +135,20 @@ impl fmt::Display for Error {
                 }
             }
             ErrorKind::SchemaFile => write!(f, "cannot read the schema {path}")?,
+            ErrorKind::DapSchema(problems) => {
+                for problem in problems {
+                    writeln!(f, "{path}: {problem}")?;
+                }
+                write!(
+                    f,
+                    "{} problem(s) in the DAP schema {path}; nothing was validated",
+                    problems.len()
+                )?;
+            }
             ErrorKind::NotASchema(what) => write!(
                 f,
                 "{path} is not a namespace definition: {what}. --schema takes a YAML file like \
-                 schema/canvas_logs.yaml; leave --schema out to use the embedded canvas_logs"
+                 schema/canvas_logs.yaml or the JSON Schema DAP serves; leave --schema out to use the embedded canvas_logs"
             )?,
             ErrorKind::Output => write!(f, "cannot write the report")?,
             ErrorKind::Internal(what) => {

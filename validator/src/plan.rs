@@ -274,6 +274,8 @@ pub struct ColumnPlan {
 #[derive(Debug, Clone)]
 pub struct CheckPlan {
     table: Box<str>,
+    namespace: Box<str>,
+    schema_version: u32,
     columns: Vec<ColumnPlan>,
     key_names: LiteralSet,
     value_names: LiteralSet,
@@ -543,6 +545,8 @@ impl CheckPlan {
         let required_value_columns = required(&value_columns);
         CheckPlan {
             table: table.name().into(),
+            namespace: namespace.name().into(),
+            schema_version: namespace.version(),
             columns,
             key_names,
             value_names,
@@ -575,6 +579,16 @@ impl CheckPlan {
     /// The table's name.
     pub fn table(&self) -> &str {
         &self.table
+    }
+
+    /// The namespace the table belongs to (`canvas_logs`).
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// The namespace's schema version, as DAP numbers it.
+    pub fn schema_version(&self) -> u32 {
+        self.schema_version
     }
 
     /// Every column's plan, in table order.

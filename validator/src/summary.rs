@@ -35,6 +35,10 @@ pub const OTHER_COLUMNS: &str = "(other columns)";
 /// Totals of a run, as the reporters print them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// What was checked against: `namespace.table` (`canvas_logs.web_logs`).
+    pub schema: String,
+    /// The namespace's schema version.
+    pub schema_version: u32,
     /// Files checked (including ones that failed part-way).
     pub files: u64,
     /// Files that could not be read to the end (each also reported as an error on stderr).

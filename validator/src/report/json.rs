@@ -24,7 +24,8 @@
 //!  "errors":3,"warnings":0,"by_code":{"malformed":0,...,"duplicate_key":0},
 //!  "by_column":{"user_agent":1},"open_enum_values":{"web_application_controller":
 //!  {"enum":"Controller","values":{"courses":12},"untracked":0}},
-//!  "duplicates":{"identical":0,"conflicting":0},"unreadable_files":0}
+//!  "duplicates":{"identical":0,"conflicting":0},"unreadable_files":0,
+//!  "schema":{"name":"canvas_logs.web_logs","version":1}}
 //! ```
 //!
 //! `by_code` always lists every code of the stable set, in the contract's order; `by_column`
@@ -117,6 +118,7 @@ pub fn summary_object(summary: &Summary, redact: bool) -> Value {
             "conflicting": summary.conflicting_duplicates,
         },
         "unreadable_files": summary.unreadable_files,
+        "schema": {"name": summary.schema, "version": summary.schema_version},
     })
 }
 

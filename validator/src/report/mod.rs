@@ -84,7 +84,14 @@ pub(crate) fn summary_lines(summary: &Summary, redact: bool) -> Vec<String> {
         .chain([16])
         .max()
         .unwrap_or(16);
-    lines.push("summary".to_owned());
+    lines.push(if summary.schema.is_empty() {
+        "summary".to_owned()
+    } else {
+        format!(
+            "summary (schema {} version {})",
+            summary.schema, summary.schema_version
+        )
+    });
     for (label, value) in [
         ("files", summary.files),
         ("records", summary.records),

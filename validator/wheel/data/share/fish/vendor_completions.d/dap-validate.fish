@@ -1,4 +1,4 @@
-complete -c dap-validate -l schema -d 'Namespace definition YAML (default: the embedded canvas_logs.yaml)' -r -F
+complete -c dap-validate -l schema -d 'Namespace definition YAML, or a table\'s JSON Schema as DAP serves it (`dap schema` output, recognised by its content) (default: the embedded canvas_logs.yaml)' -r -F
 complete -c dap-validate -l table -d 'Table to validate against (default: the namespace\'s only table)' -r
 complete -c dap-validate -l input-format -d 'Input format (auto: from the file name; gzip is detected by its magic bytes)' -r -f -a "auto\t'From the file name (`.jsonl`, `.json`, `.csv`, `.tsv`, `.parquet`, each optionally `.gz`); JSONL for standard input and unrecognised names'
 jsonl\t'JSON Lines'
