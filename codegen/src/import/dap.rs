@@ -32,6 +32,9 @@ use crate::names;
 use serde_json::{Map, Value};
 use std::fmt;
 
+/// The error of a union other than the three the language has.
+const UNION_NOT_EXPRESSIBLE: &str = "a union the language cannot express (expected `E | str`, `sentinel | str(n)` or `ipv4 | ipv6`)";
+
 /// What to import and what to keep from the namespace being updated.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options<'a> {
@@ -414,14 +417,7 @@ impl<'a> Importer<'a> {
             }
         }
         if schema.contains_key("enum") {
-            let base_enum = base.and_then(|c| match c.ty() {
-                ColumnType::Enum(id) => self
-                    .options
-                    .base
-                    .map(|b| b.enum_by_id(id).name().to_owned()),
-                _ => None,
-            });
-            let name = base_enum.unwrap_or_else(|| upper_camel(column));
+            let name = self.inline_enum_name(column, base);
             let index = self.enum_schema(&name, property, pointer, true)?;
             return Some(Resolved::Enum(index, false));
         }
@@ -552,23 +548,29 @@ impl<'a> Importer<'a> {
             let index = if let Some(target) = enum_branch.get("$ref") {
                 self.reference(target, &format!("{at}/$ref"))?
             } else if enum_branch.get("enum").is_some() {
-                let base_enum = base.and_then(|c| match c.ty() {
-                    ColumnType::Enum(id) => self
-                        .options
-                        .base
-                        .map(|b| b.enum_by_id(id).name().to_owned()),
-                    _ => None,
-                });
-                let name = base_enum.unwrap_or_else(|| upper_camel(column));
+                let name = self.inline_enum_name(column, base);
                 self.enum_schema(&name, enum_branch, &at, true)?
             } else {
-                self.error(pointer, "a union the language cannot express (expected `E | str`, `sentinel | str(n)` or `ipv4 | ipv6`)");
+                self.error(pointer, UNION_NOT_EXPRESSIBLE);
                 return None;
             };
             return Some(Resolved::Enum(index, true));
         }
-        self.error(pointer, "a union the language cannot express (expected `E | str`, `sentinel | str(n)` or `ipv4 | ipv6`)");
+        self.error(pointer, UNION_NOT_EXPRESSIBLE);
         None
+    }
+
+    /// The name of an enum served inline in `column`: the base column's enum, else one made
+    /// from the column's name (`web_application_controller` -> `WebApplicationController`).
+    fn inline_enum_name(&self, column: &str, base: Option<&Column>) -> String {
+        let base_enum = base.and_then(|c| match c.ty() {
+            ColumnType::Enum(id) => self
+                .options
+                .base
+                .map(|b| b.enum_by_id(id).name().to_owned()),
+            _ => None,
+        });
+        base_enum.unwrap_or_else(|| upper_camel(column))
     }
 
     /// Resolves `{"$ref": "#/definitions/Name"}` to an enum draft.
