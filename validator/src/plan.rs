@@ -204,6 +204,14 @@ impl LiteralSet {
             .map(|(_, id)| *id)
     }
 
+    /// Every literal in the set (by length, then insertion order).
+    pub fn literals(&self) -> impl Iterator<Item = &[u8]> {
+        self.by_length
+            .iter()
+            .flatten()
+            .map(|(literal, _)| &**literal)
+    }
+
     /// Whether `literal` is in the set.
     #[inline]
     pub fn contains(&self, literal: &[u8]) -> bool {
@@ -241,8 +249,6 @@ pub enum Rule {
         members: LiteralSet,
         /// A short list of members for messages.
         listing: Box<str>,
-        /// Every accepted spelling, for the "did you mean" of a near miss ([`near_miss`]).
-        spellings: Box<[Box<str>]>,
         /// Whether other strings are valid too; `Some(slot)` is the tally slot.
         open_slot: Option<usize>,
     },
@@ -410,10 +416,12 @@ const MAX_LISTED_MEMBERS: usize = 12;
 /// surrounding white space is removed and case is ignored (`"get"`, `" GET "` -> `"GET"`).
 /// `None` when no member or more than one matches so, or when `value` is a member. Runs only for
 /// a value already found invalid, so it costs nothing on valid records.
-pub fn near_miss<'m>(value: &[u8], members: impl Iterator<Item = &'m str>) -> Option<&'m str> {
+pub fn near_miss<'m>(value: &[u8], members: impl Iterator<Item = &'m [u8]>) -> Option<&'m str> {
     let value = std::str::from_utf8(value).ok()?;
     let folded = value.trim().to_lowercase();
-    let mut matches = members.filter(|m| *m != value && m.to_lowercase() == folded);
+    let mut matches = members
+        .filter_map(|m| std::str::from_utf8(m).ok())
+        .filter(|m| *m != value && m.to_lowercase() == folded);
     let first = matches.next()?;
     matches.next().is_none().then_some(first)
 }
@@ -484,7 +492,6 @@ impl CheckPlan {
                                 name: e.name().into(),
                                 members,
                                 listing: listing.into(),
-                                spellings: spellings.into_iter().map(Into::into).collect(),
                                 open_slot,
                             }
                         }
@@ -830,7 +837,6 @@ impl CheckPlan {
                 name,
                 members,
                 listing,
-                spellings,
                 open_slot,
             } => {
                 let FieldValue::String(s) = value else {
@@ -847,7 +853,7 @@ impl CheckPlan {
                 } else {
                     format!("not a value of {name} ({listing})")
                 };
-                if let Some(meant) = near_miss(s, spellings.iter().map(|s| &**s)) {
+                if let Some(meant) = near_miss(s, members.literals()) {
                     message.push_str(&format!("; did you mean {meant:?}?"));
                 }
                 findings.push(col(), Code::Enum, message, value.report_text());
@@ -990,7 +996,7 @@ impl CheckPlan {
             FieldValue::String(b"D") => Some(Action::Delete),
             FieldValue::String(s) => {
                 let mut message = "not an action (\"U\", \"D\")".to_owned();
-                if let Some(meant) = near_miss(s, ["U", "D"].into_iter()) {
+                if let Some(meant) = near_miss(s, [b"U".as_slice(), b"D"].into_iter()) {
                     message.push_str(&format!("; did you mean {meant:?}?"));
                 }
                 findings.push(
@@ -1539,9 +1545,10 @@ mod tests {
             p.check(method, Str(far), &mut findings);
             assert!(!findings.as_slice()[0].message.contains("did you mean"));
         }
-        assert_eq!(near_miss(b"ab", ["AB", "Ab"].into_iter()), None);
-        assert_eq!(near_miss(b"AB", ["AB"].into_iter()), None);
-        assert_eq!(near_miss(b"\xff", ["AB"].into_iter()), None);
+        let (ab, a_b) = (b"AB".as_slice(), b"Ab".as_slice());
+        assert_eq!(near_miss(b"ab", [ab, a_b].into_iter()), None);
+        assert_eq!(near_miss(b"AB", [ab].into_iter()), None);
+        assert_eq!(near_miss(b"\xff", [ab].into_iter()), None);
         let mut findings = Findings::default();
         p.check_meta_action(Str(b"u"), &mut findings);
         assert_eq!(

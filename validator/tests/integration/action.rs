@@ -215,7 +215,11 @@ fn a_valid_export_passes_with_its_outputs_and_summary() {
     let log = run.log();
     assert!(log.starts_with("dap-validate 0.1.0 (schema canvas_logs version "));
     assert!(!log.contains("::error"), "{log}");
-    assert!(run.summary.contains("dap-validate"), "{}", run.summary);
+    assert!(
+        run.summary.starts_with("### dap-validate: OK\n"),
+        "{}",
+        run.summary
+    );
 }
 
 #[test]
@@ -263,7 +267,11 @@ fn an_invalid_export_fails_the_step_with_redacted_annotations_and_quarantine() {
     assert_eq!(bad.get(..2), Some([0x1f, 0x8b].as_slice()), "gzip output");
     // 502 records a file, twice; 50 invalid a file.
     assert_eq!(valid_lines, 2 * 452);
-    assert!(run.summary.contains("FAILED") || run.summary.contains("error"));
+    assert!(
+        run.summary.starts_with("### dap-validate: FAILED\n"),
+        "{}",
+        run.summary
+    );
 }
 
 #[test]
