@@ -226,19 +226,7 @@ fn table_body(dialect: &dyn Dialect, namespace: &Namespace, table: &Table) -> St
         for line in dialect.column_comment_lines(column) {
             lines.push(comment_line("  ", &line));
         }
-        let ColumnSql { sql_type, check } = dialect.column_sql(namespace, column);
-        let mut definition = format!("  {} {sql_type}", dialect.quote_identifier(column.name()));
-        if !column.nullable() {
-            definition.push_str(" NOT NULL");
-        }
-        if let Some(attributes) = dialect.column_attributes(column) {
-            definition.push(' ');
-            definition.push_str(&attributes);
-        }
-        if let Some(check) = check {
-            definition.push_str(&format!(" CHECK ({check})"));
-        }
-        definition.push(',');
+        let mut definition = format!("  {},", column_definition(dialect, namespace, column));
         if let Some(reference) = column.references() {
             definition.push_str(&format!(" -- references {reference}"));
         }
@@ -250,6 +238,24 @@ fn table_body(dialect: &dyn Dialect, namespace: &Namespace, table: &Table) -> St
         .collect();
     lines.push(format!("  PRIMARY KEY ({})", key.join(", ")));
     lines.join("\n")
+}
+
+/// One column's definition as `CREATE TABLE` writes it (`"name" type NOT NULL ... CHECK (...)`),
+/// also what a migration adds or redefines a column with.
+pub fn column_definition(dialect: &dyn Dialect, namespace: &Namespace, column: &Column) -> String {
+    let ColumnSql { sql_type, check } = dialect.column_sql(namespace, column);
+    let mut definition = format!("{} {sql_type}", dialect.quote_identifier(column.name()));
+    if !column.nullable() {
+        definition.push_str(" NOT NULL");
+    }
+    if let Some(attributes) = dialect.column_attributes(column) {
+        definition.push(' ');
+        definition.push_str(&attributes);
+    }
+    if let Some(check) = check {
+        definition.push_str(&format!(" CHECK ({check})"));
+    }
+    definition
 }
 
 fn comment_line(indent: &str, text: &str) -> String {
