@@ -253,7 +253,9 @@ impl Change {
 /// The impact of a kind of change, decided once here (one exhaustive match).
 fn impact(kind: &ChangeKind) -> Impact {
     use SqlImpact::{Destructive as D, MayFail as F, Rewrite as W, Safe as S};
-    // (old valid under new, new valid under old, rust breaking, [pg, mysql, sqlite, mssql])
+    // (old valid under new, new valid under old, rust breaking, [pg, mysql, sqlite, mssql]).
+    // SQLite rebuilds the table for every change but an added nullable column: a rewrite when
+    // the rule loosens, and one that may fail on the copied rows when it tightens.
     let (old_ok, new_ok, rust, sql) = match kind {
         ChangeKind::VersionChanged { .. } | ChangeKind::DescriptionChanged => {
             (true, true, false, [S, S, S, S])
@@ -265,19 +267,19 @@ fn impact(kind: &ChangeKind) -> Impact {
         ChangeKind::ColumnAdded { nullable: true, .. } => (true, false, true, [S, S, S, S]),
         ChangeKind::ColumnAdded {
             nullable: false, ..
-        } => (false, false, true, [F, F, W, F]),
+        } => (false, false, true, [F, F, F, F]),
         ChangeKind::ColumnRemoved { nullable } => (false, *nullable, true, [D, D, D, D]),
         ChangeKind::ColumnReordered { .. } => (true, true, false, [S, S, S, S]),
         ChangeKind::NullabilityLoosened => (true, false, true, [S, S, W, S]),
-        ChangeKind::NullabilityTightened => (false, true, true, [F, F, W, F]),
+        ChangeKind::NullabilityTightened => (false, true, true, [F, F, F, F]),
         ChangeKind::TypeWidened { .. } => (true, false, true, [W, W, W, W]),
-        ChangeKind::TypeNarrowed { .. } => (false, true, true, [F, F, W, F]),
-        ChangeKind::TypeChanged { .. } => (false, false, true, [F, F, W, F]),
+        ChangeKind::TypeNarrowed { .. } => (false, true, true, [F, F, F, F]),
+        ChangeKind::TypeChanged { .. } => (false, false, true, [F, F, F, F]),
         ChangeKind::MaxLengthRaised { .. } | ChangeKind::MaxLengthRemoved { .. } => {
             (true, false, false, [S, S, W, S])
         }
         ChangeKind::MaxLengthLowered { .. } | ChangeKind::MaxLengthAdded { .. } => {
-            (false, true, false, [F, F, W, F])
+            (false, true, false, [F, F, F, F])
         }
         ChangeKind::SentinelAdded { .. } => (true, false, false, [S, S, S, S]),
         ChangeKind::SentinelRemoved { .. } => (false, true, true, [S, S, S, S]),
@@ -288,10 +290,10 @@ fn impact(kind: &ChangeKind) -> Impact {
         ChangeKind::EnumValueAdded { open: false, .. } => (true, false, true, [S, S, W, S]),
         ChangeKind::EnumValueRemoved { open: true, .. } => (true, true, true, [S, S, S, S]),
         // PostgreSQL cannot drop a value from an enum type: the type is rebuilt.
-        ChangeKind::EnumValueRemoved { open: false, .. } => (false, true, true, [D, F, W, F]),
+        ChangeKind::EnumValueRemoved { open: false, .. } => (false, true, true, [D, F, F, F]),
         ChangeKind::EnumOpened => (true, false, true, [W, W, W, S]),
-        ChangeKind::EnumClosed => (false, true, true, [F, F, W, F]),
-        ChangeKind::PrimaryKeyChanged { .. } => (false, false, true, [F, F, W, F]),
+        ChangeKind::EnumClosed => (false, true, true, [F, F, F, F]),
+        ChangeKind::PrimaryKeyChanged { .. } => (false, false, true, [F, F, F, F]),
     };
     Impact {
         old_data_valid_under_new: old_ok,

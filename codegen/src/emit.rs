@@ -3,6 +3,7 @@
 
 pub mod dap_schema;
 pub mod json_schema;
+pub mod migration;
 pub mod rust;
 pub mod sql;
 pub mod yaml;

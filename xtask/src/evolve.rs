@@ -159,6 +159,38 @@ pub fn diff(root: &Path, args: &[&str]) -> Result<ExitCode> {
     })
 }
 
+/// `migrate OLD NEW --dialect postgresql|mysql|sqlite|mssql [--allow-destructive]`.
+pub fn migrate(root: &Path, args: &[&str]) -> Result<ExitCode> {
+    let mut sources = Vec::new();
+    let mut dialect = None;
+    let mut options = canvas_logs_codegen::emit::migration::Options::default();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--dialect" => dialect = Some(*rest.next().context("--dialect needs a name")?),
+            "--allow-destructive" => options.allow_destructive = true,
+            flag if flag.starts_with("--") => bail!("unknown option {flag}"),
+            source => sources.push(source),
+        }
+    }
+    let usage = "usage: cargo xtask migrate OLD NEW --dialect postgresql|mysql|sqlite|mssql [--allow-destructive]";
+    let [old_source, new_source] = sources.as_slice() else {
+        bail!("{usage}");
+    };
+    let stem = dialect.context(usage)?;
+    let Some(migrator) = canvas_logs_codegen::emit::migration::migrator(stem) else {
+        bail!("unknown dialect {stem:?}: postgresql, mysql, sqlite or mssql");
+    };
+    let (Some(old), Some(new)) = (load(root, old_source)?, load(root, new_source)?) else {
+        return Ok(ExitCode::from(2));
+    };
+    print!(
+        "{}",
+        canvas_logs_codegen::emit::migration::render(migrator, &old, &new, options)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// One side of a diff, `None` after its problems were printed.
 fn load(root: &Path, source: &str) -> Result<Option<Namespace>> {
     let text = match source.split_once(':') {

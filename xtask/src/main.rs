@@ -29,6 +29,8 @@ commands:
   diff OLD NEW [--format human|json]
                      classify every change between two versions (a YAML path, a DAP JSON
                      file or REV:path); exit 1 when something breaks
+  migrate OLD NEW --dialect postgresql|mysql|sqlite|mssql [--allow-destructive]
+                     the script that migrates a database created by OLD's DDL to NEW's
   dist               build the dap-validate wheel with maturin into target/wheels/
   samples            regenerate samples/web_logs-{valid,invalid}.jsonl.gz
   bench              benchmark dap-validate against jsonschema, serde_json and flate2";
@@ -54,6 +56,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
         ["dist"] => dist::build_wheel(&workspace_root()),
         ["import-dap", rest @ ..] => evolve::import_dap(&workspace_root(), rest),
         ["diff", rest @ ..] => evolve::diff(&workspace_root(), rest),
+        ["migrate", rest @ ..] => evolve::migrate(&workspace_root(), rest),
         ["help" | "--help" | "-h"] | [] => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

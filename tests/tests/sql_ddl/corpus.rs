@@ -78,7 +78,9 @@ pub fn valid_rows(namespace: &Namespace, table: &Table) -> Vec<Row> {
                     if null {
                         return None;
                     }
-                    if table.is_key_column(index) {
+                    // A uuid key is unique per row; another key column (in a composite key)
+                    // takes its variants, the uuid keeps the key unique.
+                    if table.is_key_column(index) && column.ty() == ColumnType::Uuid {
                         return Some(uuid_for(i, index, i % 3 == 1));
                     }
                     Some(choices[i % choices.len()].clone())
@@ -108,7 +110,9 @@ pub fn invalid_cases(namespace: &Namespace, table: &Table) -> Vec<InvalidCase> {
             let mut row = base.clone();
             // A fresh key, so that the row is refused for its one broken rule, not as a duplicate.
             for key in table.primary_key() {
-                row.fields[*key] = Some(uuid_for(10_000 + out.len(), *key, false));
+                if table.columns()[*key].ty() == ColumnType::Uuid {
+                    row.fields[*key] = Some(uuid_for(10_000 + out.len(), *key, false));
+                }
             }
             row.fields[index] = value.clone();
             row.label = format!(

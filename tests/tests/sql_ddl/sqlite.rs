@@ -8,7 +8,7 @@ use crate::corpus::{self, InvalidCase, InvalidKind, Row};
 use canvas_logs_codegen::model::{ColumnType, EnumRepr, Namespace, Table};
 use rusqlite::types::Value;
 
-fn bind(namespace: &Namespace, table: &Table, row: &Row) -> Vec<Value> {
+pub fn bind(namespace: &Namespace, table: &Table, row: &Row) -> Vec<Value> {
     table
         .columns()
         .iter()

@@ -33,7 +33,8 @@ use crate::model::{Column, ColumnType, Enum, EnumRepr, Namespace, Table};
 pub struct PostgreSql;
 
 impl PostgreSql {
-    fn enum_type_name(&self, namespace: &Namespace, e: &Enum) -> String {
+    /// The schema-qualified, quoted name of `e`'s enum type (`"canvas_logs"."HTTPMethod"`).
+    pub fn enum_type_name(&self, namespace: &Namespace, e: &Enum) -> String {
         format!(
             "{}.{}",
             self.quote_identifier(namespace.name()),
@@ -42,7 +43,7 @@ impl PostgreSql {
     }
 
     /// The closed string enums `table` uses, in namespace order (each once).
-    fn enum_types_used<'a>(&self, namespace: &'a Namespace, table: &Table) -> Vec<&'a Enum> {
+    pub fn enum_types_used<'a>(&self, namespace: &'a Namespace, table: &Table) -> Vec<&'a Enum> {
         namespace
             .enums()
             .iter()
