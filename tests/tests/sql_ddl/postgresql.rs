@@ -261,3 +261,168 @@ fn postgresql_loads_every_valid_row_through_copy_and_refuses_every_invalid_one()
     let count = server.query_value("SELECT count(*) FROM canvas_logs.web_logs");
     assert_eq!(count, valid.len().to_string(), "an invalid row was stored");
 }
+
+/// What the catalogue says of the migrated or fresh table: columns (by name: a migration appends
+/// added columns, so positions differ), constraints, the enum types with their labels in order,
+/// and the comments.
+fn catalogue(server: &PostgresServer) -> String {
+    let queries = [
+        "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod) || CASE WHEN attnotnull THEN ' NOT NULL' ELSE '' END || ' -- ' || coalesce(col_description(attrelid, attnum), ''), E'\\n' ORDER BY attname) \
+         FROM pg_attribute WHERE attrelid = 'canvas_logs.web_logs'::regclass AND attnum > 0 AND NOT attisdropped",
+        "SELECT string_agg(conname || ': ' || pg_get_constraintdef(oid), E'\\n' ORDER BY conname) \
+         FROM pg_constraint WHERE conrelid = 'canvas_logs.web_logs'::regclass",
+        "SELECT coalesce(string_agg(t.typname || ' (' || coalesce(obj_description(t.oid, 'pg_type'), '') || '): ' || \
+         (SELECT string_agg(enumlabel, ', ' ORDER BY enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid), E'\\n' ORDER BY t.typname), '') \
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'canvas_logs' AND t.typtype = 'e'",
+        "SELECT obj_description('canvas_logs.web_logs'::regclass, 'pg_class')",
+    ];
+    queries
+        .iter()
+        .map(|q| server.query_value(q))
+        .collect::<Vec<_>>()
+        .join("\n---\n")
+}
+
+#[test]
+fn postgresql_migrations_keep_every_row_and_end_as_a_fresh_new_table() {
+    use canvas_logs_codegen::emit::migration::{self, Options, postgresql::PostgreSqlMigrator};
+    use canvas_logs_codegen::emit::sql::{self, postgresql::PostgreSql};
+    use integration_tests::scenarios::SCENARIOS;
+    const TEST: &str = "postgresql migrations";
+    let Some(bin) = server_bin_dir().filter(|b| b.join("pg_ctl").is_file()) else {
+        skip_or_fail(
+            TEST,
+            "PostgreSQL server binaries (initdb, pg_ctl) not found",
+        );
+        return;
+    };
+    let Some(psql) = find_program("psql", std::slice::from_ref(&bin)) else {
+        skip_or_fail(TEST, "psql not found");
+        return;
+    };
+    let server = PostgresServer::start(&bin, &psql).unwrap_or_else(|e| panic!("{e}"));
+    let old = canvas_logs_codegen::load_embedded();
+    let old_table = &old.tables()[0];
+    let options = Options {
+        allow_destructive: true,
+    };
+    let run = |script: &str| server.psql(&["-f", "-"], script);
+    let reset = "DROP SCHEMA IF EXISTS canvas_logs CASCADE;";
+    let copy_into = |table: &canvas_logs_codegen::model::Table, rows: &[&Row]| -> Output {
+        let columns: Vec<String> = table
+            .columns()
+            .iter()
+            .map(|c| format!("\"{}\"", c.name()))
+            .collect();
+        let copy = format!(
+            "COPY \"canvas_logs\".\"web_logs\" ({}) FROM STDIN (FORMAT text)",
+            columns.join(", ")
+        );
+        let text: String = rows.iter().map(|r| corpus::copy_text_line(r)).collect();
+        server.psql(&["-c", &copy], &text)
+    };
+    let mut proven = 0;
+    for scenario in SCENARIOS {
+        let new = scenario.new_namespace();
+        let Some(table) = new.table("web_logs") else {
+            continue;
+        };
+        let name = scenario.name;
+        let ok = |output: &Output, what: &str| {
+            assert!(
+                output.status.success(),
+                "{name}: {what}: {}",
+                describe(output)
+            );
+        };
+        ok(&run(reset), "reset");
+        ok(&run(&sql::render_namespace(&PostgreSql, &new)), "NEW DDL");
+        let fresh = catalogue(&server);
+        ok(&run(reset), "reset");
+        ok(&run(&sql::render(&PostgreSql, &old, old_table)), "OLD DDL");
+        let old_rows = corpus::valid_rows(&old, old_table);
+        ok(
+            &copy_into(old_table, &old_rows.iter().collect::<Vec<_>>()),
+            "OLD rows",
+        );
+        let shared: Vec<String> = table
+            .columns()
+            .iter()
+            .filter(|c| old_table.column(c.name()).is_some())
+            .map(|c| format!("\"{}\"::text", c.name()))
+            .collect();
+        let dump_query = format!(
+            "SELECT coalesce(string_agg(concat_ws('|', {}), E'\\n' ORDER BY \"id\"), '') FROM canvas_logs.web_logs",
+            shared.join(", ")
+        );
+        let script = migration::render(&PostgreSqlMigrator, &old, &new, options);
+        let mut before = server.query_value(&dump_query);
+        let mut emptied = false;
+        let first = run(&script);
+        if !first.status.success() {
+            let stderr = String::from_utf8_lossy(&first.stderr);
+            assert!(
+                stderr.contains("migration stopped (stop_"),
+                "{name}: {stderr}\n{script}"
+            );
+            assert_eq!(
+                server.query_value(&dump_query),
+                before,
+                "{name}: a stopped migration changed rows"
+            );
+            for guard in migration::guards(&PostgreSqlMigrator, &old, &new, options) {
+                emptied |= guard.condition == "1 = 1";
+                ok(
+                    &run(&format!(
+                        "DELETE FROM canvas_logs.web_logs WHERE {};",
+                        guard.condition
+                    )),
+                    "deleting the rows in the way",
+                );
+            }
+            before = server.query_value(&dump_query);
+            ok(&run(&script), "migration after the rows in the way went");
+        }
+        assert!(
+            emptied || !before.is_empty(),
+            "{name}: no OLD rows to prove anything with"
+        );
+        assert_eq!(
+            server.query_value(&dump_query),
+            before,
+            "{name}: OLD rows changed"
+        );
+        assert_eq!(
+            catalogue(&server),
+            fresh,
+            "{name}: catalogue differs from a fresh NEW table\n{script}"
+        );
+        ok(&run(&script), "second run");
+        assert_eq!(
+            server.query_value(&dump_query),
+            before,
+            "{name}: second run changed rows"
+        );
+        ok(&run("DELETE FROM canvas_logs.web_logs;"), "emptying");
+        let new_rows = corpus::valid_rows(&new, table);
+        ok(
+            &copy_into(table, &new_rows.iter().collect::<Vec<_>>()),
+            "NEW rows",
+        );
+        let problems = crate::refusal_problems(
+            &corpus::invalid_cases(&new, table),
+            |_case: &InvalidCase| true,
+            |row: &Row| {
+                let output = copy_into(table, &[row]);
+                if output.status.success() {
+                    Ok(())
+                } else {
+                    Err(String::from_utf8_lossy(&output.stderr).into_owned())
+                }
+            },
+        );
+        assert!(problems.is_empty(), "{name}: {}", problems.join("\n"));
+        proven += 1;
+    }
+    assert!(proven >= 20, "{proven}");
+}

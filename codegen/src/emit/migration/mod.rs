@@ -315,13 +315,18 @@ pub fn render(m: &dyn Migrator, old: &Namespace, new: &Namespace, options: Optio
 }
 
 /// The guards `render` writes for `m`'s database: one per change that may fail on existing
-/// rows and is not left out. (A test deletes the rows each finds to let a stopped migration
+/// rows (or destroys, when allowed) and is not left out. (A test deletes the rows each finds to let a stopped migration
 /// through.)
 pub fn guards(m: &dyn Migrator, old: &Namespace, new: &Namespace, options: Options) -> Vec<Guard> {
     let mut out = Vec::new();
     for change in diff::diff(old, new) {
         let held = is_destructive(m, &change) && !options.allow_destructive;
-        let may_fail = change.impact.sql.get(m.impact_index()) == Some(&SqlImpact::MayFail);
+        // A destructive step that is allowed can still fail on rows (a removed enum value
+        // still in use): it is guarded like one that may fail.
+        let may_fail = matches!(
+            change.impact.sql.get(m.impact_index()),
+            Some(SqlImpact::MayFail | SqlImpact::Destructive)
+        );
         let table_name = change.subject.split('.').next().unwrap_or_default();
         let tables = new
             .tables()
