@@ -187,3 +187,53 @@ fn served_files_and_their_import_match_the_golden_copies() {
         v2_scenario.new_yaml()
     );
 }
+
+/// Destructive steps are written only with `allow_destructive`; without it the script says what
+/// it left out, and the left-out columns keep their form.
+#[test]
+fn destructive_steps_wait_for_allow_destructive() {
+    use canvas_logs_codegen::emit::migration::{self, Options};
+    let old = canvas_logs_codegen::load_embedded();
+    let cases = [
+        (
+            "03-column-removed",
+            "postgresql",
+            "DROP COLUMN IF EXISTS \"quiz_id\"",
+        ),
+        (
+            "15-enum-value-removed",
+            "postgresql",
+            "RENAME TO \"HTTPMethod__old\"",
+        ),
+        (
+            "08-type-narrowed",
+            "mysql",
+            "MODIFY COLUMN `web_application_context_id` int",
+        ),
+        ("03-column-removed", "sqlite", "INSERT INTO"),
+    ];
+    for (name, dialect, step) in cases {
+        let scenario = SCENARIOS
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("{name}"));
+        let new = scenario.new_namespace();
+        let m = migration::migrator(dialect).unwrap_or_else(|| panic!("{dialect}"));
+        let held = migration::render(m, &old, &new, Options::default());
+        assert!(held.contains("LEFT OUT"), "{name} {dialect}:\n{held}");
+        assert!(!held.contains(step), "{name} {dialect}:\n{held}");
+        let allowed = migration::render(
+            m,
+            &old,
+            &new,
+            Options {
+                allow_destructive: true,
+            },
+        );
+        assert!(
+            !allowed.contains("LEFT OUT"),
+            "{name} {dialect}:\n{allowed}"
+        );
+        assert!(allowed.contains(step), "{name} {dialect}:\n{allowed}");
+    }
+}

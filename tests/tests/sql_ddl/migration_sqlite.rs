@@ -127,7 +127,10 @@ fn sqlite_migrations_keep_every_row_and_end_as_a_fresh_new_table() {
         if let Err(error) = connection.execute_batch(&script) {
             // Only a guard may stop it, and then nothing has changed.
             let message = error.to_string();
-            assert!(message.contains("stop_"), "{name}: {message}\n{script}");
+            assert!(
+                message.contains("CHECK constraint failed: stop_"),
+                "{name}: {message}\n{script}"
+            );
             let _ = connection.execute_batch("ROLLBACK;");
             assert_eq!(
                 dump(&connection, &shared),

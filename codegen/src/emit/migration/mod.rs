@@ -77,7 +77,7 @@ pub trait Migrator {
     fn guard(&self, table: &str, guard: &Guard) -> String {
         format!(
             "-- Stops when {}: fix or remove those rows, then run this script again.\n\
-             CREATE TEMPORARY TABLE {name} (rows_in_the_way INTEGER CONSTRAINT {name} CHECK (rows_in_the_way = 0));\n\
+             CREATE TEMPORARY TABLE {name} (rows_in_the_way INTEGER, CONSTRAINT {name} CHECK (rows_in_the_way = 0));\n\
              INSERT INTO {name} SELECT COUNT(*) FROM {table} WHERE {};\n\
              DROP TABLE {name};",
             guard.message,
