@@ -325,6 +325,23 @@ mod tests {
             "{message}"
         );
         assert!(run(&[&yaml]).is_err());
+        let migrate_run = |args: &[&str]| migrate(&root, args).map_err(|e| e.to_string());
+        assert_eq!(
+            migrate_run(&[&yaml, &v2, "--dialect", "sqlite"]),
+            Ok(ExitCode::SUCCESS)
+        );
+        let message = migrate_run(&[&yaml, &v2, "--dialect", "oracle"])
+            .err()
+            .unwrap_or_default();
+        assert!(
+            message.starts_with("unknown dialect \"oracle\""),
+            "{message}"
+        );
+        assert!(migrate_run(&[&yaml, &v2]).is_err());
+        assert_eq!(
+            migrate_run(&[&yaml, &path_str(&invalid), "--dialect", "mysql"]),
+            Ok(ExitCode::from(2))
+        );
         assert!(run(&[&yaml, &v2, "--format", "xml"]).is_err());
     }
 }
