@@ -4,10 +4,23 @@ use crate::violation::{Code, Severity, Violation};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// At most this many distinct unknown values are tracked per open-enum column; further distinct
-/// values are counted together as "untracked". Which values are tracked past the limit may depend
-/// on how records were spread over the checking threads; counts of tracked values are exact below it.
-pub const MAX_TRACKED_VALUES: usize = 1000;
+/// At most this many distinct unknown values are tracked per open-enum column (Canvas has hundreds
+/// of controllers and actions; this leaves two orders of magnitude). Up to the bound every count is
+/// exact. Past it, the values kept are the ones whose [`value_rank`] (a fixed hash of the value)
+/// is smallest, so which values are kept depends only on the set of values, never on how records
+/// were spread over threads, and their counts stay exact; the other occurrences are counted
+/// together as "untracked", and the summary says the counts are incomplete.
+pub const MAX_TRACKED_VALUES: usize = 65_536;
+
+/// How many distinct values a slot holds before it drops back to [`MAX_TRACKED_VALUES`]: the
+/// slack makes pruning (a sort) rare; it bounds the tally's memory at about 74k values a column.
+const PRUNE_AT: usize = MAX_TRACKED_VALUES + MAX_TRACKED_VALUES / 8;
+
+/// The order in which values are kept past [`MAX_TRACKED_VALUES`]: XXH3-64 of the (bounded)
+/// value with seed 0, ties by the bytes.
+pub fn value_rank(value: &[u8]) -> u64 {
+    twox_hash::XxHash3_64::oneshot(value)
+}
 
 /// A longer unlisted value is tracked by its first bytes (at most this many, cut at a character
 /// boundary) followed by `…`, so that 1000 tracked values cannot hold 1000 huge strings.
@@ -172,18 +185,72 @@ pub struct OpenEnumTally {
     slots: Vec<Slot>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Slot {
     /// Values of at most [`SHORT_BYTES`] bytes (controller and action names).
     short: ShortCounts,
     /// Longer values.
     long: FxMap<Box<[u8]>, u64>,
     untracked: u64,
+    /// Once pruned: the largest rank kept. A new value ranked above it cannot be among the
+    /// [`MAX_TRACKED_VALUES`] smallest of the whole run (this slot alone holds that many below
+    /// it), so it is untracked at once.
+    threshold: u64,
+}
+
+impl Default for Slot {
+    fn default() -> Slot {
+        Slot {
+            short: ShortCounts::default(),
+            long: FxMap::default(),
+            untracked: 0,
+            threshold: u64::MAX,
+        }
+    }
 }
 
 impl Slot {
     fn distinct(&self) -> usize {
         self.short.len + self.long.len()
+    }
+
+    /// The [`MAX_TRACKED_VALUES`] tracked values of smallest rank, with their counts, and the
+    /// occurrences of the others.
+    fn kept(&self) -> (Vec<(Vec<u8>, u64)>, u64) {
+        let mut ranked: Vec<(u64, Vec<u8>, u64)> = self
+            .entries()
+            .into_iter()
+            .map(|(v, n)| (value_rank(&v), v, n))
+            .collect();
+        ranked.sort_unstable();
+        let dropped: u64 = ranked.iter().skip(MAX_TRACKED_VALUES).map(|e| e.2).sum();
+        ranked.truncate(MAX_TRACKED_VALUES);
+        let kept = ranked.into_iter().map(|(_, v, n)| (v, n)).collect();
+        (kept, self.untracked + dropped)
+    }
+
+    /// Drops back to the [`MAX_TRACKED_VALUES`] values of smallest rank.
+    #[cold]
+    fn prune(&mut self) {
+        let (kept, untracked) = self.kept();
+        let threshold = kept
+            .iter()
+            .map(|(v, _)| value_rank(v))
+            .max()
+            .unwrap_or(u64::MAX);
+        *self = Slot {
+            untracked,
+            threshold,
+            ..Slot::default()
+        };
+        for (value, n) in kept {
+            match ShortKey::of(&value) {
+                Some(key) => self.short.insert(key, n),
+                None => {
+                    self.long.insert(value.into_boxed_slice(), n);
+                }
+            }
+        }
     }
 
     /// Every tracked value with its count, sorted by value.
@@ -238,26 +305,29 @@ impl OpenEnumTally {
         if let Some(key) = ShortKey::of(value) {
             if let Some(count) = slot.short.get_mut(key) {
                 *count += n;
-            } else if slot.distinct() < MAX_TRACKED_VALUES {
-                slot.short.insert(key, n);
-            } else {
+            } else if value_rank(value) > slot.threshold {
                 slot.untracked += n;
+            } else {
+                slot.short.insert(key, n);
             }
-            return;
+        } else {
+            let bounded;
+            let value = if value.len() > MAX_TRACKED_VALUE_BYTES {
+                bounded = bounded_value(value);
+                bounded.as_slice()
+            } else {
+                value
+            };
+            if let Some(count) = slot.long.get_mut(value) {
+                *count += n;
+            } else if value_rank(value) > slot.threshold {
+                slot.untracked += n;
+            } else {
+                slot.long.insert(value.into(), n);
+            }
         }
-        let bounded;
-        let value = if value.len() > MAX_TRACKED_VALUE_BYTES {
-            bounded = bounded_value(value);
-            bounded.as_slice()
-        } else {
-            value
-        };
-        if let Some(count) = slot.long.get_mut(value) {
-            *count += n;
-        } else if slot.distinct() < MAX_TRACKED_VALUES {
-            slot.long.insert(value.into(), n);
-        } else {
-            slot.untracked += n;
+        if slot.distinct() > PRUNE_AT {
+            slot.prune();
         }
     }
 
@@ -273,18 +343,19 @@ impl OpenEnumTally {
         }
     }
 
-    /// The counts of `slot`, most frequent first (ties by value), and the untracked count.
+    /// The counts of `slot`, most frequent first (ties by value), and the untracked count: the
+    /// same whatever order the values came in and however the tallies were split and merged.
     pub fn sorted(&self, slot: usize) -> (Vec<(String, u64)>, u64) {
         let Some(slot) = self.slots.get(slot) else {
             return (Vec::new(), 0);
         };
-        let mut values: Vec<(String, u64)> = slot
-            .entries()
+        let (kept, untracked) = slot.kept();
+        let mut values: Vec<(String, u64)> = kept
             .into_iter()
             .map(|(v, n)| (String::from_utf8_lossy(&v).into_owned(), n))
             .collect();
         values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        (values, slot.untracked)
+        (values, untracked)
     }
 }
 
@@ -438,6 +509,62 @@ impl ShortCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Past the bound, the values kept and their counts depend only on the values seen: the same
+    /// for one tally fed in order, in reverse, or split over three tallies merged in two orders,
+    /// and equal to the reference (the values of smallest rank, with exact counts).
+    #[test]
+    fn past_the_bound_the_tally_does_not_depend_on_order_or_threads() {
+        let distinct = PRUNE_AT * 2 + 1_000;
+        let value = |i: usize| {
+            if i.is_multiple_of(5) {
+                format!("controller/with/a/longer/name/{i}")
+            } else {
+                format!("c{i}")
+            }
+        };
+        let count = |i: usize| 1 + (i % 3) as u64;
+        let occurrences: Vec<usize> = (0..distinct)
+            .flat_map(|i| std::iter::repeat_n(i, count(i) as usize))
+            .collect();
+        let feed = |order: &mut dyn Iterator<Item = &usize>, tally: &mut OpenEnumTally| {
+            for &i in order {
+                tally.observe(0, value(i).as_bytes());
+            }
+        };
+        let mut forward = OpenEnumTally::new(1);
+        feed(&mut occurrences.iter(), &mut forward);
+        let mut backward = OpenEnumTally::new(1);
+        feed(&mut occurrences.iter().rev(), &mut backward);
+        let mut parts: Vec<OpenEnumTally> = (0..3).map(|_| OpenEnumTally::new(1)).collect();
+        for (n, i) in occurrences.iter().enumerate() {
+            if let Some(part) = parts.get_mut((n * 7 + i) % 3) {
+                part.observe(0, value(*i).as_bytes());
+            }
+        }
+        let mut merged = OpenEnumTally::new(1);
+        for part in parts.iter().cloned() {
+            merged.merge(part);
+        }
+        let mut merged_reversed = OpenEnumTally::new(1);
+        for part in parts.into_iter().rev() {
+            merged_reversed.merge(part);
+        }
+        let mut reference: Vec<(u64, String, u64)> = (0..distinct)
+            .map(|i| (value_rank(value(i).as_bytes()), value(i), count(i)))
+            .collect();
+        reference.sort();
+        let total: u64 = reference.iter().map(|r| r.2).sum();
+        reference.truncate(MAX_TRACKED_VALUES);
+        let kept_total: u64 = reference.iter().map(|r| r.2).sum();
+        let mut expected: Vec<(String, u64)> = reference.into_iter().map(|r| (r.1, r.2)).collect();
+        expected.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let expected = (expected, total - kept_total);
+        assert!(forward.sorted(0) == expected, "forward");
+        assert!(backward.sorted(0) == expected, "backward");
+        assert!(merged.sorted(0) == expected, "merged");
+        assert!(merged_reversed.sorted(0) == expected, "merged in reverse");
+    }
 
     #[test]
     fn tally_counts_sorts_and_bounds() {

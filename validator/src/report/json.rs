@@ -23,7 +23,7 @@
 //! {"type":"summary","files":1,"records":1000,"valid_records":998,"invalid_records":2,
 //!  "errors":3,"warnings":0,"by_code":{"malformed":0,...,"duplicate_key":0},
 //!  "by_column":{"user_agent":1},"open_enum_values":{"web_application_controller":
-//!  {"enum":"Controller","values":{"courses":12},"untracked":0}},
+//!  {"enum":"Controller","values":{"courses":12},"untracked":0,"complete":true}},
 //!  "duplicates":{"identical":0,"conflicting":0},"unreadable_files":0,
 //!  "schema":{"name":"canvas_logs.web_logs","version":1}}
 //! ```
@@ -98,7 +98,12 @@ pub fn summary_object(summary: &Summary, redact: bool) -> Value {
                 .collect();
             (
                 o.column.clone(),
-                json!({ "enum": o.enum_name, "values": values, "untracked": o.untracked }),
+                json!({
+                    "enum": o.enum_name,
+                    "values": values,
+                    "untracked": o.untracked,
+                    "complete": o.untracked == 0,
+                }),
             )
         })
         .collect();

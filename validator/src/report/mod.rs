@@ -133,10 +133,18 @@ pub(crate) fn summary_lines(summary: &Summary, redact: bool) -> Vec<String> {
             continue;
         }
         lines.push(format!(
-            "unlisted values of open enum {} in {} (counted, not violations): {} distinct",
+            "unlisted values of open enum {} in {} (counted, not violations): {} distinct{}",
             open.enum_name,
             open.column,
-            open.values.len()
+            open.values.len(),
+            if open.untracked > 0 {
+                format!(
+                    " tracked; counts incomplete past {} distinct values",
+                    crate::summary::MAX_TRACKED_VALUES
+                )
+            } else {
+                String::new()
+            }
         ));
         let shown = if redact { 0 } else { 10 };
         for (value, n) in open.values.iter().take(shown) {

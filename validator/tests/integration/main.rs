@@ -11,6 +11,8 @@ mod differential;
 mod formats;
 /// The same report whatever `--jobs` is.
 mod jobs;
+/// Every report format, every fixture, `--jobs 1..4`: byte-identical; also past the tally bound.
+mod jobs_reports;
 /// The JSON Lines report of a sample run, parsed back and checked field by field.
 mod json_contract;
 
