@@ -26,8 +26,7 @@ pub const UUID_PATTERN: &str =
 
 /// The regular expression a timestamp matches on the wire: UTC (`Z`), at most microseconds;
 /// equal to the emitted JSON Schema's (a test checks it).
-pub const TIMESTAMP_PATTERN: &str =
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?Z$";
+pub const TIMESTAMP_PATTERN: &str = "^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?Z$";
 
 /// How one column value is read from and written to the wire.
 ///
@@ -76,7 +75,7 @@ impl ColumnValue for jiff::Timestamp {
         let text = self.to_string();
         if !is_wire_timestamp(&text) {
             return Err(serde::ser::Error::custom(format_args!(
-                "timestamp {text} cannot be exported: DAP timestamps are UTC, years 0000-9999, at most microsecond precision"
+                "timestamp {text} cannot be exported: DAP timestamps are UTC, years 0001-9999, at most microsecond precision"
             )));
         }
         serializer.serialize_str(&text)
@@ -202,6 +201,7 @@ pub fn is_wire_timestamp(text: &str) -> bool {
         return false;
     }
     let shape = digits(0..4)
+        && &b[0..4] != b"0000"
         && b[4] == b'-'
         && digits(5..7)
         && b[7] == b'-'

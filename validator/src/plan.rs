@@ -409,6 +409,10 @@ impl ExpectedMember {
     }
 }
 
+/// The `format` message of a timestamp: the form, and that the date must exist in 0001-9999.
+const TIMESTAMP_MESSAGE: &str =
+    "not a UTC timestamp YYYY-MM-DDThh:mm:ss[.ffffff]Z on a real date in years 0001-9999";
+
 /// The most members an enum message lists before it just names the enum.
 const MAX_LISTED_MEMBERS: usize = 12;
 
@@ -755,7 +759,7 @@ impl CheckPlan {
                     findings.push(
                         col(),
                         Code::Format,
-                        "not a UTC timestamp YYYY-MM-DDThh:mm:ss[.ffffff]Z".to_owned(),
+                        TIMESTAMP_MESSAGE.to_owned(),
                         value.report_text(),
                     );
                     Checked::Invalid
@@ -948,7 +952,7 @@ impl CheckPlan {
                 findings.push(
                     ColumnRef::MetaTs,
                     Code::Format,
-                    "not a UTC timestamp YYYY-MM-DDThh:mm:ss[.ffffff]Z".to_owned(),
+                    TIMESTAMP_MESSAGE.to_owned(),
                     value.report_text(),
                 );
                 Checked::Invalid

@@ -10,7 +10,7 @@ SET NAMES utf8mb4;
 
 CREATE TABLE IF NOT EXISTS `canvas_logs__web_logs` (
   `id` char(36) CHARACTER SET ascii COLLATE ascii_general_ci NOT NULL COMMENT 'The unique identifier for a logged web request.' CHECK (`id` REGEXP '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'),
-  `timestamp` datetime(6) NOT NULL COMMENT 'Timestamp when the request was made in UTC.',
+  `timestamp` datetime(6) NOT NULL COMMENT 'Timestamp when the request was made in UTC.' CHECK (`timestamp` >= '0001-01-01'),
   `user_id` bigint COMMENT 'The unique ID of the user that made the request. References canvas.users (not enforced).', -- references canvas.users
   `real_user_id` bigint COMMENT 'If the request was processed by one user masquerading as another, then this column contains the real user ID of the user. References canvas.users (not enforced).', -- references canvas.users
   `course_id` bigint COMMENT 'Course that owned the request. References canvas.courses (not enforced).', -- references canvas.courses

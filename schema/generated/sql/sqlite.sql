@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS "canvas_logs__web_logs" (
     AND "timestamp" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]*Z'
     AND (length("timestamp") = 20 OR (substr("timestamp", 20, 1) = '.' AND length("timestamp") >= 22
       AND substr("timestamp", 21, length("timestamp") - 21) NOT GLOB '*[^0-9]*'))
-    AND strftime('%Y-%m-%dT%H:%M:%S', julianday(substr("timestamp", 1, 19))) IS substr("timestamp", 1, 19)),
+    AND strftime('%Y-%m-%dT%H:%M:%S', julianday(substr("timestamp", 1, 19))) IS substr("timestamp", 1, 19)
+    AND substr("timestamp", 1, 4) <> '0000'),
   -- The unique ID of the user that made the request.
   "user_id" INTEGER, -- references canvas.users
   -- If the request was processed by one user masquerading as another, then this column contains

@@ -237,7 +237,7 @@ fn build_valid() -> Vec<Case> {
         "2024-02-29T00:00:00Z",
         "2026-11-02T23:59:59.9Z",
         "1970-01-01T00:00:00.000000Z",
-        "0000-01-01T00:00:00Z",
+        "0001-01-01T00:00:00Z",
         "9999-12-30T21:59:59.999999Z",
     ] {
         cases.push(case(
@@ -339,6 +339,9 @@ fn build_invalid() -> Vec<Case> {
         json!("2026-11-02T10:11:12+01:00"),
     );
     bad("date only", "timestamp", json!("2026-11-02"));
+    // RFC 3339 allows year 0000; PostgreSQL, SQL Server and the official client's TSV parser
+    // refuse it, so it is no DAP timestamp (the pattern, the Rust type and the validator agree).
+    bad("year 0000", "timestamp", json!("0000-01-01T00:00:00Z"));
     bad(
         "seven fractional digits",
         "timestamp",

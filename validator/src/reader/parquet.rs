@@ -429,7 +429,7 @@ fn write_uuid(bytes: &[u8], out: &mut Vec<u8>) {
 }
 
 /// Nanoseconds since the Unix epoch as `YYYY-MM-DDThh:mm:ss.ffffffZ` (nine digits when the value
-/// is not a whole microsecond; a year outside 0000-9999 is written as it is and fails the check).
+/// is not a whole microsecond; a year outside 0001-9999 is written as it is and fails the check).
 fn write_timestamp(nanos: i128, out: &mut Vec<u8>) {
     use std::io::Write as _;
     let per_day: i128 = 86_400_000_000_000;

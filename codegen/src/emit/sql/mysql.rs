@@ -92,7 +92,10 @@ impl Dialect for MySql {
                 "char(36) CHARACTER SET ascii COLLATE ascii_general_ci",
                 format!("{quoted} REGEXP {}", self.string_literal(UUID_PATTERN)),
             ),
-            ColumnType::Timestamp => ColumnSql::plain("datetime(6)"),
+            // MariaDB stores year 0000, which no other DAP loader can: refused as everywhere.
+            ColumnType::Timestamp => {
+                ColumnSql::checked("datetime(6)", format!("{quoted} >= '0001-01-01'"))
+            }
             ColumnType::Int32 => ColumnSql::plain("int"),
             ColumnType::Int64 => ColumnSql::plain("bigint"),
             ColumnType::Bool => ColumnSql::checked("boolean", format!("{quoted} IN (0, 1)")),

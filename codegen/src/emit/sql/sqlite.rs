@@ -61,6 +61,7 @@ impl Sqlite {
             format!(
                 "strftime('%Y-%m-%dT%H:%M:%S', julianday(substr({quoted}, 1, 19))) IS substr({quoted}, 1, 19)"
             ),
+            format!("substr({quoted}, 1, 4) <> '0000'"),
         ]
         .join("\n    AND ")
     }
