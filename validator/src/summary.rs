@@ -331,8 +331,12 @@ impl OpenEnumTally {
         }
     }
 
-    /// Adds another tally's counts to this one.
+    /// Adds another tally's counts to this one (growing to its number of slots: an empty
+    /// tally merged into used to drop every count, which lost Parquet's open-enum values).
     pub fn merge(&mut self, other: OpenEnumTally) {
+        if self.slots.len() < other.slots.len() {
+            self.slots.resize_with(other.slots.len(), Slot::default);
+        }
         for (index, slot) in other.slots.into_iter().enumerate() {
             if let Some(mine) = self.slots.get_mut(index) {
                 mine.untracked += slot.untracked;
@@ -579,6 +583,10 @@ mod tests {
         let (values, untracked) = a.sorted(0);
         assert_eq!(values, [("users".to_owned(), 3), ("courses".to_owned(), 2)]);
         assert_eq!(untracked, 0);
+        // Merged into an empty tally (the merge step's own), nothing is lost.
+        let mut empty = OpenEnumTally::default();
+        empty.merge(a.clone());
+        assert_eq!(empty.sorted(0), a.sorted(0));
         let mut big = OpenEnumTally::new(1);
         for i in 0..MAX_TRACKED_VALUES + 5 {
             big.observe(0, i.to_string().as_bytes());

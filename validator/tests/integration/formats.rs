@@ -726,6 +726,22 @@ fn parquet(corpus: &Corpus, layout: Layout, override_kind: Option<(&str, Kind)>)
 
 /// (record, column, code) of every violation `dap-validate --report json` prints for `path`,
 /// and whether every violation had a `line`.
+/// The JSON summary of a run over `path`, without what names the file.
+fn summary_of(path: &Path) -> serde_json::Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_dap-validate"))
+        .args(["--report", "json", "--jobs", "2"])
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let last = output
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .next_back()
+        .unwrap_or_default();
+    serde_json::from_slice(last).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 fn violations(path: &Path) -> (BTreeSet<(u64, String, String)>, bool) {
     let output = Command::new(env!("CARGO_BIN_EXE_dap-validate"))
         .args(["--report", "json", "--jobs", "2"])
@@ -821,6 +837,20 @@ fn one_corpus_gives_the_same_violations_in_every_format() {
     let (jsonl_found, jsonl_lines) = violations(&dir.join("web_logs.jsonl"));
     assert_eq!(jsonl_found, want, "JSONL against the corpus's expectations");
     assert!(jsonl_lines);
+    // The same summary too: counts, codes, columns, duplicates and the open-enum tally.
+    let jsonl_summary = summary_of(&dir.join("web_logs.jsonl"));
+    let controllers = &jsonl_summary["open_enum_values"]["web_application_controller"]["values"];
+    assert!(
+        controllers.as_object().is_some_and(|m| !m.is_empty()),
+        "{jsonl_summary}"
+    );
+    for (name, _) in &files[1..] {
+        assert_eq!(
+            summary_of(&dir.join(name)),
+            jsonl_summary,
+            "{name}: summary against JSONL"
+        );
+    }
     for (name, _) in &files[1..] {
         let (found, with_lines) = violations(&dir.join(name));
         assert_eq!(found, want, "{name} against JSONL");
