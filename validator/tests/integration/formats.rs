@@ -736,8 +736,7 @@ fn summary_of(path: &Path) -> serde_json::Value {
     let last = output
         .stdout
         .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .next_back()
+        .rfind(|l| !l.is_empty())
         .unwrap_or_default();
     serde_json::from_slice(last).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
