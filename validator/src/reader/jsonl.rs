@@ -183,6 +183,8 @@ pub(crate) struct Walker {
     pending: Vec<PendingValue>,
     pending_bytes: Vec<u8>,
     key: KeyFingerprint,
+    /// The run's empty fingerprint (seeded), each record's starting point.
+    key_start: KeyFingerprint,
     valid_key_columns: usize,
     key_uuid: Option<u128>,
 }
@@ -198,7 +200,8 @@ impl Walker {
             findings: Findings::default(),
             pending: Vec::new(),
             pending_bytes: Vec::new(),
-            key: KeyFingerprint::new(),
+            key: plan.key_fingerprint(),
+            key_start: plan.key_fingerprint(),
             valid_key_columns: 0,
             key_uuid: None,
         }
@@ -209,7 +212,7 @@ impl Walker {
         self.findings.clear();
         self.pending.clear();
         self.pending_bytes.clear();
-        self.key = KeyFingerprint::new();
+        self.key = self.key_start;
         self.valid_key_columns = 0;
         self.key_uuid = None;
         self.record_unknown_names.clear();

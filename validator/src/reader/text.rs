@@ -32,7 +32,6 @@
 //! (wrong field count, invalid UTF-8, a TSV escape error) gets one `malformed` and nothing else.
 
 use super::fingerprint_part;
-use crate::dedup::KeyFingerprint;
 use crate::formats;
 use crate::plan::{Action, CheckPlan, Checked, ColumnRef, FieldValue, Finding, Findings, Rule};
 use crate::summary::OpenEnumTally;
@@ -292,7 +291,7 @@ pub fn check_record<F: RecordFields + ?Sized>(
     let is_delete = header
         .meta_action
         .is_some_and(|i| fields.field(i) == TextField::Text(envelope::ACTION_DELETE.as_bytes()));
-    let mut key = KeyFingerprint::new();
+    let mut key = plan.key_fingerprint();
     let mut valid_key_columns = 0usize;
     let mut key_uuid = None;
     for (index, slot) in header.slots.iter().enumerate() {
