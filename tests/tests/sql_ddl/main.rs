@@ -12,6 +12,7 @@
 
 mod corpus;
 mod mariadb;
+mod migration_proof;
 mod migration_sqlite;
 mod mssql;
 mod postgresql;

@@ -340,11 +340,66 @@ fn catalogue(server: &MariaDbServer) -> String {
     .join("\n---\n")
 }
 
+/// The shared migration proof on the throwaway server.
+struct MariaDbTarget<'s>(&'s MariaDbServer);
+
+impl crate::migration_proof::Target for MariaDbTarget<'_> {
+    fn migrator(&self) -> &'static dyn canvas_logs_codegen::emit::migration::Migrator {
+        &canvas_logs_codegen::emit::migration::mysql::MySqlMigrator
+    }
+
+    fn reset(&self) {
+        let reset = format!(
+            "DROP DATABASE IF EXISTS `{DATABASE}`; CREATE DATABASE `{DATABASE}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
+        );
+        let output = self.0.sql(None, &reset);
+        assert!(output.status.success(), "{}", describe(&output));
+    }
+
+    fn run(&self, script: &str) -> Result<(), String> {
+        let output = self.0.sql(Some(DATABASE), script);
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(describe(&output))
+        }
+    }
+
+    fn dump(&self, columns: &[String]) -> String {
+        let list: Vec<String> = columns
+            .iter()
+            .map(|c| format!("IFNULL(CAST(`{c}` AS CHAR), '\\\\N')"))
+            .collect();
+        self.0.query_value(&format!(
+            "SET SESSION group_concat_max_len = 1 << 26; SELECT IFNULL(GROUP_CONCAT(CONCAT_WS('|', {}) ORDER BY `id` SEPARATOR '\\n'), '') FROM canvas_logs__web_logs",
+            list.join(", ")
+        ))
+    }
+
+    fn catalogue(&self) -> String {
+        catalogue(self.0)
+    }
+
+    fn load(&self, namespace: &Namespace, table: &Table, rows: &[&Row]) -> Result<(), String> {
+        let script: String = rows
+            .iter()
+            .map(|row| insert_statement(namespace, table, row))
+            .collect();
+        let output = self.0.sql(Some(DATABASE), &script);
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).into_owned())
+        }
+    }
+
+    fn is_guard_error(&self, error: &str) -> bool {
+        error.contains("CONSTRAINT `stop_") && error.contains("failed")
+    }
+}
+
 #[test]
 fn mariadb_migrations_keep_every_row_and_end_as_a_fresh_new_table() {
-    use canvas_logs_codegen::emit::migration::{self, Options, mysql::MySqlMigrator};
-    use canvas_logs_codegen::emit::sql::{self, mysql::MySql};
-    use integration_tests::scenarios::SCENARIOS;
     const TEST: &str = "mariadb migrations";
     let sbin = sbin_dirs();
     let server = find_program("mariadbd", &sbin).or_else(|| find_program("mysqld", &sbin));
@@ -360,117 +415,5 @@ fn mariadb_migrations_keep_every_row_and_end_as_a_fresh_new_table() {
     };
     let server =
         MariaDbServer::start(&server, &install_db, &client).unwrap_or_else(|e| panic!("{e}"));
-    let old = canvas_logs_codegen::load_embedded();
-    let old_table = &old.tables()[0];
-    let options = Options {
-        allow_destructive: true,
-    };
-    let reset = format!(
-        "DROP DATABASE IF EXISTS `{DATABASE}`; CREATE DATABASE `{DATABASE}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
-    );
-    let run = |script: &str| server.sql(Some(DATABASE), script);
-    let mut proven = 0;
-    for scenario in SCENARIOS {
-        let new = scenario.new_namespace();
-        let Some(table) = new.table("web_logs") else {
-            continue;
-        };
-        let name = scenario.name;
-        let ok = |output: &Output, what: &str| {
-            assert!(
-                output.status.success(),
-                "{name}: {what}: {}",
-                describe(output)
-            );
-        };
-        ok(&server.sql(None, &reset), "reset");
-        ok(&run(&sql::render_namespace(&MySql, &new)), "NEW DDL");
-        let fresh = catalogue(&server);
-        ok(&server.sql(None, &reset), "reset");
-        ok(&run(&sql::render(&MySql, &old, old_table)), "OLD DDL");
-        let rows: String = corpus::valid_rows(&old, old_table)
-            .iter()
-            .map(|row| insert_statement(&old, old_table, row))
-            .collect();
-        ok(&run(&rows), "OLD rows");
-        let shared: Vec<String> = table
-            .columns()
-            .iter()
-            .filter(|c| old_table.column(c.name()).is_some())
-            .map(|c| format!("IFNULL(CAST(`{}` AS CHAR), '\\\\N')", c.name()))
-            .collect();
-        let dump_query = format!(
-            "SET SESSION group_concat_max_len = 1 << 26; SELECT IFNULL(GROUP_CONCAT(CONCAT_WS('|', {}) ORDER BY `id` SEPARATOR '\\n'), '') FROM canvas_logs__web_logs",
-            shared.join(", ")
-        );
-        let script = migration::render(&MySqlMigrator, &old, &new, options);
-        let mut before = server.query_value(&dump_query);
-        let mut emptied = false;
-        let first = run(&script);
-        if !first.status.success() {
-            let stderr = String::from_utf8_lossy(&first.stderr);
-            assert!(
-                stderr.contains("CONSTRAINT `stop_") && stderr.contains("failed"),
-                "{name}: {stderr}\n{script}"
-            );
-            assert_eq!(
-                server.query_value(&dump_query),
-                before,
-                "{name}: a stopped migration changed rows"
-            );
-            for guard in migration::guards(&MySqlMigrator, &old, &new, options) {
-                emptied |= guard.condition == "1 = 1";
-                ok(
-                    &run(&format!(
-                        "DELETE FROM canvas_logs__web_logs WHERE {};",
-                        guard.condition
-                    )),
-                    "deleting the rows in the way",
-                );
-            }
-            before = server.query_value(&dump_query);
-            ok(&run(&script), "migration after the rows in the way went");
-        }
-        assert!(
-            emptied || !before.is_empty(),
-            "{name}: no OLD rows to prove anything with"
-        );
-        assert_eq!(
-            server.query_value(&dump_query),
-            before,
-            "{name}: OLD rows changed"
-        );
-        assert_eq!(
-            catalogue(&server),
-            fresh,
-            "{name}: catalogue differs from a fresh NEW table\n{script}"
-        );
-        ok(&run(&script), "second run");
-        assert_eq!(
-            server.query_value(&dump_query),
-            before,
-            "{name}: second run changed rows"
-        );
-        ok(&run("DELETE FROM canvas_logs__web_logs;"), "emptying");
-        let rows: String = corpus::valid_rows(&new, table)
-            .iter()
-            .map(|row| insert_statement(&new, table, row))
-            .collect();
-        ok(&run(&rows), "NEW rows");
-        let problems = crate::refusal_problems(
-            &corpus::invalid_cases(&new, table),
-            |_case: &InvalidCase| true,
-            |row: &Row| {
-                let output = run(&insert_statement(&new, table, row));
-                if output.status.success() {
-                    Ok(())
-                } else {
-                    Err(String::from_utf8_lossy(&output.stderr).into_owned())
-                }
-            },
-        );
-        assert!(problems.is_empty(), "{name}: {}", problems.join("\n"));
-        proven += 1;
-    }
-    assert!(proven >= 20, "{proven}");
+    crate::migration_proof::prove(&MariaDbTarget(&server));
 }

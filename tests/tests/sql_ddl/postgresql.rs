@@ -283,11 +283,70 @@ fn catalogue(server: &PostgresServer) -> String {
         .join("\n---\n")
 }
 
+/// The shared migration proof on the throwaway server.
+struct PostgresTarget<'s>(&'s PostgresServer);
+
+impl crate::migration_proof::Target for PostgresTarget<'_> {
+    fn migrator(&self) -> &'static dyn canvas_logs_codegen::emit::migration::Migrator {
+        &canvas_logs_codegen::emit::migration::postgresql::PostgreSqlMigrator
+    }
+
+    fn reset(&self) {
+        let _ = self.run("DROP SCHEMA IF EXISTS canvas_logs CASCADE;");
+    }
+
+    fn run(&self, script: &str) -> Result<(), String> {
+        let output = self.0.psql(&["-f", "-"], script);
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(describe(&output))
+        }
+    }
+
+    fn dump(&self, columns: &[String]) -> String {
+        let list: Vec<String> = columns.iter().map(|c| format!("\"{c}\"::text")).collect();
+        self.0.query_value(&format!(
+            "SELECT coalesce(string_agg(concat_ws('|', {}), E'\\n' ORDER BY \"id\"), '') FROM canvas_logs.web_logs",
+            list.join(", ")
+        ))
+    }
+
+    fn catalogue(&self) -> String {
+        catalogue(self.0)
+    }
+
+    fn load(
+        &self,
+        _namespace: &canvas_logs_codegen::Namespace,
+        table: &canvas_logs_codegen::model::Table,
+        rows: &[&Row],
+    ) -> Result<(), String> {
+        let columns: Vec<String> = table
+            .columns()
+            .iter()
+            .map(|c| format!("\"{}\"", c.name()))
+            .collect();
+        let copy = format!(
+            "COPY \"canvas_logs\".\"web_logs\" ({}) FROM STDIN (FORMAT text)",
+            columns.join(", ")
+        );
+        let text: String = rows.iter().map(|r| corpus::copy_text_line(r)).collect();
+        let output = self.0.psql(&["-c", &copy], &text);
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).into_owned())
+        }
+    }
+
+    fn is_guard_error(&self, error: &str) -> bool {
+        error.contains("migration stopped (stop_")
+    }
+}
+
 #[test]
 fn postgresql_migrations_keep_every_row_and_end_as_a_fresh_new_table() {
-    use canvas_logs_codegen::emit::migration::{self, Options, postgresql::PostgreSqlMigrator};
-    use canvas_logs_codegen::emit::sql::{self, postgresql::PostgreSql};
-    use integration_tests::scenarios::SCENARIOS;
     const TEST: &str = "postgresql migrations";
     let Some(bin) = server_bin_dir().filter(|b| b.join("pg_ctl").is_file()) else {
         skip_or_fail(
@@ -301,128 +360,5 @@ fn postgresql_migrations_keep_every_row_and_end_as_a_fresh_new_table() {
         return;
     };
     let server = PostgresServer::start(&bin, &psql).unwrap_or_else(|e| panic!("{e}"));
-    let old = canvas_logs_codegen::load_embedded();
-    let old_table = &old.tables()[0];
-    let options = Options {
-        allow_destructive: true,
-    };
-    let run = |script: &str| server.psql(&["-f", "-"], script);
-    let reset = "DROP SCHEMA IF EXISTS canvas_logs CASCADE;";
-    let copy_into = |table: &canvas_logs_codegen::model::Table, rows: &[&Row]| -> Output {
-        let columns: Vec<String> = table
-            .columns()
-            .iter()
-            .map(|c| format!("\"{}\"", c.name()))
-            .collect();
-        let copy = format!(
-            "COPY \"canvas_logs\".\"web_logs\" ({}) FROM STDIN (FORMAT text)",
-            columns.join(", ")
-        );
-        let text: String = rows.iter().map(|r| corpus::copy_text_line(r)).collect();
-        server.psql(&["-c", &copy], &text)
-    };
-    let mut proven = 0;
-    for scenario in SCENARIOS {
-        let new = scenario.new_namespace();
-        let Some(table) = new.table("web_logs") else {
-            continue;
-        };
-        let name = scenario.name;
-        let ok = |output: &Output, what: &str| {
-            assert!(
-                output.status.success(),
-                "{name}: {what}: {}",
-                describe(output)
-            );
-        };
-        ok(&run(reset), "reset");
-        ok(&run(&sql::render_namespace(&PostgreSql, &new)), "NEW DDL");
-        let fresh = catalogue(&server);
-        ok(&run(reset), "reset");
-        ok(&run(&sql::render(&PostgreSql, &old, old_table)), "OLD DDL");
-        let old_rows = corpus::valid_rows(&old, old_table);
-        ok(
-            &copy_into(old_table, &old_rows.iter().collect::<Vec<_>>()),
-            "OLD rows",
-        );
-        let shared: Vec<String> = table
-            .columns()
-            .iter()
-            .filter(|c| old_table.column(c.name()).is_some())
-            .map(|c| format!("\"{}\"::text", c.name()))
-            .collect();
-        let dump_query = format!(
-            "SELECT coalesce(string_agg(concat_ws('|', {}), E'\\n' ORDER BY \"id\"), '') FROM canvas_logs.web_logs",
-            shared.join(", ")
-        );
-        let script = migration::render(&PostgreSqlMigrator, &old, &new, options);
-        let mut before = server.query_value(&dump_query);
-        let mut emptied = false;
-        let first = run(&script);
-        if !first.status.success() {
-            let stderr = String::from_utf8_lossy(&first.stderr);
-            assert!(
-                stderr.contains("migration stopped (stop_"),
-                "{name}: {stderr}\n{script}"
-            );
-            assert_eq!(
-                server.query_value(&dump_query),
-                before,
-                "{name}: a stopped migration changed rows"
-            );
-            for guard in migration::guards(&PostgreSqlMigrator, &old, &new, options) {
-                emptied |= guard.condition == "1 = 1";
-                ok(
-                    &run(&format!(
-                        "DELETE FROM canvas_logs.web_logs WHERE {};",
-                        guard.condition
-                    )),
-                    "deleting the rows in the way",
-                );
-            }
-            before = server.query_value(&dump_query);
-            ok(&run(&script), "migration after the rows in the way went");
-        }
-        assert!(
-            emptied || !before.is_empty(),
-            "{name}: no OLD rows to prove anything with"
-        );
-        assert_eq!(
-            server.query_value(&dump_query),
-            before,
-            "{name}: OLD rows changed"
-        );
-        assert_eq!(
-            catalogue(&server),
-            fresh,
-            "{name}: catalogue differs from a fresh NEW table\n{script}"
-        );
-        ok(&run(&script), "second run");
-        assert_eq!(
-            server.query_value(&dump_query),
-            before,
-            "{name}: second run changed rows"
-        );
-        ok(&run("DELETE FROM canvas_logs.web_logs;"), "emptying");
-        let new_rows = corpus::valid_rows(&new, table);
-        ok(
-            &copy_into(table, &new_rows.iter().collect::<Vec<_>>()),
-            "NEW rows",
-        );
-        let problems = crate::refusal_problems(
-            &corpus::invalid_cases(&new, table),
-            |_case: &InvalidCase| true,
-            |row: &Row| {
-                let output = copy_into(table, &[row]);
-                if output.status.success() {
-                    Ok(())
-                } else {
-                    Err(String::from_utf8_lossy(&output.stderr).into_owned())
-                }
-            },
-        );
-        assert!(problems.is_empty(), "{name}: {}", problems.join("\n"));
-        proven += 1;
-    }
-    assert!(proven >= 20, "{proven}");
+    crate::migration_proof::prove(&PostgresTarget(&server));
 }
