@@ -9,7 +9,7 @@
 
 use dap_validate::plan::CheckPlan;
 use dap_validate::reader::parquet::{ParquetEvent, check_file};
-use dap_validate::summary::OpenEnumTally;
+use dap_validate::profile::Profile;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -25,7 +25,7 @@ fn plan() -> &'static CheckPlan {
 
 fuzz_target!(|data: &[u8]| {
     let plan = plan();
-    let mut tally = OpenEnumTally::new(plan.open_enum_columns().len());
+    let mut profile = Profile::new(&plan);
     let mut emit = |event: ParquetEvent| {
         if let ParquetEvent::Rows(outcome) = event {
             assert!(outcome.invalid_records <= outcome.records);
@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = check_file(
         plan,
         bytes::Bytes::copy_from_slice(data),
-        &mut tally,
+        &mut profile,
         &mut emit,
     );
 });

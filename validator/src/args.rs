@@ -67,6 +67,58 @@ pub struct Args {
     /// about 27 MB per million distinct keys).
     #[arg(long)]
     pub no_duplicate_check: bool,
+
+    /// Write the per-column profile (JSON; per file and for the run) here; a later run reads it
+    /// with --baseline.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_profile")]
+    pub profile_out: Option<PathBuf>,
+
+    /// Compare this run's profile with an earlier one (a --profile-out file, or a JSON report)
+    /// and add drift warnings (drift_new_value, drift_null_rate, drift_volume, drift_gap,
+    /// drift_missing_column).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_profile")]
+    pub baseline: Option<PathBuf>,
+
+    /// drift_null_rate: the largest accepted move of a column's null share, as a fraction
+    /// (0.10: ten percentage points).
+    #[arg(long, value_name = "X", default_value_t = 0.10, value_parser = fraction)]
+    pub drift_null_rate: f64,
+
+    /// drift_volume: records per day may be between 1 - X and 1 + X times the baseline's.
+    #[arg(long, value_name = "X", default_value_t = 0.5, value_parser = fraction)]
+    pub drift_volume: f64,
+
+    /// Exit with status 1 when there is drift (by default drift only warns).
+    #[arg(long, requires = "baseline")]
+    pub fail_on_drift: bool,
+
+    /// Also write a self-contained HTML report (no network, inline CSS and SVG) here.
+    #[arg(long, value_name = "PATH")]
+    pub html_out: Option<PathBuf>,
+
+    /// Do not keep the per-column profile (no "profile" in the summary, no drift).
+    #[arg(long)]
+    pub no_profile: bool,
+}
+
+/// A threshold: a finite number from 0 to 100.
+fn fraction(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && (0.0..=100.0).contains(&x) => Ok(x),
+        _ => Err(format!(
+            "`{text}` is not a number from 0 to 100 (0.1 means 10%)"
+        )),
+    }
+}
+
+impl Args {
+    /// The drift thresholds given.
+    pub fn drift_options(&self) -> crate::profile::drift::DriftOptions {
+        crate::profile::drift::DriftOptions {
+            null_rate: self.drift_null_rate,
+            volume: self.drift_volume,
+        }
+    }
 }
 
 /// The examples under `--help` and in the man page: a command line and what it does.

@@ -22,6 +22,9 @@ use crate::error::{Error, ErrorKind};
 use crate::files::{self, ExportFile, Format};
 use crate::input::Input;
 use crate::plan::{CheckPlan, Finding, Rule};
+use crate::profile::drift::{self, DriftOptions};
+use crate::profile::output::{self as profile_output, ProfileReport, ViolationCounts};
+use crate::profile::{FileProfiles, META_TS, Profile};
 use crate::progress::Progress;
 use crate::quarantine::{Quarantine, Verdict};
 use crate::reader::dispatch::{self, FileFormats};
@@ -92,12 +95,15 @@ pub struct Extras {
     pub quarantine: Option<Quarantine>,
     /// The progress bar (hidden unless on a terminal).
     pub progress: Progress,
+    /// `--baseline`: the earlier profile drift is measured against, with the thresholds.
+    pub baseline: Option<(ProfileReport, DriftOptions)>,
 }
 
 impl Default for Extras {
     fn default() -> Self {
         Extras {
             quarantine: None,
+            baseline: None,
             progress: Progress::hidden(),
         }
     }
@@ -161,6 +167,11 @@ pub fn run(args: &Args) -> Result<Outcome, Error> {
     } else {
         plan
     };
+    let plan = if args.no_profile {
+        plan.without_profile()
+    } else {
+        plan
+    };
     let files = files::collect(&args.paths, args.input_format)?;
     let quarantine = crate::quarantine::open_for_run(args, &files)?;
     let jobs = match args.jobs {
@@ -201,9 +212,21 @@ pub fn run(args: &Args) -> Result<Outcome, Error> {
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         reporter = Box::new(StepSummary::new(reporter, path.into()));
     }
+    if let Some(path) = &args.html_out {
+        reporter = Box::new(crate::report::html::HtmlReport::new(
+            reporter,
+            path.clone(),
+            options.redact,
+        ));
+    }
+    let baseline = match &args.baseline {
+        Some(path) => Some((read_baseline(path)?, args.drift_options())),
+        None => None,
+    };
     let extras = Extras {
         quarantine,
         progress,
+        baseline,
     };
     let mut stderr = io::stderr();
     let summary =
@@ -214,7 +237,49 @@ pub fn run(args: &Args) -> Result<Outcome, Error> {
                 Error::io(ErrorKind::Output, "-", e)
             }
         })?;
-    Ok(outcome_of(&summary))
+    if let Some(path) = &args.profile_out
+        && let Some(profile) = &summary.profile
+    {
+        let mut text = serde_json::to_string_pretty(&profile.to_json()).unwrap_or_default();
+        text.push('\n');
+        write_output(path, text.as_bytes())?;
+    }
+    let outcome = outcome_of(&summary);
+    Ok(
+        if args.fail_on_drift && !summary.drift.is_empty() && outcome == Outcome::Clean {
+            Outcome::Findings
+        } else {
+            outcome
+        },
+    )
+}
+
+/// Writes a report file (`--profile-out`, `--html-out`) whole.
+fn write_output(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
+    std::fs::write(path, bytes)
+        .map_err(|e| Error::io(ErrorKind::Output, path.display().to_string(), e))
+}
+
+/// Reads a `--baseline` profile; a file that is not one is a usage error naming it.
+fn read_baseline(path: &std::path::Path) -> Result<ProfileReport, Error> {
+    let display = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Error::io(ErrorKind::Baseline, &display, e))?;
+    // A JSON report: its summary is the last line.
+    let text = String::from_utf8_lossy(&bytes);
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .or_else(|_| serde_json::from_str(last))
+        .map_err(|e| {
+            Error::new(ErrorKind::Usage(format!(
+                "--baseline {display}: not JSON ({e}); give a file written by --profile-out"
+            )))
+        })?;
+    ProfileReport::from_json(&value)
+        .map_err(|e| Error::new(ErrorKind::Usage(format!("--baseline {display}: {e}"))))
 }
 
 /// The limits for `--max-record-bytes`: batches are never larger than the largest record, so a
@@ -374,8 +439,8 @@ pub fn validate_with(
 ) -> io::Result<Summary> {
     let mut merger = Merger::new(plan, config, extras, reporter, errors);
     let formats = FileFormats::new(config.files.len());
-    let tally = run_batches(plan, config, &formats, &mut merger)?;
-    merger.finish(tally)
+    let profiles = run_batches(plan, config, &formats, &mut merger)?;
+    merger.finish(profiles)
 }
 
 /// What the reader tells the merge step, in sequence order.
@@ -386,8 +451,8 @@ enum Event {
     FileFindings(Vec<Finding>, u64),
     /// A CSV/TSV file's header bytes, line end included (for the quarantine outputs).
     Header(Vec<u8>),
-    /// Open-enum values counted on the reading thread (Parquet).
-    OpenEnums(OpenEnumTally),
+    /// A file's profile (open-enum values included) made on the reading thread (Parquet).
+    Profile(usize, Profile),
     Batch(Batch, BatchOutcome),
     FileEnd(usize),
     FileError(usize, io::Error),
@@ -468,9 +533,9 @@ fn read_parquet(
     let Some(file) = config.files.get(index) else {
         return Some(Event::FileEnd(index));
     };
-    let mut tally = OpenEnumTally::new(plan.open_enum_columns().len());
+    let mut profile = Profile::new(plan);
     let mut stopped = false;
-    let result = dispatch::check_parquet(plan, &file.source, input, &mut tally, &mut |event| {
+    let result = dispatch::check_parquet(plan, &file.source, input, &mut profile, &mut |event| {
         let go_on = match event {
             ParquetEvent::FileFindings(findings) => sink.control(Event::FileFindings(findings, 0)),
             ParquetEvent::Rows(outcome) => match sink.buffer(config.limits.batch_bytes) {
@@ -490,7 +555,7 @@ fn read_parquet(
         stopped |= !go_on;
         go_on
     });
-    if stopped || !sink.control(Event::OpenEnums(tally)) {
+    if stopped || !sink.control(Event::Profile(index, profile)) {
         return None;
     }
     Some(match result {
@@ -511,7 +576,7 @@ fn run_batches(
     config: &Config,
     formats: &FileFormats,
     merger: &mut Merger<'_>,
-) -> io::Result<OpenEnumTally> {
+) -> io::Result<FileProfiles> {
     let helpers = config.jobs.max(1) - 1;
     // Three batches queued per helper: with a free slot the calling thread hands the batch on,
     // with none it checks the batch itself. One slot per helper left the helpers idle while the
@@ -542,7 +607,7 @@ fn run_batches(
                         break;
                     }
                 }
-                state.tally
+                state.into_profiles()
             }));
         }
         drop(event_tx);
@@ -574,15 +639,15 @@ fn run_batches(
         } = pipeline;
         // The helpers end when the work queue is closed (done above) or the event queue is.
         drop(events);
-        let mut tally = state.tally;
+        let mut profiles = state.into_profiles();
         for thread in threads {
-            if let Ok(helper_tally) = thread.join() {
-                tally.merge(helper_tally);
+            if let Ok(helper_profiles) = thread.join() {
+                profiles.merge(helper_profiles);
             }
         }
         match error {
             Some(e) => Err(e),
-            None => Ok(tally),
+            None => Ok(profiles),
         }
     })
 }
@@ -876,8 +941,12 @@ struct Merger<'r> {
     current: Option<FileState>,
     key_column: Option<String>,
     extras: Extras,
-    /// Open-enum values counted while reading (Parquet rows), not by the batch checks.
-    reader_tally: OpenEnumTally,
+    /// Profiles made while reading (Parquet rows), not by the batch checks.
+    reader_profiles: FileProfiles,
+    /// Each file's name and violations per profile column, in file order.
+    file_violations: Vec<(String, ViolationCounts)>,
+    /// Profile column names (table columns, then `meta.ts`) to their index.
+    profile_columns: BTreeMap<String, usize>,
 }
 
 impl<'r> Merger<'r> {
@@ -911,7 +980,16 @@ impl<'r> Merger<'r> {
             },
             current: None,
             key_column,
-            reader_tally: OpenEnumTally::default(),
+            reader_profiles: FileProfiles::default(),
+            file_violations: Vec::new(),
+            profile_columns: plan
+                .columns()
+                .iter()
+                .map(|c| c.name.to_string())
+                .chain([META_TS.to_owned()])
+                .enumerate()
+                .map(|(i, name)| (name, i))
+                .collect(),
             extras,
         }
     }
@@ -932,6 +1010,10 @@ impl<'r> Merger<'r> {
                 if let Some(quarantine) = &mut self.extras.quarantine {
                     quarantine.file_start()?;
                 }
+                self.file_violations.push((
+                    name.to_string(),
+                    vec![[0; Code::ALL.len()]; self.profile_columns.len()],
+                ));
                 self.current = Some(FileState {
                     index,
                     name,
@@ -957,8 +1039,10 @@ impl<'r> Merger<'r> {
                 self.merge_file_findings(findings, lines)?;
                 Ok(None)
             }
-            Event::OpenEnums(tally) => {
-                self.reader_tally.merge(tally);
+            Event::Profile(index, profile) => {
+                let mut one = FileProfiles::default();
+                one.files.insert(index, profile);
+                self.reader_profiles.merge(one);
                 Ok(None)
             }
             Event::Batch(batch, outcome) => {
@@ -1151,6 +1235,15 @@ impl<'r> Merger<'r> {
 
     fn emit(&mut self, file: &mut FileState, violation: &Violation) -> io::Result<()> {
         self.summary.count(violation);
+        if let Some(column) = violation.column.as_deref()
+            && let Some(&index) = self.profile_columns.get(column)
+            && let Some((_, counts)) = self.file_violations.last_mut()
+            && let Some(slot) = counts
+                .get_mut(index)
+                .and_then(|c| c.get_mut(violation.code.index()))
+        {
+            *slot += 1;
+        }
         match violation.severity {
             crate::violation::Severity::Error => file.errors += 1,
             crate::violation::Severity::Warning => file.warnings += 1,
@@ -1167,8 +1260,22 @@ impl<'r> Merger<'r> {
         }
     }
 
-    fn finish(mut self, mut tally: OpenEnumTally) -> io::Result<Summary> {
-        tally.merge(std::mem::take(&mut self.reader_tally));
+    fn finish(mut self, mut profiles: FileProfiles) -> io::Result<Summary> {
+        profiles.merge(std::mem::take(&mut self.reader_profiles));
+        // The run's open-enum values: every file's tally merged (which values are kept past
+        // the bound depends only on the values, so this equals one tally of the whole run).
+        let mut tally = OpenEnumTally::new(self.plan.open_enum_columns().len());
+        for profile in profiles.files.values() {
+            tally.merge(profile.tally.clone());
+        }
+        if self.plan.profiles() {
+            let files = std::mem::take(&mut self.file_violations);
+            let report = profile_output::build(self.plan, profiles, files, self.redact);
+            if let Some((baseline, options)) = &self.extras.baseline {
+                self.summary.drift = drift::compare(&report, baseline, *options, self.redact);
+            }
+            self.summary.profile = Some(Box::new(report));
+        }
         self.summary.valid_records = self.summary.records - self.summary.invalid_records;
         for (slot, &column) in self.plan.open_enum_columns().iter().enumerate() {
             let Some(plan) = self.plan.columns().get(column) else {

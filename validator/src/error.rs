@@ -33,6 +33,8 @@ pub enum ErrorKind {
     },
     /// Reading the `--schema` file failed.
     SchemaFile,
+    /// Reading the `--baseline` profile failed.
+    Baseline,
     /// The `--schema` file is a DAP JSON Schema that cannot be imported: each problem, with its
     /// JSON pointer.
     DapSchema(Vec<String>),
@@ -135,6 +137,7 @@ impl fmt::Display for Error {
                 }
             }
             ErrorKind::SchemaFile => write!(f, "cannot read the schema {path}")?,
+            ErrorKind::Baseline => write!(f, "cannot read the baseline profile {path}")?,
             ErrorKind::DapSchema(problems) => {
                 for problem in problems {
                     writeln!(f, "{path}: {problem}")?;

@@ -182,6 +182,88 @@ fn fraction_valid(text: &[u8]) -> bool {
     }
 }
 
+/// Microseconds since the Unix epoch of a timestamp [`is_timestamp`] accepts (`None` for any
+/// other text). For the profile's minimum, maximum and hours: it runs only on valid values.
+pub fn timestamp_micros(text: &[u8]) -> Option<i64> {
+    let t = text.first_chunk::<20>()?;
+    let d = |i: usize| i64::from(t[i].wrapping_sub(b'0'));
+    let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+    let month = d(5) * 10 + d(6);
+    let day = d(8) * 10 + d(9);
+    let seconds = (d(11) * 10 + d(12)) * 3600 + (d(14) * 10 + d(15)) * 60 + d(17) * 10 + d(18);
+    let mut micros = 0i64;
+    if let Some([b'.', fraction @ ..]) = text.get(19..text.len().saturating_sub(1)) {
+        for digit in fraction.iter().chain(std::iter::repeat(&b'0')).take(6) {
+            micros = micros * 10 + i64::from(digit.wrapping_sub(b'0'));
+        }
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((days * 86_400 + seconds) * 1_000_000 + micros)
+}
+
+/// Microseconds since the Unix epoch as DAP writes a timestamp, `YYYY-MM-DDThh:mm:ss[.ffffff]Z`
+/// (the fraction only when there is one, always six digits).
+pub fn format_micros(micros: i64) -> String {
+    let (date, seconds) = civil(micros);
+    let fraction = micros.rem_euclid(1_000_000);
+    let clock = format!(
+        "{date}T{:02}:{:02}:{:02}",
+        seconds / 3600,
+        (seconds / 60) % 60,
+        seconds % 60
+    );
+    if fraction == 0 {
+        format!("{clock}Z")
+    } else {
+        format!("{clock}.{fraction:06}Z")
+    }
+}
+
+/// The hour of `micros` (hours since the epoch) as `YYYY-MM-DDThh`.
+pub fn format_hour(hour: i64) -> String {
+    let (date, seconds) = civil(hour.saturating_mul(3_600_000_000));
+    format!("{date}T{:02}", seconds / 3600)
+}
+
+/// The day of an hour as `YYYY-MM-DD`.
+pub fn format_day(hour: i64) -> String {
+    civil(hour.saturating_mul(3_600_000_000)).0
+}
+
+/// `YYYY-MM-DD` and the second of the day.
+fn civil(micros: i64) -> (String, i64) {
+    let secs = micros.div_euclid(1_000_000);
+    let days = secs.div_euclid(86_400);
+    let of_day = secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (format!("{year:04}-{month:02}-{day:02}"), of_day)
+}
+
+/// Parses `YYYY-MM-DDThh` (an hour as [`format_hour`] writes it) back to hours since the epoch.
+pub fn parse_hour(text: &str) -> Option<i64> {
+    let stamp = format!("{text}:00:00Z");
+    if !is_timestamp(stamp.as_bytes()) {
+        return None;
+    }
+    timestamp_micros(stamp.as_bytes()).map(|m| m.div_euclid(3_600_000_000))
+}
+
 /// The high bit of each byte of `w` that is an ASCII digit (a byte with its own high bit set is
 /// not one).
 ///
@@ -408,6 +490,35 @@ pub fn parse_i64(text: &[u8]) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn timestamps_to_micros_and_back() {
+        for text in [
+            "1970-01-01T00:00:00Z",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999999Z",
+            "2000-02-29T12:34:56.5Z",
+            "1969-12-31T23:59:59.000001Z",
+            "2026-12-05T04:18:23.123456Z",
+        ] {
+            let micros = super::timestamp_micros(text.as_bytes()).unwrap_or(i64::MIN);
+            let back = super::format_micros(micros);
+            // The fraction is written with six digits.
+            let expected = match text.split_once('.') {
+                Some((head, f)) => format!("{head}.{:0<6}Z", f.trim_end_matches('Z')),
+                None => text.to_owned(),
+            };
+            assert_eq!(back, expected, "{text}");
+        }
+        assert_eq!(
+            super::timestamp_micros(b"1970-01-01T01:00:00.25Z"),
+            Some(3_600_250_000)
+        );
+        assert_eq!(super::format_hour(-1), "1969-12-31T23");
+        assert_eq!(super::parse_hour("1969-12-31T23"), Some(-1));
+        assert_eq!(super::parse_hour("2026-02-30T00"), None);
+        assert_eq!(super::format_day(25), "1970-01-02");
+    }
+
     use super::*;
 
     #[test]

@@ -15,8 +15,11 @@
 //!    checked on the reading thread), the same violations whatever the format;
 //! 4. [`plan`]: the model compiled once into per-column checks, which never know the format;
 //! 5. [`violation`]: findings as data; [`dedup`] and [`summary`] count across the run;
+//!    [`profile`] stages each field and keeps a per-column profile per file, compared with a
+//!    baseline by [`profile::drift`];
 //! 6. [`report`]: one [`report::Reporter`] per output format (human, json, github, junit,
-//!    sarif; a Markdown job summary besides any of them), escaping every text from an export;
+//!    sarif; a Markdown job summary besides any of them; a self-contained HTML page with
+//!    `--html-out`), escaping every text from an export;
 //! 7. [`engine`]: runs the stages; with `--jobs N > 1`, N - 1 helper threads check batches too,
 //!    and outcomes are merged in order; the merge step also feeds [`quarantine`] (`--valid-out`/`--invalid-out`) and
 //!    [`progress`] (a bar on a terminal).
@@ -44,6 +47,7 @@ pub mod input;
 pub mod json;
 pub mod keyset;
 pub mod plan;
+pub mod profile;
 pub mod progress;
 pub mod quarantine;
 pub mod reader;

@@ -212,6 +212,11 @@ impl LiteralSet {
             .map(|(literal, _)| &**literal)
     }
 
+    /// Every number associated with a literal.
+    pub fn ids(&self) -> impl Iterator<Item = usize> + '_ {
+        self.by_length.iter().flatten().map(|(_, id)| *id)
+    }
+
     /// Whether `literal` is in the set.
     #[inline]
     pub fn contains(&self, literal: &[u8]) -> bool {
@@ -249,6 +254,8 @@ pub enum Rule {
         members: LiteralSet,
         /// A short list of members for messages.
         listing: Box<str>,
+        /// The members' canonical values, by the number `members` associates with them.
+        canonical: Box<[Box<str>]>,
         /// Whether other strings are valid too; `Some(slot)` is the tally slot.
         open_slot: Option<usize>,
     },
@@ -302,6 +309,8 @@ pub struct CheckPlan {
     open_enum_slots: Vec<usize>,
     /// Whether readers hand on each record's key and hash for the duplicate check.
     duplicate_check: bool,
+    /// Whether readers stage each field for the per-column profile.
+    profile: bool,
 }
 
 /// A string rule whose valid values have a fixed shape: a few possible lengths, and only bytes
@@ -527,6 +536,11 @@ impl CheckPlan {
                                 name: e.name().into(),
                                 members,
                                 listing: listing.into(),
+                                canonical: e
+                                    .values()
+                                    .iter()
+                                    .map(|v| v.value().as_str().unwrap_or_default().into())
+                                    .collect(),
                                 open_slot,
                             }
                         }
@@ -602,6 +616,7 @@ impl CheckPlan {
             value_expected,
             open_enum_slots,
             duplicate_check: true,
+            profile: true,
         }
     }
 
@@ -611,6 +626,18 @@ impl CheckPlan {
     pub fn without_duplicate_check(mut self) -> CheckPlan {
         self.duplicate_check = false;
         self
+    }
+
+    /// The same plan without the per-column profile (`--no-profile`).
+    #[must_use]
+    pub fn without_profile(mut self) -> CheckPlan {
+        self.profile = false;
+        self
+    }
+
+    /// Whether readers stage fields for the profile.
+    pub fn profiles(&self) -> bool {
+        self.profile
     }
 
     /// Whether records' keys are checked for duplicates: the table has a primary key and the
@@ -880,6 +907,7 @@ impl CheckPlan {
                 members,
                 listing,
                 open_slot,
+                ..
             } => {
                 let FieldValue::String(s) = value else {
                     return wrong_type(findings, &format!("a string ({name})"));

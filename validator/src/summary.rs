@@ -77,6 +77,10 @@ pub struct Summary {
     pub conflicting_duplicates: u64,
     /// Unknown values of open enums, per column, in schema order.
     pub open_enum_values: Vec<OpenEnumValues>,
+    /// The per-column profile (absent with `--no-profile`).
+    pub profile: Option<Box<crate::profile::output::ProfileReport>>,
+    /// Drift against `--baseline`, in code order.
+    pub drift: Vec<crate::profile::drift::DriftWarning>,
 }
 
 /// The unknown values seen in one open-enum column.

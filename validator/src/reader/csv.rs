@@ -262,8 +262,14 @@ impl RecordFormat for CsvFormat {
                 record: &record,
                 nulls: &nulls,
             };
-            let key =
-                text::check_record(plan, &self.header, &view, &mut findings, &mut state.tally);
+            let key = text::check_record(
+                plan,
+                &self.header,
+                &view,
+                &mut findings,
+                &mut state.profile,
+                &mut state.stage,
+            );
             if !findings.is_empty() {
                 out.invalid_records += 1;
                 for finding in findings.drain() {

@@ -14,7 +14,7 @@ use super::{Limits, RecordFormat};
 use crate::files::{Format, Source};
 use crate::input::{Compression, Input};
 use crate::plan::{CheckPlan, Finding};
-use crate::summary::OpenEnumTally;
+use crate::profile::Profile;
 use std::io::{self, Read};
 use std::sync::OnceLock;
 
@@ -171,19 +171,19 @@ pub fn check_parquet(
     plan: &CheckPlan,
     source: &Source,
     mut input: Input,
-    tally: &mut OpenEnumTally,
+    profile: &mut Profile,
     emit: &mut dyn FnMut(ParquetEvent) -> bool,
 ) -> io::Result<()> {
     match (source, input.compression()) {
         (Source::Path(path), Compression::None) => {
             drop(input);
             let file = std::fs::File::open(path)?;
-            parquet::check_file(plan, file, tally, emit)
+            parquet::check_file(plan, file, profile, emit)
         }
         _ => {
             let mut bytes = Vec::new();
             input.read_to_end(&mut bytes)?;
-            parquet::check_file(plan, bytes::Bytes::from(bytes), tally, emit)
+            parquet::check_file(plan, bytes::Bytes::from(bytes), profile, emit)
         }
     }
 }

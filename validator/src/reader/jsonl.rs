@@ -39,6 +39,7 @@ use crate::plan::{
     Action, CheckPlan, Checked, ColumnRef, ExpectedMember, FieldValue, Finding, Findings,
     FixedForm, Rule,
 };
+use crate::profile::RecordStage;
 use crate::violation::{Code, truncate_bytes};
 use canvas_logs_codegen::model::envelope;
 
@@ -86,7 +87,8 @@ impl RecordFormat for JsonlFormat {
                                 });
                             }
                         }
-                        walker.commit_open_values(text, &mut state.tally);
+                        walker.commit_open_values(text, &mut state.profile.tally);
+                        state.profile.commit(plan, &mut walker.stage);
                         if let Some((key, uuid)) = walker.complete_key(plan) {
                             out.keys.push(KeyEntry {
                                 line,
@@ -187,6 +189,8 @@ pub(crate) struct Walker {
     key_start: KeyFingerprint,
     valid_key_columns: usize,
     key_uuid: Option<u128>,
+    /// The record's fields for the profile, committed with the open-enum values.
+    pub(crate) stage: RecordStage,
 }
 
 impl Walker {
@@ -204,6 +208,7 @@ impl Walker {
             key_start: plan.key_fingerprint(),
             valid_key_columns: 0,
             key_uuid: None,
+            stage: RecordStage::new(plan),
         }
     }
 
@@ -216,6 +221,7 @@ impl Walker {
         self.valid_key_columns = 0;
         self.key_uuid = None;
         self.record_unknown_names.clear();
+        self.stage.reset();
     }
 
     /// Walks one record. `Err` means malformed (and the findings collected so far are void).
@@ -353,6 +359,8 @@ impl Walker {
                 for &column in plan.key_columns() {
                     plan.missing(column, &mut self.findings);
                 }
+                // Its columns were read, as nulls.
+                self.stage.sections(true, false);
             }
             Presence::NotAnObject | Presence::Object => {}
         }
@@ -386,7 +394,9 @@ impl Walker {
             return Ok(None);
         }
         if let Some((ts, action)) = plain_meta(s) {
-            plan.check_meta_ts(FieldValue::String(ts), &mut self.findings);
+            let checked = plan.check_meta_ts(FieldValue::String(ts), &mut self.findings);
+            self.stage
+                .observe_meta_ts(FieldValue::String(ts), checked != Checked::Invalid);
             return Ok(action);
         }
         s.expect(b'{')?;
@@ -422,7 +432,10 @@ impl Walker {
                     }
                     ts_seen = true;
                     let field = read_field(s, line, &mut self.scratch)?;
-                    plan.check_meta_ts(field.value(line, &self.scratch), &mut self.findings);
+                    let value = field.value(line, &self.scratch);
+                    let checked = plan.check_meta_ts(value, &mut self.findings);
+                    self.stage
+                        .observe_meta_ts(value, checked != Checked::Invalid);
                 }
                 MetaMember::Action => {
                     if action_seen {
@@ -485,6 +498,9 @@ impl Walker {
             &mut self.valid_key_columns,
             &mut self.key_uuid,
         );
+        self.stage
+            .observe(plan, e.column, FieldValue::String(text), checked);
+        self.stage.sections(true, false);
         if let Checked::OpenEnumValue(slot) = checked {
             self.pending.push(PendingValue {
                 slot,
@@ -641,6 +657,7 @@ impl Walker {
                     &mut self.key_uuid,
                 ),
             };
+            self.stage.observe(plan, column, value, checked);
             if let Checked::OpenEnumValue(slot) = checked {
                 let pending = match in_line {
                     Some((start, end)) => PendingValue {
@@ -672,6 +689,7 @@ impl Walker {
                 plan.missing(column, &mut self.findings);
             }
         }
+        self.stage.sections(in_key, !in_key);
         Ok(Presence::Object)
     }
 
@@ -1199,7 +1217,7 @@ mod tests {
                 (plan.column_name(&f.finding.column), code, detail)
             })
             .collect();
-        let (values, _) = state.tally.sorted(0);
+        let (values, _) = state.profile.tally.sorted(0);
         got.extend(
             values
                 .into_iter()
@@ -1407,7 +1425,7 @@ mod tests {
         let broken = format!("{} x", unknown);
         let batch = format!("{known}\n{unknown}\n{escaped}\n{broken}\n");
         JsonlFormat.check_batch(&plan, batch.as_bytes(), &mut state, &mut out);
-        let (values, untracked) = state.tally.sorted(0);
+        let (values, untracked) = state.profile.tally.sorted(0);
         assert_eq!(values, [("courses".to_owned(), 2)]);
         assert_eq!(untracked, 0);
     }

@@ -30,7 +30,7 @@ pub mod tsv;
 
 use crate::dedup::KeyFingerprint;
 use crate::plan::{CheckPlan, ColumnRef, Finding};
-use crate::summary::OpenEnumTally;
+use crate::profile::{FileProfiles, Profile, RecordStage};
 use crate::violation::{Code, truncate_bytes};
 use std::io::{self, Read};
 
@@ -133,8 +133,15 @@ pub struct BatchOutcome {
 /// Per-thread state a format may reuse between batches (scratch buffers, counts).
 #[derive(Debug)]
 pub struct WorkerState {
-    /// Unknown open-enum values seen by this thread.
-    pub tally: OpenEnumTally,
+    /// The profile (open-enum tally included) of the current file's records seen by this
+    /// thread; see [`WorkerState::switch_file`].
+    pub profile: Profile,
+    /// The file `profile` belongs to.
+    profile_file: Option<usize>,
+    /// The profiles of the other files this thread has seen.
+    profiles: FileProfiles,
+    /// A record's staged fields, for the text formats (the JSONL walker has its own).
+    pub stage: RecordStage,
     /// The JSONL walker's reusable buffers.
     pub(crate) jsonl: jsonl::Walker,
     /// Records in this thread's last batch: the room an outcome's per-record lists get up
@@ -146,10 +153,40 @@ impl WorkerState {
     /// Fresh state for checking with `plan`.
     pub fn new(plan: &CheckPlan) -> WorkerState {
         WorkerState {
-            tally: OpenEnumTally::new(plan.open_enum_columns().len()),
+            profile: Profile::new(plan),
+            profile_file: None,
+            profiles: FileProfiles::default(),
+            stage: RecordStage::new(plan),
             jsonl: jsonl::Walker::new(plan),
             records_hint: 0,
         }
+    }
+
+    /// Makes `profile` the profile of file `file` (a thread checks batches of any file, in any
+    /// order; each file's profile is kept apart so reports can give one per file).
+    pub fn switch_file(&mut self, plan: &CheckPlan, file: usize) {
+        if self.profile_file == Some(file) {
+            return;
+        }
+        let next = self
+            .profiles
+            .files
+            .remove(&file)
+            .unwrap_or_else(|| Profile::new(plan));
+        let previous = std::mem::replace(&mut self.profile, next);
+        if let Some(index) = self.profile_file.replace(file) {
+            self.profiles.files.insert(index, previous);
+        }
+        self.stage.new_file();
+        self.jsonl.stage.new_file();
+    }
+
+    /// Every file's profile this thread kept.
+    pub fn into_profiles(mut self) -> FileProfiles {
+        if let Some(index) = self.profile_file.take() {
+            self.profiles.files.insert(index, self.profile);
+        }
+        self.profiles
     }
 }
 
@@ -188,6 +225,7 @@ pub fn check_batch(
             let room = state.records_hint + state.records_hint / 8;
             out.spans.reserve(room);
             out.keys.reserve(room);
+            state.switch_file(plan, batch.file);
             format.check_batch(plan, bytes, state, &mut out);
             state.records_hint = usize::try_from(out.records).unwrap_or(0);
         }

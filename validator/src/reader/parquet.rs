@@ -38,7 +38,7 @@ use super::text::{self, Header, RecordFields, Slot, TextField};
 use super::{BatchOutcome, KeyEntry, LocatedFinding};
 use crate::dedup::record_hash;
 use crate::plan::{CheckPlan, ColumnRef, Finding, Findings, Rule};
-use crate::summary::OpenEnumTally;
+use crate::profile::{Profile, RecordStage};
 use crate::violation::Code;
 use parquet::basic::{ConvertedType, LogicalType, TimeUnit, Type as PhysicalType};
 use parquet::column::reader::ColumnReader;
@@ -61,16 +61,16 @@ pub enum ParquetEvent {
 }
 
 /// Checks one Parquet file held by `source` (a `File` or in-memory `Bytes`), handing schema
-/// findings and row outcomes to `emit` (which returns `false` to stop). Open-enum values go to
-/// `tally`. `Err` means the file could not be read to its end (exit status 2).
+/// findings and row outcomes to `emit` (which returns `false` to stop). The profile (open-enum
+/// values included) goes to `profile`. `Err` means the file could not be read to its end (exit status 2).
 pub fn check_file<R: ChunkReader + 'static>(
     plan: &CheckPlan,
     source: R,
-    tally: &mut OpenEnumTally,
+    profile: &mut Profile,
     emit: &mut dyn FnMut(ParquetEvent) -> bool,
 ) -> io::Result<()> {
     let guarded = catch_unwind(AssertUnwindSafe(|| {
-        check_file_inner(plan, source, tally, emit)
+        check_file_inner(plan, source, profile, emit)
     }));
     match guarded {
         Ok(result) => result,
@@ -115,10 +115,11 @@ struct Leaf {
 fn check_file_inner<R: ChunkReader + 'static>(
     plan: &CheckPlan,
     source: R,
-    tally: &mut OpenEnumTally,
+    profile: &mut Profile,
     emit: &mut dyn FnMut(ParquetEvent) -> bool,
 ) -> io::Result<()> {
     let reader = SerializedFileReader::new(source).map_err(|e| parquet_error(&e))?;
+    let mut stage = RecordStage::new(plan);
     let schema = reader.metadata().file_metadata().schema_descr_ptr();
     let names: Vec<String> = schema
         .columns()
@@ -184,7 +185,7 @@ fn check_file_inner<R: ChunkReader + 'static>(
             for (leaf, column, buffers) in &mut columns {
                 read_chunk(leaf, column, buffers, want, &mut rows)?;
             }
-            let outcome = rows.check(plan, &header, tally);
+            let outcome = rows.check(plan, &header, profile, &mut stage);
             done += want;
             if !emit(ParquetEvent::Rows(outcome)) {
                 return Ok(());
@@ -519,7 +520,13 @@ impl RowChunk {
     }
 
     /// Checks every row of the chunk.
-    fn check(&self, plan: &CheckPlan, header: &Header, tally: &mut OpenEnumTally) -> BatchOutcome {
+    fn check(
+        &self,
+        plan: &CheckPlan,
+        header: &Header,
+        profile: &mut Profile,
+        stage: &mut RecordStage,
+    ) -> BatchOutcome {
         let mut out = BatchOutcome::default();
         let mut findings = Findings::default();
         let mut hashed: Vec<u8> = Vec::new();
@@ -550,7 +557,7 @@ impl RowChunk {
                 continue;
             }
             findings.clear();
-            let key = text::check_record(plan, header, &view, &mut findings, tally);
+            let key = text::check_record(plan, header, &view, &mut findings, profile, stage);
             if !findings.is_empty() {
                 out.invalid_records += 1;
                 for finding in findings.drain() {

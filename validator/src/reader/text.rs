@@ -34,7 +34,7 @@
 use super::fingerprint_part;
 use crate::formats;
 use crate::plan::{Action, CheckPlan, Checked, ColumnRef, FieldValue, Finding, Findings, Rule};
-use crate::summary::OpenEnumTally;
+use crate::profile::{Profile, RecordStage};
 use crate::violation::{Code, truncate_bytes};
 use canvas_logs_codegen::model::envelope;
 
@@ -279,15 +279,17 @@ pub trait RecordFields {
 }
 
 /// Checks one readable record: every field by its slot, `meta` rules, the key fingerprint.
-/// Open-enum values are counted into `tally` directly (the record is known to be readable).
-/// Returns the key fingerprint and uuid when every key column held a valid value.
+/// Open-enum values are counted into `profile`'s tally and the fields staged in `stage` are
+/// committed to `profile` directly (the record is known to be readable). Returns the key fingerprint and uuid when every key column held a valid value.
 pub fn check_record<F: RecordFields + ?Sized>(
     plan: &CheckPlan,
     header: &Header,
     fields: &F,
     findings: &mut Findings,
-    tally: &mut OpenEnumTally,
+    profile: &mut Profile,
+    stage: &mut RecordStage,
 ) -> Option<(u128, Option<u128>)> {
+    stage.reset();
     let is_delete = header
         .meta_action
         .is_some_and(|i| fields.field(i) == TextField::Text(envelope::ACTION_DELETE.as_bytes()));
@@ -307,7 +309,8 @@ pub fn check_record<F: RecordFields + ?Sized>(
                     );
                 }
                 TextField::Text(text) => {
-                    plan.check_meta_ts(FieldValue::String(text), findings);
+                    let checked = plan.check_meta_ts(FieldValue::String(text), findings);
+                    stage.observe_meta_ts(FieldValue::String(text), checked != Checked::Invalid);
                 }
             },
             Slot::MetaAction => {
@@ -326,10 +329,14 @@ pub fn check_record<F: RecordFields + ?Sized>(
                 }
                 let field = fields.field(index);
                 let checked = check_text_field(plan, column, field, findings);
+                if let TextField::Text(text) = field {
+                    let value = text_value(plan, column, text);
+                    stage.observe(plan, column, value, checked);
+                }
                 match checked {
                     Checked::OpenEnumValue(slot) => {
                         if let TextField::Text(text) = field {
-                            tally.observe(slot, text);
+                            profile.tally.observe(slot, text);
                         }
                     }
                     Checked::Valid if column_plan.in_key => {
@@ -348,11 +355,26 @@ pub fn check_record<F: RecordFields + ?Sized>(
             }
         }
     }
+    stage.sections(true, !is_delete);
+    profile.commit(plan, stage);
     let needed = plan.key_columns().len();
     if !plan.checks_duplicates() || valid_key_columns != needed {
         return None;
     }
     Some((key.finish(), if needed == 1 { key_uuid } else { None }))
+}
+
+/// A text field as the profile sees it: the value its column's type reads from the text (an
+/// integer's digits, a bool), or the text itself (only statistics of valid values are kept,
+/// and a valid value's text is exactly the value).
+fn text_value<'a>(plan: &CheckPlan, column: usize, text: &'a [u8]) -> FieldValue<'a> {
+    match (plan.columns().get(column).map(|c| &c.rule), classify(text)) {
+        (Some(Rule::Int32 | Rule::Int64 | Rule::IntegerEnum { .. }), Spelling::Integer(digits)) => {
+            FieldValue::Integer(digits)
+        }
+        (Some(Rule::Bool), Spelling::Bool(b)) => FieldValue::Bool(b),
+        _ => FieldValue::String(text),
+    }
 }
 
 /// Checks one text field of `column` (NULL or text) by the column's type; see the module docs.

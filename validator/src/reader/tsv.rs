@@ -101,7 +101,8 @@ impl RecordFormat for TsvFormat {
                             &self.header,
                             &view,
                             &mut findings,
-                            &mut state.tally,
+                            &mut state.profile,
+                            &mut state.stage,
                         );
                         if !findings.is_empty() {
                             out.invalid_records += 1;

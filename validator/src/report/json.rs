@@ -31,7 +31,11 @@
 //! `by_code` always lists every code of the stable set, in the contract's order; `by_column`
 //! lists the columns with at least one violation, sorted by name (whole-record violations have no
 //! column and are counted in `by_code` only). The keys after `by_column` are additions to the
-//! contract's example, which a consumer may ignore.
+//! contract's example, which a consumer may ignore: `"profile"` is the per-column profile
+//! (`crate::profile::output` documents its form; `null` with `--no-profile`), `"drift"` the
+//! drift warnings against `--baseline` (`[]` without one), each
+//! `{"code":"drift_null_rate","severity":"warning","column":"user_id","message":"...",
+//! "value":null,"count":12}`.
 
 use super::{ReportOptions, Reporter};
 use crate::summary::Summary;
@@ -124,6 +128,20 @@ pub fn summary_object(summary: &Summary, redact: bool) -> Value {
         },
         "unreadable_files": summary.unreadable_files,
         "schema": {"name": summary.schema, "version": summary.schema_version},
+        "profile": summary.profile.as_ref().map_or(Value::Null, |p| p.to_json()),
+        "drift": summary.drift.iter().map(drift_object).collect::<Vec<_>>(),
+    })
+}
+
+/// The wire object of one drift warning (the summary's `"drift"` list).
+pub fn drift_object(w: &crate::profile::drift::DriftWarning) -> Value {
+    json!({
+        "code": w.code.as_str(),
+        "severity": "warning",
+        "column": w.column,
+        "message": w.message,
+        "value": w.value,
+        "count": w.count,
     })
 }
 

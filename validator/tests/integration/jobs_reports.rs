@@ -1,6 +1,7 @@
 //! Every report format is byte-identical for `--jobs 1` to `4`, on every checked-in fixture and
 //! sample, and on an export with more distinct controllers than the open-enum tally keeps (where
-//! which values are kept must not depend on threads either). The Markdown step summary too.
+//! which values are kept must not depend on threads either). The Markdown step summary, the
+//! `--profile-out` profile and the `--html-out` page too.
 
 use crate::{tests_dir, workspace_root};
 use std::path::{Path, PathBuf};
@@ -8,23 +9,46 @@ use std::process::Command;
 
 const REPORTS: [&str; 5] = ["human", "json", "github", "junit", "sarif"];
 
-/// stdout, exit status and step summary of one run.
-fn run(dir: &Path, args: &[&str], jobs: u16) -> (String, Option<i32>, String) {
-    let summary = dir.join(format!("summary-{jobs}.md"));
-    let _ = std::fs::remove_file(&summary);
+/// stdout, exit status, step summary, profile file and HTML page of one run.
+fn run(dir: &Path, args: &[&str], jobs: u16) -> (String, Option<i32>, String, String, String) {
+    // One directory per call: the tests of this file run at the same time.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let out = std::env::temp_dir().join(format!("dap-jobs-out-{}-{call}", std::process::id()));
+    std::fs::create_dir_all(&out).unwrap_or_else(|e| panic!("{e}"));
+    let summary = out.join(format!("summary-{jobs}.md"));
+    let profile = out.join(format!("profile-{jobs}.json"));
+    let page = out.join(format!("report-{jobs}.html"));
+    for file in [&summary, &profile, &page] {
+        let _ = std::fs::remove_file(file);
+    }
     let output = Command::new(env!("CARGO_BIN_EXE_dap-validate"))
         .current_dir(dir)
         .args(args)
         .arg(format!("--jobs={jobs}"))
+        .arg("--profile-out")
+        .arg(&profile)
+        .arg("--html-out")
+        .arg(&page)
         .env("NO_COLOR", "1")
         .env("GITHUB_STEP_SUMMARY", &summary)
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
-    (
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
+    let result = (
         String::from_utf8_lossy(&output.stdout).into_owned(),
         output.status.code(),
-        std::fs::read_to_string(&summary).unwrap_or_default(),
-    )
+        read(&summary),
+        read(&profile),
+        read(&page),
+    );
+    let _ = std::fs::remove_dir_all(&out);
+    // Exit 2 before any check (a usage error) writes neither; every run here checks records.
+    assert!(
+        result.3.contains("\"profile_version\"") && result.4.contains("</html>"),
+        "{args:?}: no profile or page written"
+    );
+    result
 }
 
 fn assert_same_for_every_job_count(dir: &Path, args: &[&str]) {
@@ -118,7 +142,7 @@ fn past_the_tally_bound_reports_do_not_depend_on_jobs() {
             &["--report", report, "--no-duplicate-check", "many.jsonl"],
         );
     }
-    let (json, _, _) = run(
+    let (json, ..) = run(
         &dir,
         &["--report", "json", "--no-duplicate-check", "many.jsonl"],
         2,
@@ -138,7 +162,7 @@ fn past_the_tally_bound_reports_do_not_depend_on_jobs() {
         .unwrap_or_default();
     let untracked = controller["untracked"].as_u64().unwrap_or_default();
     assert_eq!(counted + untracked, (distinct + 2_000) as u64);
-    let (human, _, _) = run(&dir, &["--no-duplicate-check", "many.jsonl"], 3);
+    let (human, ..) = run(&dir, &["--no-duplicate-check", "many.jsonl"], 3);
     assert!(
         human.contains("counts incomplete past 65536 distinct values"),
         "{human}"
