@@ -1270,9 +1270,16 @@ impl<'r> Merger<'r> {
         }
         if self.plan.profiles() {
             let files = std::mem::take(&mut self.file_violations);
-            let report = profile_output::build(self.plan, profiles, files, self.redact);
+            let report = profile_output::build(self.plan, &profiles, &files, self.redact);
             if let Some((baseline, options)) = &self.extras.baseline {
-                self.summary.drift = drift::compare(&report, baseline, *options, self.redact);
+                // Drift sees every value (a redacted profile lists no unlisted ones); the
+                // warnings it makes leave values out under --redact.
+                let full = if self.redact {
+                    &profile_output::build(self.plan, &profiles, &files, false)
+                } else {
+                    &report
+                };
+                self.summary.drift = drift::compare(full, baseline, *options, self.redact);
             }
             self.summary.profile = Some(Box::new(report));
         }

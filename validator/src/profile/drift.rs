@@ -5,10 +5,10 @@
 //! | code | when | threshold (option, default) |
 //! |---|---|---|
 //! | `drift_new_value` | an open-enum value this run that the baseline never saw, with its count | — |
-//! | `drift_null_rate` | a column's null share moved by more than the threshold (in absolute terms: 0.10 is ten percentage points) | `--drift-null-rate`, 0.10 |
+//! | `drift_null_rate` | a column's null share moved by more than the threshold (in absolute terms: 0.10 is ten percentage points) and by more than three standard errors of the difference of two shares, so a small day is not flagged for noise | `--drift-null-rate`, 0.10 |
 //! | `drift_volume` | records per day (over the UTC days `meta.ts` covers) outside `[1 - t, 1 + t]` times the baseline's | `--drift-volume`, 0.5 |
 //! | `drift_gap` | hours with no records between the first and the last hour of a timestamp column (consecutive empty hours are one warning) | — |
-//! | `drift_missing_column` | a column with values in the baseline is all null now (reported instead of `drift_null_rate`) | — |
+//! | `drift_missing_column` | a column with values in the baseline is all null now, in enough records that chance would leave it all null less than once in a thousand days at the baseline's share of values (`(1 - share)^records < 0.001`; a column with values in 1% of records is not "missing" from 60 records); reported instead of `drift_null_rate` | — |
 //!
 //! Decisions: only the run sections are compared (file names change from day to day). A
 //! baseline column whose open-enum tally was incomplete (`untracked` > 0) or written with
@@ -118,7 +118,11 @@ pub fn compare(
             continue;
         }
         let (was, is) = (old.null_rate(), column.null_rate());
-        if (is - was).abs() > options.null_rate {
+        // The standard error of the difference of two proportions, from the pooled share.
+        let (n1, n2) = (old.records as f64, column.records as f64);
+        let pooled = (old.nulls + column.nulls) as f64 / (n1 + n2);
+        let error = (pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2)).sqrt();
+        if (is - was).abs() > options.null_rate && (is - was).abs() > 3.0 * error {
             out.push(DriftWarning {
                 code: DriftCode::NullRate,
                 column: Some(column.name.clone()),
@@ -161,7 +165,12 @@ pub fn compare(
 }
 
 fn is_missing(column: &ColumnProfile, old: &ColumnProfile) -> bool {
-    old.records > old.nulls && column.records > 0 && column.nulls == column.records
+    if old.records <= old.nulls || column.records == 0 || column.nulls != column.records {
+        return false;
+    }
+    let share = (old.records - old.nulls) as f64 / old.records as f64;
+    // The chance of no value at all in this many records at the baseline's share.
+    (column.records as f64) * (1.0 - share).ln() < 0.001f64.ln()
 }
 
 fn new_values(

@@ -123,23 +123,24 @@ pub type ViolationCounts = Vec<[u64; Code::ALL.len()]>;
 /// readable record) gets an empty one. The run section is the merge of the files' profiles.
 pub fn build(
     plan: &CheckPlan,
-    profiles: FileProfiles,
-    files: Vec<(String, ViolationCounts)>,
+    profiles: &FileProfiles,
+    files: &[(String, ViolationCounts)],
     redact: bool,
 ) -> ProfileReport {
-    let mut profiles = profiles.files;
     let mut run = Profile::new(plan);
     let mut run_violations: ViolationCounts = vec![[0; Code::ALL.len()]; plan.columns().len() + 1];
     let mut sections = Vec::with_capacity(files.len());
-    for (index, (name, violations)) in files.into_iter().enumerate() {
+    for (index, (name, violations)) in files.iter().enumerate() {
         let profile = profiles
-            .remove(&index)
+            .files
+            .get(&index)
+            .cloned()
             .unwrap_or_else(|| Profile::new(plan));
-        let mut section = section(plan, &profile, &violations, redact);
-        section.file = Some(name);
+        let mut section = section(plan, &profile, violations, redact);
+        section.file = Some(name.clone());
         sections.push(section);
         run.merge(profile);
-        for (total, counts) in run_violations.iter_mut().zip(&violations) {
+        for (total, counts) in run_violations.iter_mut().zip(violations) {
             for (t, n) in total.iter_mut().zip(counts) {
                 *t += n;
             }

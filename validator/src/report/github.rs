@@ -92,6 +92,23 @@ impl<W: Write> Reporter for GithubReporter<W> {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        for w in &summary.drift {
+            let column = w
+                .column
+                .as_deref()
+                .map(|c| format!("{c}: "))
+                .unwrap_or_default();
+            let value = match &w.value {
+                Some(v) if !self.options.redact => format!(" ({})", super::quote(v)),
+                _ => String::new(),
+            };
+            writeln!(
+                self.out,
+                "::warning title={}::{}",
+                escape_property(w.code.as_str()),
+                escape_data(&format!("{column}{}{value}", w.message))
+            )?;
+        }
         for line in summary_lines(summary, self.options.redact) {
             writeln!(self.out, "{line}")?;
         }

@@ -174,6 +174,8 @@ h2{font-size:17px;margin:28px 0 8px;padding-bottom:4px;border-bottom:1px solid v
 @media (max-width:600px){.grid2{grid-template-columns:1fr}}
 h3{font-size:15px;margin:12px 0 4px}
 td.rate{white-space:nowrap}
+#profile,#violations,#drift,#files{min-width:760px}
+#profile td.v{white-space:nowrap;word-break:normal}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}

@@ -129,6 +129,24 @@ pub(crate) fn summary_lines(summary: &Summary, redact: bool) -> Vec<String> {
             lines.push(format!("  {:<width$} {n:>12}", escape::terminal(column)));
         }
     }
+    if !summary.drift.is_empty() {
+        lines.push(format!(
+            "drift against the baseline: {} warning(s)",
+            summary.drift.len()
+        ));
+        for w in &summary.drift {
+            let value = match &w.value {
+                Some(v) if !redact => format!(" {}", quote(v)),
+                _ => String::new(),
+            };
+            lines.push(format!(
+                "  {:<21} {:<width$} {}{value}",
+                w.code.as_str(),
+                escape::terminal(w.column.as_deref().unwrap_or("-")),
+                escape::terminal(&w.message)
+            ));
+        }
+    }
     for open in &summary.open_enum_values {
         if open.values.is_empty() && open.untracked == 0 {
             continue;

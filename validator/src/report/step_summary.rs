@@ -9,7 +9,7 @@
 //! | files | records | valid | invalid | errors | warnings |
 //! |---:|---:|---:|---:|---:|---:|
 //! | 2 | 1000 | 998 | 2 | 3 | 0 |
-//! (then tables by file, by code, by column)
+//! (then tables by file, by code, drift against --baseline, by column)
 //! ```
 //!
 //! It holds counts, codes, file and column names only, never a value, so it is safe with or
@@ -101,6 +101,29 @@ pub fn markdown(summary: &Summary, rows: &[String], more_files: u64) -> String {
         let _ = writeln!(md, "| rule | violations |\n|---|---:|");
         for (code, n) in codes {
             let _ = writeln!(md, "| `{code}` | {n} |");
+        }
+        md.push('\n');
+    }
+    if !summary.drift.is_empty() {
+        // Codes, columns, messages and counts only: the one value a drift warning carries (a
+        // new open-enum value) stays out, as every value does here.
+        let _ = writeln!(md, "| drift | column | what | count |\n|---|---|---|---:|");
+        for w in summary.drift.iter().take(MAX_COLUMN_ROWS) {
+            let _ = writeln!(
+                md,
+                "| `{}` | {} | {} | {} |",
+                w.code.as_str(),
+                markdown_cell(w.column.as_deref().unwrap_or("")),
+                markdown_cell(&w.message),
+                w.count.map(|n| n.to_string()).unwrap_or_default()
+            );
+        }
+        if summary.drift.len() > MAX_COLUMN_ROWS {
+            let _ = writeln!(
+                md,
+                "| ({} more drift warnings) | | | |",
+                summary.drift.len() - MAX_COLUMN_ROWS
+            );
         }
         md.push('\n');
     }

@@ -5,6 +5,8 @@
 
 /// The GitHub Action's script, run with the variables GitHub sets.
 mod action;
+/// The HTML report in headless Chromium: screenshots, DOM against the summary, hostile values.
+mod browser;
 /// Differential test: per-record verdicts and columns against the `jsonschema` crate.
 mod differential;
 /// One corpus in JSONL, CSV, TSV and Parquet gives the same violations; Parquet fixtures.
@@ -15,6 +17,8 @@ mod jobs;
 mod jobs_reports;
 /// The JSON Lines report of a sample run, parsed back and checked field by field.
 mod json_contract;
+/// The per-column profile against counts made here, and every drift code.
+mod profile_drift;
 
 use std::path::{Path, PathBuf};
 
