@@ -122,7 +122,7 @@ impl Args {
 }
 
 /// The examples under `--help` and in the man page: a command line and what it does.
-pub const EXAMPLES: [(&str, &str); 6] = [
+pub const EXAMPLES: [(&str, &str); 7] = [
     (
         "dap-validate exports/",
         "every export file under a folder, in name order",
@@ -142,6 +142,10 @@ pub const EXAMPLES: [(&str, &str); 6] = [
     (
         "dap-validate --valid-out ok.jsonl.gz --invalid-out bad.jsonl.gz exports/",
         "split the records by verdict, byte for byte",
+    ),
+    (
+        "dap-validate --baseline monday.json --profile-out tuesday.json --html-out report.html exports/",
+        "drift against yesterday's profile, today's kept for tomorrow, a page to look at",
     ),
     (
         "dap-validate --input-format jsonl - < export.ndjson",

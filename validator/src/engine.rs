@@ -452,7 +452,7 @@ enum Event {
     /// A CSV/TSV file's header bytes, line end included (for the quarantine outputs).
     Header(Vec<u8>),
     /// A file's profile (open-enum values included) made on the reading thread (Parquet).
-    Profile(usize, Profile),
+    Profile(usize, Box<Profile>),
     Batch(Batch, BatchOutcome),
     FileEnd(usize),
     FileError(usize, io::Error),
@@ -555,7 +555,7 @@ fn read_parquet(
         stopped |= !go_on;
         go_on
     });
-    if stopped || !sink.control(Event::Profile(index, profile)) {
+    if stopped || !sink.control(Event::Profile(index, Box::new(profile))) {
         return None;
     }
     Some(match result {
@@ -1041,7 +1041,7 @@ impl<'r> Merger<'r> {
             }
             Event::Profile(index, profile) => {
                 let mut one = FileProfiles::default();
-                one.files.insert(index, profile);
+                one.files.insert(index, *profile);
                 self.reader_profiles.merge(one);
                 Ok(None)
             }

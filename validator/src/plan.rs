@@ -157,11 +157,21 @@ impl Findings {
 pub enum Checked {
     /// Valid (or null where allowed).
     Valid,
+    /// Valid: member number `0` of the column's enum (the number [`LiteralSet::get`] gives, or
+    /// the index in an integer enum's sorted values), for the profile's histogram.
+    Member(u32),
     /// Valid, and a value outside the listed members of an open enum: the caller counts it in
     /// [`crate::summary::OpenEnumTally`] slot `0` once it knows the record is readable.
     OpenEnumValue(usize),
     /// At least one finding was added.
     Invalid,
+}
+
+impl Checked {
+    /// Whether the value passed (a member, an open-enum value or any other valid value).
+    pub fn is_valid(self) -> bool {
+        self != Checked::Invalid
+    }
 }
 
 /// The value of `meta.action`.
@@ -912,8 +922,8 @@ impl CheckPlan {
                 let FieldValue::String(s) = value else {
                     return wrong_type(findings, &format!("a string ({name})"));
                 };
-                if members.contains(s) {
-                    return Checked::Valid;
+                if let Some(id) = members.get(s) {
+                    return Checked::Member(id as u32);
                 }
                 if let Some(slot) = open_slot {
                     return Checked::OpenEnumValue(*slot);
@@ -929,9 +939,9 @@ impl CheckPlan {
             } => match value {
                 FieldValue::Integer(text) => {
                     let listed =
-                        formats::parse_i64(text).is_some_and(|v| members.binary_search(&v).is_ok());
-                    if listed {
-                        Checked::Valid
+                        formats::parse_i64(text).and_then(|v| members.binary_search(&v).ok());
+                    if let Some(index) = listed {
+                        Checked::Member(index as u32)
                     } else {
                         findings.push(
                             col(),
@@ -964,8 +974,8 @@ impl CheckPlan {
             Some(Rule::StringEnum {
                 members, open_slot, ..
             }) => {
-                if members.contains(s) {
-                    true
+                if let Some(id) = members.get(s) {
+                    return Checked::Member(id as u32);
                 } else if let Some(slot) = open_slot {
                     return Checked::OpenEnumValue(*slot);
                 } else {
@@ -1622,13 +1632,12 @@ mod tests {
         let p = plan();
         let controller = column(&p, "web_application_controller");
         let mut findings = Findings::default();
-        assert_eq!(
-            p.check(controller, Str(b"__dap_unspecified__"), &mut findings),
-            Checked::Valid
-        );
+        // Both sentinel spellings are the same member.
+        let canonical = p.check(controller, Str(b"__dap_unspecified__"), &mut findings);
+        assert!(matches!(canonical, Checked::Member(_)), "{canonical:?}");
         assert_eq!(
             p.check(controller, Str(b"_dap_unspecified_"), &mut findings),
-            Checked::Valid
+            canonical
         );
         let slot = match p.check(controller, Str(b"courses"), &mut findings) {
             Checked::OpenEnumValue(slot) => slot,

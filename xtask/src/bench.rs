@@ -7,12 +7,13 @@
 //!   cycling through every kind, plus one repeated record for `duplicate_key`).
 //! - `bench` generates a 1,000,000-record export (seed 42, one record in 25,000 broken) into
 //!   `target/bench/` (plain and gzip, kept between runs), builds `dap-validate` in release, and
-//!   measures in one run: (a) `dap-validate --jobs 1`, (b) a per-line baseline with the
+//!   measures in one run: (a) `dap-validate --jobs 1`, (p) the same with `--no-profile` (the
+//!   profile's cost is a / p - 1, target under 10%), (b) a per-line baseline with the
 //!   `jsonschema` crate (formats on) under the emitted JSON Schema, (c) serde_json parsing each
 //!   line into `IgnoredAny`, (d) `dap-validate` with its default jobs, (e) flate2 (zlib-rs)
 //!   decompression alone; then the gzip file through (a) and (d). Peak RSS of the validator
 //!   comes from polling `/proc/<pid>/status` (`VmHWM`) while it runs. Each measurement is the
-//!   fastest of seven runs (two for the slow jsonschema baseline); (a), (c) and (d) take turns,
+//!   fastest of seven runs (two for the slow jsonschema baseline); (a), (p), (c) and (d) take turns,
 //!   and so do (e) and the two gzip runs.
 //! - Then the same records as CSV and TSV ([`formats`]): `dap-validate` with one and default jobs,
 //!   against the `csv` crate reading each file into `ByteRecord`s (the parsing limit).
@@ -214,12 +215,22 @@ pub fn bench(root: &Path) -> Result<ExitCode> {
     // (a), (c) and (d) take turns, so that a noisy moment on the shared machine falls on one run
     // of each rather than on every run of one.
     eprintln!(
-        "(a) dap-validate --jobs 1, (c) serde_json IgnoredAny per line, (d) default jobs ..."
+        "(a) dap-validate --jobs 1, (p) the same with --no-profile, (c) serde_json IgnoredAny per line, (d) default jobs ..."
     );
-    let (mut a, mut c, mut d) = (None, None, None);
+    let (mut a, mut p, mut c, mut d) = (None, None, None, None);
     for _ in 0..RUNS {
         a = Some(one_more(a, &mut || {
             run_validator(&exe, &plain, Some(1), "a  dap-validate --jobs 1", bytes)
+        })?);
+        p = Some(one_more(p, &mut || {
+            run_validator_with(
+                &exe,
+                &plain,
+                Some(1),
+                "p  dap-validate --jobs 1 --no-profile",
+                bytes,
+                &["--no-profile"],
+            )
         })?);
         c = Some(one_more(c, &mut || serde_floor(&plain, bytes))?);
         d = Some(one_more(d, &mut || {
@@ -227,6 +238,7 @@ pub fn bench(root: &Path) -> Result<ExitCode> {
         })?);
     }
     results.push(a.context("no run")?);
+    results.push(p.context("no run")?);
     eprintln!("(b) jsonschema per line ...");
     results.push(best(2, || jsonschema_baseline(&plain, bytes))?);
     results.push(c.context("no run")?);
@@ -275,8 +287,9 @@ pub fn bench(root: &Path) -> Result<ExitCode> {
         );
     }
     let get = |prefix: &str| results.iter().find(|m| m.label.starts_with(prefix));
-    let (Some(a), Some(b), Some(c), Some(d), Some(e), Some(ag), Some(dg)) = (
+    let (Some(a), Some(p), Some(b), Some(c), Some(d), Some(e), Some(ag), Some(dg)) = (
         get("a "),
+        get("p "),
         get("b "),
         get("c "),
         get("d "),
@@ -314,6 +327,11 @@ pub fn bench(root: &Path) -> Result<ExitCode> {
         ),
         ("gzip a' time / e time", ag.seconds / e.seconds, true),
         (
+            "profile cost a / p - 1 (target < 0.10)",
+            a.seconds / p.seconds - 1.0,
+            a.seconds / p.seconds - 1.0 < 0.10,
+        ),
+        (
             "peak RSS MiB (target < 64)",
             peak as f64 / 1024.0,
             (peak as f64 / 1024.0) < 64.0,
@@ -338,6 +356,10 @@ pub fn bench(root: &Path) -> Result<ExitCode> {
         ("a / b by CPU time (target >= 5.0)", by_cpu(b, a)),
         ("a / c by CPU time (target >= 1.0)", by_cpu(c, a)),
         ("a' CPU / e CPU (decompress + check)", by_cpu(ag, e)),
+        (
+            "profile cost by CPU time a / p - 1",
+            by_cpu(a, p).map(|r| r - 1.0),
+        ),
     ] {
         if let Some(ratio) = ratio {
             println!("{label:<40} {ratio:>8.2}");
@@ -366,8 +388,24 @@ fn run_validator(
     label: &'static str,
     bytes: u64,
 ) -> Result<Measure> {
+    run_validator_with(exe, input, jobs, label, bytes, &[])
+}
+
+/// [`run_validator`] with more options.
+fn run_validator_with(
+    exe: &Path,
+    input: &Path,
+    jobs: Option<u32>,
+    label: &'static str,
+    bytes: u64,
+    extra: &[&str],
+) -> Result<Measure> {
     let mut command = Command::new(exe);
-    command.arg("--report").arg("json").arg("--redact");
+    command
+        .arg("--report")
+        .arg("json")
+        .arg("--redact")
+        .args(extra);
     if let Some(jobs) = jobs {
         command.arg("--jobs").arg(jobs.to_string());
     }

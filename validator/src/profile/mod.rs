@@ -40,22 +40,81 @@ use std::collections::BTreeMap;
 /// The name `meta.ts` has in the profile (a column after the table's own).
 pub const META_TS: &str = "meta.ts";
 
-/// Nothing was read for the column in this record (absent or null).
-const ABSENT: u8 = 0;
-/// A valid value, summarised in the column's payload.
-const VALUE: u8 = 1;
-/// A value that broke a rule: counted as a value, in no statistic.
-const INVALID: u8 = 2;
-
 /// A payload for an open enum's value that is not a listed member (the tally counts it).
 const UNLISTED: u64 = u64::MAX;
 
+/// What the profile keeps of a column's values, decided once per column from its rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `int32`, `int64`: minimum and maximum.
+    Integer,
+    /// `timestamp` and `meta.ts`: minimum, maximum, hours.
+    Timestamp,
+    /// `string`: longest in characters and bytes.
+    Text,
+    /// String or integer enum: a histogram by member.
+    Enum,
+    /// `bool`: a two-bar histogram.
+    Bool,
+    /// `uuid`, `ip`: counts only.
+    Plain,
+}
+
+fn kind_of(rule: Option<&Rule>) -> Kind {
+    match rule {
+        None | Some(Rule::Timestamp) => Kind::Timestamp,
+        Some(Rule::Int32 | Rule::Int64) => Kind::Integer,
+        Some(Rule::Text { .. }) => Kind::Text,
+        Some(Rule::StringEnum { .. } | Rule::IntegerEnum { .. }) => Kind::Enum,
+        Some(Rule::Bool) => Kind::Bool,
+        Some(Rule::Uuid | Rule::Ip) => Kind::Plain,
+    }
+}
+
+/// Words of a record's bit sets: the stage's sets are arrays, not vectors, so that marking a
+/// column costs no pointer to follow.
+const STAGE_WORDS: usize = 4;
+
+/// Columns a record's bit sets can hold.
+pub const MAX_PROFILED: usize = STAGE_WORDS * 64;
+
+/// Bit sets over the profile's columns (table columns, then `meta.ts`).
+fn words(slots: usize) -> Vec<u64> {
+    vec![0; slots.div_ceil(64)]
+}
+
+/// Calls `f` with the column of every bit set in `bits`, word `w` of a set.
+#[inline(always)]
+fn for_each_bit(mut bits: u64, w: usize, mut f: impl FnMut(usize)) {
+    while bits != 0 {
+        f(w * 64 + bits.trailing_zeros() as usize);
+        bits &= bits - 1;
+    }
+}
+
+#[inline]
+fn set_bit(words: &mut [u64], bit: usize) {
+    if let Some(w) = words.get_mut(bit / 64) {
+        *w |= 1 << (bit % 64);
+    }
+}
+
 /// One record's observations, folded into a [`Profile`] by [`Profile::commit`] once the record
-/// is known to be readable. Slots are indexed by column, `meta.ts` last; reused record after
-/// record.
+/// is known to be readable: which columns held a valid value (with a payload summarising it)
+/// and which an invalid one, as bit sets; columns in neither were null or absent. Slots are
+/// indexed by column, `meta.ts` last; reused record after record, nothing allocated.
 #[derive(Debug, Clone)]
 pub struct RecordStage {
-    state: Vec<u8>,
+    kinds: Vec<Kind>,
+    /// Words of the bit sets in use (a table of more than [`MAX_PROFILED`] columns is
+    /// profiled in its first ones; `meta.ts` is always the last slot).
+    used: usize,
+    valid: [u64; STAGE_WORDS],
+    invalid: [u64; STAGE_WORDS],
+    /// Of the valid columns, those whose payload is computed (a number, microseconds,
+    /// lengths); the others hold where the value's text is in the line (`start << 32 | end`),
+    /// read when the record is committed. Enum and bool payloads are always their member.
+    computed: [u64; STAGE_WORDS],
     payload: Vec<u64>,
     /// Whether `key` was an object (its columns were read).
     key_read: bool,
@@ -64,6 +123,11 @@ pub struct RecordStage {
     /// Per text column, a length in characters the file's profile already holds: a string of
     /// at most that many bytes cannot raise the maximum, so its characters are not counted.
     chars_known: Vec<u32>,
+    /// The last hour a timestamp was in: its text `YYYY-MM-DDThh` (two overlapping words) and
+    /// its first microsecond. Timestamps of neighbouring records mostly share the hour, and the
+    /// rest of a timestamp is read without calendar arithmetic.
+    hour_text: (u64, u64),
+    hour_start: i64,
     /// Whether the plan wants a profile at all (`--no-profile` turns it off).
     enabled: bool,
 }
@@ -73,11 +137,19 @@ impl RecordStage {
     pub fn new(plan: &CheckPlan) -> RecordStage {
         let slots = plan.columns().len() + 1;
         RecordStage {
-            state: vec![ABSENT; slots],
+            kinds: (0..slots)
+                .map(|c| kind_of(plan.columns().get(c).map(|c| &c.rule)))
+                .collect(),
+            used: slots.div_ceil(64).min(STAGE_WORDS),
+            valid: [0; STAGE_WORDS],
+            invalid: [0; STAGE_WORDS],
+            computed: [0; STAGE_WORDS],
             payload: vec![0; slots],
             key_read: false,
             value_read: false,
             chars_known: vec![0; slots],
+            hour_text: (0, 0),
+            hour_start: i64::MIN,
             enabled: plan.profiles(),
         }
     }
@@ -85,7 +157,9 @@ impl RecordStage {
     /// Forgets the last record.
     #[inline]
     pub fn reset(&mut self) {
-        self.state.fill(ABSENT);
+        self.valid = [0; STAGE_WORDS];
+        self.invalid = [0; STAGE_WORDS];
+        self.computed = [0; STAGE_WORDS];
         self.key_read = false;
         self.value_read = false;
     }
@@ -103,7 +177,7 @@ impl RecordStage {
     }
 
     /// Records column `column`'s value and what its check said.
-    #[inline]
+    #[inline(always)]
     pub fn observe(
         &mut self,
         plan: &CheckPlan,
@@ -111,49 +185,58 @@ impl RecordStage {
         value: FieldValue<'_>,
         checked: Checked,
     ) {
-        if !self.enabled || value == FieldValue::Null {
+        self.observe_at(plan, column, value, checked, None);
+    }
+
+    /// [`RecordStage::observe`] of a value whose text is `line[start..end]` when `in_line` says
+    /// so (the JSONL walker's plain strings and integers): then only where it is is kept, and
+    /// the text is read when the record is committed, out of the walker's loop.
+    #[inline(always)]
+    pub fn observe_at(
+        &mut self,
+        plan: &CheckPlan,
+        column: usize,
+        value: FieldValue<'_>,
+        checked: Checked,
+        in_line: Option<(usize, usize)>,
+    ) {
+        if !self.enabled || matches!(value, FieldValue::Null) {
             return;
         }
-        let Some(state) = self.state.get_mut(column) else {
-            return;
-        };
         if checked == Checked::Invalid {
-            *state = INVALID;
+            set_bit(&mut self.invalid, column);
             return;
         }
-        *state = VALUE;
-        let payload = match (plan.columns().get(column).map(|c| &c.rule), value) {
-            (Some(Rule::Int32 | Rule::Int64), FieldValue::Integer(text)) => {
-                formats::parse_i64(text).unwrap_or_default() as u64
+        set_bit(&mut self.valid, column);
+        let payload = match (checked, value, in_line) {
+            (Checked::Member(id), ..) => u64::from(id),
+            (Checked::OpenEnumValue(_), ..) => UNLISTED,
+            (_, FieldValue::Bool(b), _) => u64::from(b),
+            (_, _, Some((start, end))) => ((start as u64) << 32) | (end as u64 & 0xFFFF_FFFF),
+            _ => {
+                set_bit(&mut self.computed, column);
+                self.compute(plan, column, value)
             }
-            (Some(Rule::Timestamp), FieldValue::String(text)) => {
-                formats::timestamp_micros(text).unwrap_or_default() as u64
-            }
-            (Some(Rule::Text { .. }), FieldValue::String(text)) => {
-                let bytes = u32::try_from(text.len()).unwrap_or(u32::MAX);
-                let known = self.chars_known.get(column).copied().unwrap_or(0);
-                // Bytes bound characters from above: only a longer string can raise the maximum.
-                let chars = if bytes <= known {
-                    0
-                } else {
-                    u32::try_from(count_chars(text)).unwrap_or(u32::MAX)
-                };
-                u64::from(bytes) | (u64::from(chars) << 32)
-            }
-            (Some(Rule::StringEnum { members, .. }), FieldValue::String(text)) => {
-                members.get(text).map_or(UNLISTED, |id| id as u64)
-            }
-            (Some(Rule::IntegerEnum { members, .. }), FieldValue::Integer(text)) => {
-                formats::parse_i64(text)
-                    .and_then(|v| members.binary_search(&v).ok())
-                    .map_or(UNLISTED, |i| i as u64)
-            }
-            (Some(Rule::IntegerEnum { .. }), _) => UNLISTED,
-            (Some(Rule::Bool), FieldValue::Bool(b)) => u64::from(b),
-            _ => 0,
         };
         if let Some(slot) = self.payload.get_mut(column) {
             *slot = payload;
+        }
+    }
+
+    /// The payload of a value not read from the line: the number, microseconds, lengths or
+    /// member it stands for.
+    #[inline(never)]
+    fn compute(&mut self, plan: &CheckPlan, column: usize, value: FieldValue<'_>) -> u64 {
+        match (self.kinds.get(column), value) {
+            (Some(Kind::Integer), FieldValue::Integer(text)) => {
+                formats::small_integer(text).unwrap_or_default() as u64
+            }
+            (Some(Kind::Timestamp), FieldValue::String(text)) => self.micros(text) as u64,
+            (Some(Kind::Text), FieldValue::String(text)) => {
+                text_payload(text, self.chars_known.get(column).copied().unwrap_or(0))
+            }
+            (Some(Kind::Enum), _) => member_of(plan, column, value),
+            _ => 0,
         }
     }
 
@@ -163,18 +246,79 @@ impl RecordStage {
         if !self.enabled || value == FieldValue::Null {
             return;
         }
-        let slot = self.state.len() - 1;
-        let (state, payload) = match value {
-            FieldValue::String(text) if valid => (
-                VALUE,
-                formats::timestamp_micros(text).unwrap_or_default() as u64,
-            ),
-            _ => (INVALID, 0),
-        };
-        if let (Some(s), Some(p)) = (self.state.get_mut(slot), self.payload.get_mut(slot)) {
-            *s = state;
-            *p = payload;
+        let slot = self.payload.len() - 1;
+        if slot >= MAX_PROFILED {
+            return;
         }
+        match value {
+            FieldValue::String(text) if valid => {
+                set_bit(&mut self.valid, slot);
+                set_bit(&mut self.computed, slot);
+                let micros = self.micros(text);
+                if let Some(p) = self.payload.get_mut(slot) {
+                    *p = micros as u64;
+                }
+            }
+            _ => set_bit(&mut self.invalid, slot),
+        }
+    }
+
+    /// A valid timestamp's microseconds, through the cached hour when it is the same.
+    #[inline]
+    fn micros(&mut self, text: &[u8]) -> i64 {
+        let (Some(head), Some(hour)) = (text.first_chunk::<8>(), text.get(5..13)) else {
+            return 0;
+        };
+        let mut word = [0u8; 8];
+        word.copy_from_slice(hour);
+        let key = (u64::from_le_bytes(*head), u64::from_le_bytes(word));
+        if key != self.hour_text || self.hour_start == i64::MIN {
+            let micros = formats::timestamp_micros(text).unwrap_or_default();
+            self.hour_text = key;
+            self.hour_start = micros - micros.rem_euclid(3_600_000_000);
+            return micros;
+        }
+        // mm:ss[.ffffff] after the hour.
+        let d = |i: usize| i64::from(text.get(i).map_or(0, |b| b.wrapping_sub(b'0')));
+        let mut micros = ((d(14) * 10 + d(15)) * 60 + d(17) * 10 + d(18)) * 1_000_000;
+        if text.len() > 21 {
+            let mut fraction = 0i64;
+            let digits = text.len() - 21;
+            for i in 0..6 {
+                fraction = fraction * 10 + if i < digits { d(20 + i) } else { 0 };
+            }
+            micros += fraction;
+        }
+        self.hour_start + micros
+    }
+}
+
+/// A string's bytes and, when it is longer in bytes than `known` characters, its characters.
+#[inline]
+fn text_payload(text: &[u8], known: u32) -> u64 {
+    let bytes = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    // Bytes bound characters from above: only a longer string can raise the maximum.
+    let chars = if bytes <= known {
+        0
+    } else {
+        u32::try_from(count_chars(text)).unwrap_or(u32::MAX)
+    };
+    u64::from(bytes) | (u64::from(chars) << 32)
+}
+
+/// An enum value's member index (or [`UNLISTED`]).
+#[inline(never)]
+fn member_of(plan: &CheckPlan, column: usize, value: FieldValue<'_>) -> u64 {
+    match (plan.columns().get(column).map(|c| &c.rule), value) {
+        (Some(Rule::StringEnum { members, .. }), FieldValue::String(text)) => {
+            members.get(text).map_or(UNLISTED, |id| id as u64)
+        }
+        (Some(Rule::IntegerEnum { members, .. }), FieldValue::Integer(text)) => {
+            formats::parse_i64(text)
+                .and_then(|v| members.binary_search(&v).ok())
+                .map_or(UNLISTED, |i| i as u64)
+        }
+        _ => UNLISTED,
     }
 }
 
@@ -236,10 +380,10 @@ impl Hours {
 /// The statistics of one column (or `meta.ts`) over some records.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ColumnStats {
-    /// Records in which the column was read.
-    pub records: u64,
-    /// Of those, null or absent.
-    pub nulls: u64,
+    /// Valid values (not null).
+    pub values: u64,
+    /// Invalid values (not null, broke a rule).
+    pub invalid: u64,
     /// Valid values' smallest and largest (integers; timestamps in microseconds).
     pub range: Option<(i64, i64)>,
     /// The longest valid string, in characters and in bytes.
@@ -256,8 +400,8 @@ pub struct ColumnStats {
 
 impl ColumnStats {
     fn merge(&mut self, other: &ColumnStats) {
-        self.records += other.records;
-        self.nulls += other.nulls;
+        self.values += other.values;
+        self.invalid += other.invalid;
         self.range = match (self.range, other.range) {
             (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
             (a, b) => a.or(b),
@@ -288,15 +432,29 @@ impl ColumnStats {
 pub struct Profile {
     /// Readable records.
     pub records: u64,
+    /// Of those, records whose `key` columns were read.
+    pub key_records: u64,
+    /// Of those, records whose `value` columns were read.
+    pub value_records: u64,
     /// One per table column, then `meta.ts`.
     pub columns: Vec<ColumnStats>,
     /// Unlisted open-enum values, by tally slot.
     pub tally: OpenEnumTally,
+    /// The bits of the key columns, of the value columns, and of `meta.ts`.
+    key_mask: Vec<u64>,
+    value_mask: Vec<u64>,
+    meta_mask: Vec<u64>,
+    /// The columns of each kind with statistics beyond counts.
+    integer_mask: Vec<u64>,
+    timestamp_mask: Vec<u64>,
+    text_mask: Vec<u64>,
+    member_mask: Vec<u64>,
 }
 
 impl Profile {
     /// An empty profile of `plan`'s columns.
     pub fn new(plan: &CheckPlan) -> Profile {
+        let slots = plan.columns().len() + 1;
         let columns = plan
             .columns()
             .iter()
@@ -313,70 +471,149 @@ impl Profile {
             })
             .chain([ColumnStats::default()])
             .collect();
+        let (mut key_mask, mut value_mask, mut meta_mask) =
+            (words(slots), words(slots), words(slots));
+        for (i, c) in plan.columns().iter().enumerate() {
+            set_bit(
+                if c.in_key {
+                    &mut key_mask
+                } else {
+                    &mut value_mask
+                },
+                i,
+            );
+        }
+        set_bit(&mut meta_mask, slots - 1);
+        let mask_of = |wanted: &[Kind]| {
+            let mut mask = words(slots);
+            for c in 0..slots {
+                if wanted.contains(&kind_of(plan.columns().get(c).map(|c| &c.rule))) {
+                    set_bit(&mut mask, c);
+                }
+            }
+            mask
+        };
         Profile {
             records: 0,
+            key_records: 0,
+            value_records: 0,
             columns,
             tally: OpenEnumTally::new(plan.open_enum_columns().len()),
+            key_mask,
+            value_mask,
+            meta_mask,
+            integer_mask: mask_of(&[Kind::Integer]),
+            timestamp_mask: mask_of(&[Kind::Timestamp]),
+            text_mask: mask_of(&[Kind::Text]),
+            member_mask: mask_of(&[Kind::Enum, Kind::Bool]),
         }
     }
 
-    /// Folds one readable record's observations in.
+    /// Folds one readable record's observations in (`line`: the record's text, where the
+    /// walker's spans point; empty for the other formats, whose payloads are all computed).
+    /// Only the columns that held a value are visited, kind by kind (nulls are what remains of
+    /// the section's records).
     #[inline]
-    pub fn commit(&mut self, plan: &CheckPlan, stage: &mut RecordStage) {
+    pub fn commit(&mut self, stage: &mut RecordStage, line: &[u8]) {
         if !stage.enabled {
             return;
         }
         self.records += 1;
-        let rules = plan.columns();
-        for (column, stats) in self.columns.iter_mut().enumerate() {
-            let (state, payload) = match (stage.state.get(column), stage.payload.get(column)) {
-                (Some(&s), Some(&p)) => (s, p),
-                _ => continue,
-            };
-            let rule = match rules.get(column) {
-                Some(c) if (c.in_key && !stage.key_read) || (!c.in_key && !stage.value_read) => {
-                    continue;
-                }
-                Some(c) => Some(&c.rule),
-                None => None, // meta.ts: read in every readable record
-            };
-            stats.records += 1;
-            match state {
-                ABSENT => stats.nulls += 1,
-                VALUE => match rule {
-                    Some(Rule::Int32 | Rule::Int64) => stats.widen(payload as i64),
-                    Some(Rule::Timestamp) | None => {
-                        let micros = payload as i64;
-                        stats.widen(micros);
-                        stats.hours.add(micros.div_euclid(3_600_000_000), 1);
-                    }
-                    Some(Rule::Text { .. }) => {
-                        let bytes = payload as u32;
-                        let chars = (payload >> 32) as u32;
-                        stats.max_bytes = stats.max_bytes.max(bytes);
-                        if chars > stats.max_chars {
-                            stats.max_chars = chars;
-                            if let Some(known) = stage.chars_known.get_mut(column) {
-                                *known = chars;
-                            }
-                        }
-                    }
-                    Some(Rule::StringEnum { .. } | Rule::IntegerEnum { .. } | Rule::Bool) => {
-                        match stats.counts.get_mut(payload as usize) {
-                            Some(n) if payload != UNLISTED => *n += 1,
-                            _ => stats.unlisted += 1,
-                        }
-                    }
-                    Some(Rule::Uuid | Rule::Ip) => {}
-                },
-                _ => {}
+        self.key_records += u64::from(stage.key_read);
+        self.value_records += u64::from(stage.value_read);
+        let word = |v: &[u64], w: usize| v.get(w).copied().unwrap_or(0);
+        for w in 0..stage.used {
+            let mut read = word(&self.meta_mask, w);
+            if stage.key_read {
+                read |= word(&self.key_mask, w);
             }
+            if stage.value_read {
+                read |= word(&self.value_mask, w);
+            }
+            let valid = word(&stage.valid, w) & read;
+            let computed = word(&stage.computed, w);
+            for_each_bit(word(&stage.invalid, w) & read, w, |c| {
+                if let Some(stats) = self.columns.get_mut(c) {
+                    stats.invalid += 1;
+                }
+            });
+            for_each_bit(valid, w, |c| {
+                if let Some(stats) = self.columns.get_mut(c) {
+                    stats.values += 1;
+                }
+            });
+            let text_of = |c: usize, payload: u64| -> Option<&[u8]> {
+                if computed & (1 << (c % 64)) != 0 {
+                    return None;
+                }
+                line.get((payload >> 32) as usize..(payload & 0xFFFF_FFFF) as usize)
+            };
+            for_each_bit(valid & word(&self.member_mask, w), w, |c| {
+                let payload = stage.payload.get(c).copied().unwrap_or(UNLISTED);
+                if let Some(stats) = self.columns.get_mut(c) {
+                    match stats.counts.get_mut(payload as usize) {
+                        Some(n) if payload != UNLISTED => *n += 1,
+                        _ => stats.unlisted += 1,
+                    }
+                }
+            });
+            for_each_bit(valid & word(&self.integer_mask, w), w, |c| {
+                let payload = stage.payload.get(c).copied().unwrap_or(0);
+                let v = match text_of(c, payload) {
+                    Some(text) => formats::small_integer(text).unwrap_or_default(),
+                    None => payload as i64,
+                };
+                if let Some(stats) = self.columns.get_mut(c) {
+                    stats.widen(v);
+                }
+            });
+            for_each_bit(valid & word(&self.timestamp_mask, w), w, |c| {
+                let payload = stage.payload.get(c).copied().unwrap_or(0);
+                let micros = match text_of(c, payload) {
+                    Some(text) => stage.micros(text),
+                    None => payload as i64,
+                };
+                if let Some(stats) = self.columns.get_mut(c) {
+                    stats.widen(micros);
+                    stats.hours.add(micros.div_euclid(3_600_000_000), 1);
+                }
+            });
+            for_each_bit(valid & word(&self.text_mask, w), w, |c| {
+                let payload = stage.payload.get(c).copied().unwrap_or(0);
+                let Some(stats) = self.columns.get_mut(c) else {
+                    return;
+                };
+                let payload = match text_of(c, payload) {
+                    Some(text) => text_payload(text, stats.max_chars),
+                    None => payload,
+                };
+                let bytes = payload as u32;
+                let chars = (payload >> 32) as u32;
+                stats.max_bytes = stats.max_bytes.max(bytes);
+                if chars > stats.max_chars {
+                    stats.max_chars = chars;
+                    if let Some(known) = stage.chars_known.get_mut(c) {
+                        *known = chars;
+                    }
+                }
+            });
+        }
+    }
+
+    /// Records in which column `column` (`meta.ts` after the table's) was read.
+    pub fn records_of(&self, plan: &CheckPlan, column: usize) -> u64 {
+        match plan.columns().get(column) {
+            Some(c) if c.in_key => self.key_records,
+            Some(_) => self.value_records,
+            None => self.records,
         }
     }
 
     /// Adds another profile of the same plan.
     pub fn merge(&mut self, other: Profile) {
         self.records += other.records;
+        self.key_records += other.key_records;
+        self.value_records += other.value_records;
         if self.columns.len() < other.columns.len() {
             self.columns
                 .resize_with(other.columns.len(), ColumnStats::default);
@@ -385,6 +622,15 @@ impl Profile {
             mine.merge(theirs);
         }
         self.tally.merge(other.tally);
+        if self.key_mask.is_empty() {
+            self.key_mask = other.key_mask;
+            self.value_mask = other.value_mask;
+            self.meta_mask = other.meta_mask;
+            self.integer_mask = other.integer_mask;
+            self.timestamp_mask = other.timestamp_mask;
+            self.text_mask = other.text_mask;
+            self.member_mask = other.member_mask;
+        }
     }
 }
 
@@ -434,7 +680,7 @@ mod tests {
         let c = column(plan, name);
         let checked = plan.check(c, v, &mut Findings::default());
         stage.observe(plan, c, v, checked);
-        profile.commit(plan, stage);
+        profile.commit(stage, &[]);
     }
 
     #[test]
@@ -460,7 +706,7 @@ mod tests {
         );
         let ua = &profile.columns[column(&plan, "user_agent")];
         assert_eq!(
-            (ua.max_chars, ua.max_bytes, ua.records, ua.nulls),
+            (ua.max_chars, ua.max_bytes, ua.values, ua.invalid),
             (255, 510, 2, 0)
         );
         // 256 characters: a violation, not a length.
@@ -473,7 +719,10 @@ mod tests {
             FieldValue::String(long.as_bytes()),
         );
         let ua = &profile.columns[column(&plan, "user_agent")];
-        assert_eq!((ua.max_chars, ua.max_bytes, ua.records), (255, 510, 3));
+        assert_eq!(
+            (ua.max_chars, ua.max_bytes, ua.values, ua.invalid),
+            (255, 510, 2, 1)
+        );
         // Integers: int64 extremes; int32 max + 1 is out of range and widens nothing.
         for text in ["-9223372036854775808", "9223372036854775807", "7"] {
             feed(
@@ -489,9 +738,14 @@ mod tests {
             Some((i64::MIN, i64::MAX))
         );
         // Nulls (every other column of these one-column records is null too).
-        let before = profile.columns[column(&plan, "user_id")].nulls;
+        let user_id = column(&plan, "user_id");
+        let nulls = |p: &Profile| {
+            let c = &p.columns[user_id];
+            p.records_of(&plan, user_id) - c.values - c.invalid
+        };
+        let before = nulls(&profile);
         feed(&plan, &mut profile, &mut stage, "user_id", FieldValue::Null);
-        assert_eq!(profile.columns[column(&plan, "user_id")].nulls, before + 1);
+        assert_eq!(nulls(&profile), before + 1);
         feed(
             &plan,
             &mut profile,
@@ -499,7 +753,7 @@ mod tests {
             "user_id",
             FieldValue::Integer(b"1"),
         );
-        assert_eq!(profile.columns[column(&plan, "user_id")].nulls, before + 1);
+        assert_eq!(nulls(&profile), before + 1);
         // A closed enum: an alias counts as its member; an unlisted value is a violation.
         feed(
             &plan,
@@ -565,7 +819,7 @@ mod tests {
                 stage.reset();
                 stage.sections(true, true);
                 stage.observe(&plan, c, FieldValue::String(t.as_bytes()), Checked::Valid);
-                p.commit(&plan, &mut stage);
+                p.commit(&mut stage, &[]);
             }
             p
         };
@@ -586,10 +840,41 @@ mod tests {
         // A delete: key read, value not.
         stage.reset();
         stage.sections(true, false);
-        profile.commit(&plan, &mut stage);
-        let id = &profile.columns[column(&plan, "id")];
-        assert_eq!((id.records, id.nulls), (1, 1));
-        assert_eq!(profile.columns[column(&plan, "user_agent")].records, 0);
-        assert_eq!(profile.columns.last().map(|c| c.records), Some(1));
+        profile.commit(&mut stage, &[]);
+        let id = column(&plan, "id");
+        assert_eq!(profile.records_of(&plan, id), 1);
+        assert_eq!(profile.columns[id].values, 0);
+        assert_eq!(profile.records_of(&plan, column(&plan, "user_agent")), 0);
+        assert_eq!(profile.records_of(&plan, plan.columns().len()), 1);
+    }
+
+    /// The hour cache gives exactly the calendar's microseconds, whatever came before: same
+    /// hour, next hour, same minute of another day, every fraction length.
+    #[test]
+    fn timestamps_through_the_hour_cache_equal_the_calendar() {
+        let plan = web_logs_plan();
+        let mut stage = RecordStage::new(&plan);
+        let mut stamps = Vec::new();
+        for day in [
+            "2026-12-04",
+            "2026-12-05",
+            "2027-01-05",
+            "0001-01-01",
+            "9999-12-31",
+        ] {
+            for hour in ["00", "01", "23"] {
+                for rest in ["00:00", "59:59", "30:07"] {
+                    for fraction in ["", ".1", ".12", ".123", ".1234", ".12345", ".123456"] {
+                        stamps.push(format!("{day}T{hour}:{rest}{fraction}Z"));
+                    }
+                }
+            }
+        }
+        let mut order = stamps.clone();
+        order.extend(stamps.iter().rev().cloned());
+        for t in &order {
+            let want = formats::timestamp_micros(t.as_bytes());
+            assert_eq!(Some(stage.micros(t.as_bytes())), want, "{t}");
+        }
     }
 }

@@ -192,12 +192,13 @@ fn section(
             .get(index)
             .copied()
             .unwrap_or([0; Code::ALL.len()]);
+        let records = profile.records_of(plan, index);
         let mut column = ColumnProfile {
             name,
             kind: kind.to_owned(),
             enum_name,
-            records: stats.records,
-            nulls: stats.nulls,
+            records,
+            nulls: records.saturating_sub(stats.values + stats.invalid),
             violations: Code::ALL
                 .iter()
                 .zip(counts)
@@ -227,7 +228,7 @@ fn section(
                     .collect();
             }
             Some(Rule::Text { .. }) => {
-                column.lengths = (stats.records > stats.nulls)
+                column.lengths = (stats.values > 0)
                     .then_some((u64::from(stats.max_chars), u64::from(stats.max_bytes)));
             }
             Some(Rule::Bool) => {

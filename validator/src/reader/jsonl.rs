@@ -88,7 +88,7 @@ impl RecordFormat for JsonlFormat {
                             }
                         }
                         walker.commit_open_values(text, &mut state.profile.tally);
-                        state.profile.commit(plan, &mut walker.stage);
+                        state.profile.commit(&mut walker.stage, text);
                         if let Some((key, uuid)) = walker.complete_key(plan) {
                             out.keys.push(KeyEntry {
                                 line,
@@ -635,7 +635,14 @@ impl Walker {
                 } else {
                     Some(plan.check_integer(column, text, &mut self.findings))
                 };
-                (FieldValue::Integer(text), None, checked)
+                // The integer ends where the scanner now is (for the profile, and harmless for
+                // the open-enum values, which are never integers).
+                let end = s.offset();
+                (
+                    FieldValue::Integer(text),
+                    Some((end - text.len(), end)),
+                    checked,
+                )
             } else {
                 let field = read_field(s, line, &mut self.scratch)?;
                 let in_line = match field {
@@ -657,7 +664,7 @@ impl Walker {
                     &mut self.key_uuid,
                 ),
             };
-            self.stage.observe(plan, column, value, checked);
+            self.stage.observe_at(plan, column, value, checked, in_line);
             if let Checked::OpenEnumValue(slot) = checked {
                 let pending = match in_line {
                     Some((start, end)) => PendingValue {
@@ -797,7 +804,7 @@ fn check_key_field(
     } else {
         plan.check(column, value, findings)
     };
-    if checked == Checked::Valid
+    if matches!(checked, Checked::Valid | Checked::Member(_))
         && let FieldValue::String(text) | FieldValue::Integer(text) = value
     {
         fingerprint_part(key, parsed, text);

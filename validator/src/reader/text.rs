@@ -339,7 +339,7 @@ pub fn check_record<F: RecordFields + ?Sized>(
                             profile.tally.observe(slot, text);
                         }
                     }
-                    Checked::Valid if column_plan.in_key => {
+                    Checked::Valid | Checked::Member(_) if column_plan.in_key => {
                         if let TextField::Text(text) = field {
                             let uuid = match column_plan.rule {
                                 Rule::Uuid => formats::parse_uuid(text),
@@ -356,7 +356,7 @@ pub fn check_record<F: RecordFields + ?Sized>(
         }
     }
     stage.sections(true, !is_delete);
-    profile.commit(plan, stage);
+    profile.commit(stage, &[]);
     let needed = plan.key_columns().len();
     if !plan.checks_duplicates() || valid_key_columns != needed {
         return None;

@@ -15,7 +15,14 @@ complete -c dap-validate -l max-errors -d 'Violations printed per file (counts s
 complete -c dap-validate -l valid-out -d 'Write the records without errors here, byte for byte' -r -F
 complete -c dap-validate -l invalid-out -d 'Write the records with errors here, byte for byte' -r -F
 complete -c dap-validate -l max-record-bytes -d 'The largest record read (bytes, with its line end); a longer one is reported as `malformed` and skipped without being held in memory' -r
+complete -c dap-validate -l profile-out -d 'Write the per-column profile (JSON; per file and for the run) here; a later run reads it with --baseline' -r -F
+complete -c dap-validate -l baseline -d 'Compare this run\'s profile with an earlier one (a --profile-out file, or a JSON report) and add drift warnings (drift_new_value, drift_null_rate, drift_volume, drift_gap, drift_missing_column)' -r -F
+complete -c dap-validate -l drift-null-rate -d 'drift_null_rate: the largest accepted move of a column\'s null share, as a fraction (0.10: ten percentage points)' -r
+complete -c dap-validate -l drift-volume -d 'drift_volume: records per day may be between 1 - X and 1 + X times the baseline\'s' -r
+complete -c dap-validate -l html-out -d 'Also write a self-contained HTML report (no network, inline CSS and SVG) here' -r -F
 complete -c dap-validate -l redact -d 'Never print values (exports hold personal data)'
 complete -c dap-validate -l no-duplicate-check -d 'Do not look for duplicate primary keys (the one check whose memory grows with the input: about 27 MB per million distinct keys)'
+complete -c dap-validate -l fail-on-drift -d 'Exit with status 1 when there is drift (by default drift only warns)'
+complete -c dap-validate -l no-profile -d 'Do not keep the per-column profile (no "profile" in the summary, no drift)'
 complete -c dap-validate -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dap-validate -s V -l version -d 'Print version'
