@@ -71,66 +71,75 @@ fn kind_of(rule: Option<&Rule>) -> Kind {
     }
 }
 
-/// Words of a record's bit sets: the stage's sets are arrays, not vectors, so that marking a
-/// column costs no pointer to follow.
-const STAGE_WORDS: usize = 4;
-
-/// Columns a record's bit sets can hold.
-pub const MAX_PROFILED: usize = STAGE_WORDS * 64;
-
-/// Bit sets over the profile's columns (table columns, then `meta.ts`).
-fn words(slots: usize) -> Vec<u64> {
-    vec![0; slots.div_ceil(64)]
-}
-
-/// Calls `f` with the column of every bit set in `bits`, word `w` of a set.
-#[inline(always)]
-fn for_each_bit(mut bits: u64, w: usize, mut f: impl FnMut(usize)) {
-    while bits != 0 {
-        f(w * 64 + bits.trailing_zeros() as usize);
-        bits &= bits - 1;
-    }
-}
-
-#[inline]
-fn set_bit(words: &mut [u64], bit: usize) {
-    if let Some(w) = words.get_mut(bit / 64) {
-        *w |= 1 << (bit % 64);
-    }
-}
-
-/// One record's observations, folded into a [`Profile`] by [`Profile::commit`] once the record
-/// is known to be readable: which columns held a valid value (with a payload summarising it)
-/// and which an invalid one, as bit sets; columns in neither were null or absent. Slots are
-/// indexed by column, `meta.ts` last; reused record after record, nothing allocated.
+/// A batch's observations as one journal: an entry per value read (its column, whether it
+/// was valid, and a payload: where its text is in the batch, or the number, microseconds,
+/// lengths or member it stands for). A record that turns out `malformed` is taken back by
+/// cutting the journal to where the record started ([`RecordStage::reset`] does, before the
+/// next record). [`Profile::commit`] counts a readable record; [`Profile::absorb`] folds the
+/// journal into the profile at the end of the batch, in a tight loop outside the reader's.
+/// Entries are 16 bytes; the journal keeps its room from batch to batch.
 #[derive(Debug, Clone)]
 pub struct RecordStage {
     kinds: Vec<Kind>,
-    /// Words of the bit sets in use (a table of more than [`MAX_PROFILED`] columns is
-    /// profiled in its first ones; `meta.ts` is always the last slot).
-    used: usize,
-    valid: [u64; STAGE_WORDS],
-    invalid: [u64; STAGE_WORDS],
-    /// Of the valid columns, those whose payload is computed (a number, microseconds,
-    /// lengths); the others hold where the value's text is in the line (`start << 32 | end`),
-    /// read when the record is committed. Enum and bool payloads are always their member.
-    computed: [u64; STAGE_WORDS],
-    payload: Vec<u64>,
+    journal: Vec<Entry>,
+    /// Where the current record's entries start.
+    record_start: usize,
+    /// Whether the current record was committed (else [`RecordStage::reset`] takes it back).
+    committed: bool,
     /// Whether `key` was an object (its columns were read).
     key_read: bool,
     /// Whether `value` was checked (an upsert whose `value` is an object).
     value_read: bool,
+    /// Where the current line starts in the batch (spans are kept relative to the batch).
+    line_offset: usize,
     /// Per text column, a length in characters the file's profile already holds: a string of
     /// at most that many bytes cannot raise the maximum, so its characters are not counted.
     chars_known: Vec<u32>,
-    /// The last hour a timestamp was in: its text `YYYY-MM-DDThh` (two overlapping words) and
-    /// its first microsecond. Timestamps of neighbouring records mostly share the hour, and the
-    /// rest of a timestamp is read without calendar arithmetic.
-    hour_text: (u64, u64),
-    hour_start: i64,
+    /// Timestamps to microseconds, through the last hour seen.
+    clock: Clock,
+    /// Per integer column, [`integer_key`]s of the file profile's minimum and maximum when
+    /// they were read from text: a value whose key lies strictly between cannot move either,
+    /// and is not parsed (IDs of one Canvas shard share their first digits, so the whole
+    /// literal is compared). [`NO_KEYS`] when unknown (nothing lies between).
+    integer_keys: Vec<(IntegerKey, IntegerKey)>,
     /// Whether the plan wants a profile at all (`--no-profile` turns it off).
     enabled: bool,
 }
+
+/// An order key of a non-negative integer literal of 8 to 16 digits: its length (JSON has no
+/// leading zeros, so a longer literal is larger), then its first and its last eight bytes
+/// big-endian (they overlap below 16 digits, which keeps the order: where the first eight are
+/// equal, so is the overlap). Literals compare exactly as their keys.
+#[inline]
+fn integer_key(text: &[u8]) -> Option<IntegerKey> {
+    let (head, tail) = (text.first_chunk::<8>()?, text.last_chunk::<8>()?);
+    if head[0] == b'-' || text.len() > 16 {
+        return None;
+    }
+    Some((
+        text.len() as u64,
+        u64::from_be_bytes(*head),
+        u64::from_be_bytes(*tail),
+    ))
+}
+
+/// See [`integer_key`].
+type IntegerKey = (u64, u64, u64);
+
+/// No key known: nothing lies strictly between.
+const NO_KEYS: (IntegerKey, IntegerKey) = ((u64::MAX, u64::MAX, u64::MAX), (0, 0, 0));
+
+/// One value in the journal: its column and flags, and its payload.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    column: u32,
+    payload: u64,
+}
+
+/// An [`Entry`] flag: the value broke a rule (counted, no statistic).
+const INVALID_ENTRY: u32 = 1 << 31;
+/// An [`Entry`] flag: the payload is computed, not a span of the batch.
+const COMPUTED_ENTRY: u32 = 1 << 30;
 
 impl RecordStage {
     /// A stage for `plan`'s columns.
@@ -140,33 +149,45 @@ impl RecordStage {
             kinds: (0..slots)
                 .map(|c| kind_of(plan.columns().get(c).map(|c| &c.rule)))
                 .collect(),
-            used: slots.div_ceil(64).min(STAGE_WORDS),
-            valid: [0; STAGE_WORDS],
-            invalid: [0; STAGE_WORDS],
-            computed: [0; STAGE_WORDS],
-            payload: vec![0; slots],
+            journal: Vec::new(),
+            record_start: 0,
+            committed: true,
             key_read: false,
             value_read: false,
+            line_offset: 0,
             chars_known: vec![0; slots],
-            hour_text: (0, 0),
-            hour_start: i64::MIN,
+            clock: Clock {
+                hour_text: (0, 0),
+                hour_start: i64::MIN,
+            },
+            integer_keys: vec![NO_KEYS; slots],
             enabled: plan.profiles(),
         }
     }
 
-    /// Forgets the last record.
+    /// Starts a record, first taking back the entries of the last one if it was not committed
+    /// (it was `malformed`).
     #[inline]
     pub fn reset(&mut self) {
-        self.valid = [0; STAGE_WORDS];
-        self.invalid = [0; STAGE_WORDS];
-        self.computed = [0; STAGE_WORDS];
+        if !self.committed {
+            self.journal.truncate(self.record_start);
+        }
+        self.record_start = self.journal.len();
+        self.committed = false;
         self.key_read = false;
         self.value_read = false;
+    }
+
+    /// Where the next line starts in the batch (the JSONL reader's spans are relative to it).
+    #[inline]
+    pub fn set_line_offset(&mut self, offset: usize) {
+        self.line_offset = offset;
     }
 
     /// Forgets what the previous file's profile held (the stage moves to another file).
     pub fn new_file(&mut self) {
         self.chars_known.fill(0);
+        self.integer_keys.fill(NO_KEYS);
     }
 
     /// Marks which sections of the record were read.
@@ -190,7 +211,7 @@ impl RecordStage {
 
     /// [`RecordStage::observe`] of a value whose text is `line[start..end]` when `in_line` says
     /// so (the JSONL walker's plain strings and integers): then only where it is is kept, and
-    /// the text is read when the record is committed, out of the walker's loop.
+    /// the text is read when the batch is absorbed, out of the walker's loop.
     #[inline(always)]
     pub fn observe_at(
         &mut self,
@@ -203,27 +224,21 @@ impl RecordStage {
         if !self.enabled || matches!(value, FieldValue::Null) {
             return;
         }
-        if checked == Checked::Invalid {
-            set_bit(&mut self.invalid, column);
-            return;
-        }
-        set_bit(&mut self.valid, column);
-        let payload = match (checked, value, in_line) {
-            (Checked::Member(id), ..) => u64::from(id),
-            (Checked::OpenEnumValue(_), ..) => UNLISTED,
-            (_, FieldValue::Bool(b), _) => u64::from(b),
-            (_, _, Some((start, end))) => ((start as u64) << 32) | (end as u64 & 0xFFFF_FFFF),
-            _ => {
-                set_bit(&mut self.computed, column);
-                self.compute(plan, column, value)
+        let c = column as u32;
+        let (column, payload) = match (checked, in_line) {
+            (Checked::Invalid, _) => (c | INVALID_ENTRY, 0),
+            (Checked::Member(id), _) => (c | COMPUTED_ENTRY, u64::from(id)),
+            (Checked::OpenEnumValue(_), _) => (c | COMPUTED_ENTRY, UNLISTED),
+            (_, Some((start, end))) if !matches!(value, FieldValue::Bool(_)) => {
+                let (start, end) = (self.line_offset + start, self.line_offset + end);
+                (c, ((start as u64) << 32) | (end as u64 & 0xFFFF_FFFF))
             }
+            _ => (c | COMPUTED_ENTRY, self.compute(plan, column, value)),
         };
-        if let Some(slot) = self.payload.get_mut(column) {
-            *slot = payload;
-        }
+        self.journal.push(Entry { column, payload });
     }
 
-    /// The payload of a value not read from the line: the number, microseconds, lengths or
+    /// The payload of a value not read from the batch: the number, microseconds, lengths or
     /// member it stands for.
     #[inline(never)]
     fn compute(&mut self, plan: &CheckPlan, column: usize, value: FieldValue<'_>) -> u64 {
@@ -236,6 +251,7 @@ impl RecordStage {
                 text_payload(text, self.chars_known.get(column).copied().unwrap_or(0))
             }
             (Some(Kind::Enum), _) => member_of(plan, column, value),
+            (Some(Kind::Bool), FieldValue::Bool(b)) => u64::from(b),
             _ => 0,
         }
     }
@@ -246,24 +262,37 @@ impl RecordStage {
         if !self.enabled || value == FieldValue::Null {
             return;
         }
-        let slot = self.payload.len() - 1;
-        if slot >= MAX_PROFILED {
-            return;
-        }
-        match value {
-            FieldValue::String(text) if valid => {
-                set_bit(&mut self.valid, slot);
-                set_bit(&mut self.computed, slot);
-                let micros = self.micros(text);
-                if let Some(p) = self.payload.get_mut(slot) {
-                    *p = micros as u64;
-                }
-            }
-            _ => set_bit(&mut self.invalid, slot),
-        }
+        let slot = (self.kinds.len() - 1) as u32;
+        let entry = match value {
+            FieldValue::String(text) if valid => Entry {
+                column: slot | COMPUTED_ENTRY,
+                payload: self.micros(text) as u64,
+            },
+            _ => Entry {
+                column: slot | INVALID_ENTRY,
+                payload: 0,
+            },
+        };
+        self.journal.push(entry);
     }
 
     /// A valid timestamp's microseconds, through the cached hour when it is the same.
+    #[inline]
+    fn micros(&mut self, text: &[u8]) -> i64 {
+        self.clock.micros(text)
+    }
+}
+
+/// Timestamps to microseconds through the last hour seen: its text `YYYY-MM-DDThh` (two
+/// overlapping words) and its first microsecond. Timestamps of neighbouring records mostly
+/// share the hour, and the rest of a timestamp is read without calendar arithmetic.
+#[derive(Debug, Clone)]
+struct Clock {
+    hour_text: (u64, u64),
+    hour_start: i64,
+}
+
+impl Clock {
     #[inline]
     fn micros(&mut self, text: &[u8]) -> i64 {
         let (Some(head), Some(hour)) = (text.first_chunk::<8>(), text.get(5..13)) else {
@@ -440,21 +469,11 @@ pub struct Profile {
     pub columns: Vec<ColumnStats>,
     /// Unlisted open-enum values, by tally slot.
     pub tally: OpenEnumTally,
-    /// The bits of the key columns, of the value columns, and of `meta.ts`.
-    key_mask: Vec<u64>,
-    value_mask: Vec<u64>,
-    meta_mask: Vec<u64>,
-    /// The columns of each kind with statistics beyond counts.
-    integer_mask: Vec<u64>,
-    timestamp_mask: Vec<u64>,
-    text_mask: Vec<u64>,
-    member_mask: Vec<u64>,
 }
 
 impl Profile {
     /// An empty profile of `plan`'s columns.
     pub fn new(plan: &CheckPlan) -> Profile {
-        let slots = plan.columns().len() + 1;
         let columns = plan
             .columns()
             .iter()
@@ -471,133 +490,117 @@ impl Profile {
             })
             .chain([ColumnStats::default()])
             .collect();
-        let (mut key_mask, mut value_mask, mut meta_mask) =
-            (words(slots), words(slots), words(slots));
-        for (i, c) in plan.columns().iter().enumerate() {
-            set_bit(
-                if c.in_key {
-                    &mut key_mask
-                } else {
-                    &mut value_mask
-                },
-                i,
-            );
-        }
-        set_bit(&mut meta_mask, slots - 1);
-        let mask_of = |wanted: &[Kind]| {
-            let mut mask = words(slots);
-            for c in 0..slots {
-                if wanted.contains(&kind_of(plan.columns().get(c).map(|c| &c.rule))) {
-                    set_bit(&mut mask, c);
-                }
-            }
-            mask
-        };
         Profile {
             records: 0,
             key_records: 0,
             value_records: 0,
             columns,
             tally: OpenEnumTally::new(plan.open_enum_columns().len()),
-            key_mask,
-            value_mask,
-            meta_mask,
-            integer_mask: mask_of(&[Kind::Integer]),
-            timestamp_mask: mask_of(&[Kind::Timestamp]),
-            text_mask: mask_of(&[Kind::Text]),
-            member_mask: mask_of(&[Kind::Enum, Kind::Bool]),
         }
     }
 
-    /// Folds one readable record's observations in (`line`: the record's text, where the
-    /// walker's spans point; empty for the other formats, whose payloads are all computed).
-    /// Only the columns that held a value are visited, kind by kind (nulls are what remains of
-    /// the section's records).
+    /// Counts one readable record (its entries stay in the journal until
+    /// [`Profile::absorb`]); a record never committed is taken back by the next
+    /// [`RecordStage::reset`].
     #[inline]
-    pub fn commit(&mut self, stage: &mut RecordStage, line: &[u8]) {
+    pub fn commit(&mut self, stage: &mut RecordStage) {
         if !stage.enabled {
             return;
         }
+        stage.committed = true;
         self.records += 1;
         self.key_records += u64::from(stage.key_read);
         self.value_records += u64::from(stage.value_read);
-        let word = |v: &[u64], w: usize| v.get(w).copied().unwrap_or(0);
-        for w in 0..stage.used {
-            let mut read = word(&self.meta_mask, w);
-            if stage.key_read {
-                read |= word(&self.key_mask, w);
-            }
-            if stage.value_read {
-                read |= word(&self.value_mask, w);
-            }
-            let valid = word(&stage.valid, w) & read;
-            let computed = word(&stage.computed, w);
-            for_each_bit(word(&stage.invalid, w) & read, w, |c| {
-                if let Some(stats) = self.columns.get_mut(c) {
-                    stats.invalid += 1;
-                }
-            });
-            for_each_bit(valid, w, |c| {
-                if let Some(stats) = self.columns.get_mut(c) {
-                    stats.values += 1;
-                }
-            });
-            let text_of = |c: usize, payload: u64| -> Option<&[u8]> {
-                if computed & (1 << (c % 64)) != 0 {
-                    return None;
-                }
-                line.get((payload >> 32) as usize..(payload & 0xFFFF_FFFF) as usize)
+    }
+
+    /// Folds a batch's journal into the profile (`batch`: the bytes the JSONL spans point
+    /// into; empty for the other formats) and empties it.
+    pub fn absorb(&mut self, stage: &mut RecordStage, batch: &[u8]) {
+        if !stage.committed {
+            stage.journal.truncate(stage.record_start);
+            stage.committed = true;
+        }
+        for entry in stage.journal.drain(..) {
+            let c = (entry.column & !(INVALID_ENTRY | COMPUTED_ENTRY)) as usize;
+            let (Some(stats), Some(&kind)) = (self.columns.get_mut(c), stage.kinds.get(c)) else {
+                continue;
             };
-            for_each_bit(valid & word(&self.member_mask, w), w, |c| {
-                let payload = stage.payload.get(c).copied().unwrap_or(UNLISTED);
-                if let Some(stats) = self.columns.get_mut(c) {
-                    match stats.counts.get_mut(payload as usize) {
-                        Some(n) if payload != UNLISTED => *n += 1,
-                        _ => stats.unlisted += 1,
+            if entry.column & INVALID_ENTRY != 0 {
+                stats.invalid += 1;
+                continue;
+            }
+            stats.values += 1;
+            let payload = entry.payload;
+            let text = if entry.column & COMPUTED_ENTRY == 0 {
+                batch.get((payload >> 32) as usize..(payload & 0xFFFF_FFFF) as usize)
+            } else {
+                None
+            };
+            match kind {
+                Kind::Plain => {}
+                Kind::Enum | Kind::Bool => match stats.counts.get_mut(payload as usize) {
+                    Some(n) if payload != UNLISTED => *n += 1,
+                    _ => stats.unlisted += 1,
+                },
+                Kind::Integer => {
+                    let keys = stage.integer_keys.get_mut(c);
+                    match (text, keys) {
+                        (Some(t), Some(keys)) => {
+                            let key = integer_key(t);
+                            if key.is_some_and(|k| keys.0 < k && k < keys.1) {
+                                continue;
+                            }
+                            let v = formats::small_integer(t).unwrap_or_default();
+                            let before = stats.range;
+                            stats.widen(v);
+                            // A new minimum or maximum read from text gives its key.
+                            if let (Some((lo, hi)), Some(k)) = (stats.range, key) {
+                                if before.is_none_or(|(l, _)| lo < l) {
+                                    keys.0 = k;
+                                }
+                                if before.is_none_or(|(_, h)| hi > h) {
+                                    keys.1 = k;
+                                }
+                            } else if stats.range != before {
+                                *keys = NO_KEYS;
+                            }
+                        }
+                        _ => {
+                            let before = stats.range;
+                            stats.widen(payload as i64);
+                            if let (true, Some(keys)) =
+                                (stats.range != before, stage.integer_keys.get_mut(c))
+                            {
+                                *keys = NO_KEYS;
+                            }
+                        }
                     }
                 }
-            });
-            for_each_bit(valid & word(&self.integer_mask, w), w, |c| {
-                let payload = stage.payload.get(c).copied().unwrap_or(0);
-                let v = match text_of(c, payload) {
-                    Some(text) => formats::small_integer(text).unwrap_or_default(),
-                    None => payload as i64,
-                };
-                if let Some(stats) = self.columns.get_mut(c) {
-                    stats.widen(v);
-                }
-            });
-            for_each_bit(valid & word(&self.timestamp_mask, w), w, |c| {
-                let payload = stage.payload.get(c).copied().unwrap_or(0);
-                let micros = match text_of(c, payload) {
-                    Some(text) => stage.micros(text),
-                    None => payload as i64,
-                };
-                if let Some(stats) = self.columns.get_mut(c) {
+                Kind::Timestamp => {
+                    let micros = match text {
+                        Some(t) => stage.clock.micros(t),
+                        None => payload as i64,
+                    };
                     stats.widen(micros);
                     stats.hours.add(micros.div_euclid(3_600_000_000), 1);
                 }
-            });
-            for_each_bit(valid & word(&self.text_mask, w), w, |c| {
-                let payload = stage.payload.get(c).copied().unwrap_or(0);
-                let Some(stats) = self.columns.get_mut(c) else {
-                    return;
-                };
-                let payload = match text_of(c, payload) {
-                    Some(text) => text_payload(text, stats.max_chars),
-                    None => payload,
-                };
-                let bytes = payload as u32;
-                let chars = (payload >> 32) as u32;
-                stats.max_bytes = stats.max_bytes.max(bytes);
-                if chars > stats.max_chars {
-                    stats.max_chars = chars;
-                    if let Some(known) = stage.chars_known.get_mut(c) {
-                        *known = chars;
+                Kind::Text => {
+                    let payload = match text {
+                        Some(t) => text_payload(t, stats.max_chars),
+                        None => payload,
+                    };
+                    stats.max_bytes = stats.max_bytes.max(payload as u32);
+                    let chars = (payload >> 32) as u32;
+                    if chars > stats.max_chars {
+                        stats.max_chars = chars;
+                        if let Some(known) = stage.chars_known.get_mut(c) {
+                            *known = chars;
+                        }
                     }
                 }
-            });
+            }
         }
+        stage.record_start = 0;
     }
 
     /// Records in which column `column` (`meta.ts` after the table's) was read.
@@ -622,15 +625,6 @@ impl Profile {
             mine.merge(theirs);
         }
         self.tally.merge(other.tally);
-        if self.key_mask.is_empty() {
-            self.key_mask = other.key_mask;
-            self.value_mask = other.value_mask;
-            self.meta_mask = other.meta_mask;
-            self.integer_mask = other.integer_mask;
-            self.timestamp_mask = other.timestamp_mask;
-            self.text_mask = other.text_mask;
-            self.member_mask = other.member_mask;
-        }
     }
 }
 
@@ -680,7 +674,8 @@ mod tests {
         let c = column(plan, name);
         let checked = plan.check(c, v, &mut Findings::default());
         stage.observe(plan, c, v, checked);
-        profile.commit(stage, &[]);
+        profile.commit(stage);
+        profile.absorb(stage, &[]);
     }
 
     #[test]
@@ -819,7 +814,8 @@ mod tests {
                 stage.reset();
                 stage.sections(true, true);
                 stage.observe(&plan, c, FieldValue::String(t.as_bytes()), Checked::Valid);
-                p.commit(&mut stage, &[]);
+                p.commit(&mut stage);
+                p.absorb(&mut stage, &[]);
             }
             p
         };
@@ -840,12 +836,65 @@ mod tests {
         // A delete: key read, value not.
         stage.reset();
         stage.sections(true, false);
-        profile.commit(&mut stage, &[]);
+        profile.commit(&mut stage);
+        profile.absorb(&mut stage, &[]);
         let id = column(&plan, "id");
         assert_eq!(profile.records_of(&plan, id), 1);
         assert_eq!(profile.columns[id].values, 0);
         assert_eq!(profile.records_of(&plan, column(&plan, "user_agent")), 0);
         assert_eq!(profile.records_of(&plan, plan.columns().len()), 1);
+    }
+
+    /// Integers read from the batch by span, the skip of those strictly between the minimum and
+    /// maximum included, give the plain minimum and maximum; a record never committed counts
+    /// in nothing.
+    #[test]
+    fn spans_skips_and_taken_back_records_give_exact_ranges() {
+        let plan = web_logs_plan();
+        let c = column(&plan, "user_id");
+        let mut numbers: Vec<String> = Vec::new();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in 0..3000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = match i % 5 {
+                0 => format!("{}", 170_000_000_000_000 + x % 1_000_000_000),
+                1 => format!("{}", x % 100_000_000),
+                2 => format!("-{}", x % 1_000_000_000_000),
+                3 => format!("{}", x % 10_000_000_000_000_000),
+                _ => format!("{}", 170_000_000_000_000 + x % 1000),
+            };
+            numbers.push(n);
+        }
+        let batch: String = numbers.iter().map(|n| format!("{n}\n")).collect();
+        let mut stage = RecordStage::new(&plan);
+        let mut profile = Profile::new(&plan);
+        let mut offset = 0;
+        let mut want: Option<(i64, i64)> = None;
+        for (i, n) in numbers.iter().enumerate() {
+            stage.set_line_offset(offset);
+            stage.reset();
+            stage.sections(true, true);
+            let value = FieldValue::Integer(n.as_bytes());
+            stage.observe_at(&plan, c, value, Checked::Valid, Some((0, n.len())));
+            // Every seventh record is malformed: never committed.
+            if i % 7 != 3 {
+                profile.commit(&mut stage);
+                let v: i64 = n.parse().unwrap_or_default();
+                want = Some(want.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
+            }
+            offset += n.len() + 1;
+            if i % 500 == 499 {
+                profile.absorb(&mut stage, batch.as_bytes());
+                assert_eq!(profile.columns[c].range, want, "after {i}");
+            }
+        }
+        profile.absorb(&mut stage, batch.as_bytes());
+        assert_eq!(profile.columns[c].range, want);
+        let committed = (0..numbers.len()).filter(|i| i % 7 != 3).count() as u64;
+        assert_eq!(profile.columns[c].values, committed);
+        assert_eq!(profile.records, committed);
     }
 
     /// The hour cache gives exactly the calendar's microseconds, whatever came before: same

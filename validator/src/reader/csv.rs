@@ -291,6 +291,7 @@ impl RecordFormat for CsvFormat {
             }
         }
         out.lines = count_lines(batch);
+        state.profile.absorb(&mut state.stage, &[]);
     }
 }
 

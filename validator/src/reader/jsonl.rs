@@ -74,6 +74,7 @@ impl RecordFormat for JsonlFormat {
                 out.records += 1;
                 out.spans.push(start..(end + 1).min(batch.len()));
                 let walker = &mut state.jsonl;
+                walker.stage.set_line_offset(start);
                 match walker.walk(plan, text) {
                     Ok(()) => {
                         let findings = &mut walker.findings;
@@ -88,7 +89,7 @@ impl RecordFormat for JsonlFormat {
                             }
                         }
                         walker.commit_open_values(text, &mut state.profile.tally);
-                        state.profile.commit(&mut walker.stage, text);
+                        state.profile.commit(&mut walker.stage);
                         if let Some((key, uuid)) = walker.complete_key(plan) {
                             out.keys.push(KeyEntry {
                                 line,
@@ -118,6 +119,7 @@ impl RecordFormat for JsonlFormat {
             start = end + 1;
         }
         out.lines = line;
+        state.profile.absorb(&mut state.jsonl.stage, batch);
     }
 }
 

@@ -578,6 +578,7 @@ impl RowChunk {
                 });
             }
         }
+        profile.absorb(stage, &[]);
         out
     }
 }

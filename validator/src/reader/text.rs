@@ -356,7 +356,7 @@ pub fn check_record<F: RecordFields + ?Sized>(
         }
     }
     stage.sections(true, !is_delete);
-    profile.commit(stage, &[]);
+    profile.commit(stage);
     let needed = plan.key_columns().len();
     if !plan.checks_duplicates() || valid_key_columns != needed {
         return None;
