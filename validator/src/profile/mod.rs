@@ -71,19 +71,23 @@ fn kind_of(rule: Option<&Rule>) -> Kind {
     }
 }
 
-/// A batch's observations as one journal: an entry per value read (its column, whether it
-/// was valid, and a payload: where its text is in the batch, or the number, microseconds,
-/// lengths or member it stands for). A record that turns out `malformed` is taken back by
-/// cutting the journal to where the record started ([`RecordStage::reset`] does, before the
-/// next record). [`Profile::commit`] counts a readable record; [`Profile::absorb`] folds the
-/// journal into the profile at the end of the batch, in a tight loop outside the reader's.
-/// Entries are 16 bytes; the journal keeps its room from batch to batch.
+/// A batch's observations, column by column: for each column a log with an entry per valid
+/// value read (a payload: where its text is in the batch, or the number, microseconds,
+/// lengths or member it stands for; and the record's number, with a flag for a computed
+/// payload). A record that turns out `malformed` is taken back by popping its entries from
+/// the logs' ends ([`RecordStage::reset`] does, before the next record; it is rare).
+/// [`Profile::commit`] counts a readable record; [`Profile::absorb`] folds each column's log
+/// into the profile at the end of the batch, one loop per column with the column's kind fixed,
+/// outside the reader's loop. The logs keep their room from batch to batch.
 #[derive(Debug, Clone)]
 pub struct RecordStage {
     kinds: Vec<Kind>,
-    journal: Vec<Entry>,
-    /// Where the current record's entries start.
-    record_start: usize,
+    /// Valid values, per column.
+    logs: Vec<Vec<Entry>>,
+    /// Invalid values: column and record number (rare).
+    invalid: Vec<(u32, u32)>,
+    /// The current record's number within the batch (tags its entries).
+    record: u32,
     /// Whether the current record was committed (else [`RecordStage::reset`] takes it back).
     committed: bool,
     /// Whether `key` was an object (its columns were read).
@@ -129,17 +133,16 @@ type IntegerKey = (u64, u64, u64);
 /// No key known: nothing lies strictly between.
 const NO_KEYS: (IntegerKey, IntegerKey) = ((u64::MAX, u64::MAX, u64::MAX), (0, 0, 0));
 
-/// One value in the journal: its column and flags, and its payload.
+/// One valid value in a column's log: its payload, and its record's number with the
+/// [`COMPUTED_ENTRY`] flag.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    column: u32,
     payload: u64,
+    record: u32,
 }
 
-/// An [`Entry`] flag: the value broke a rule (counted, no statistic).
-const INVALID_ENTRY: u32 = 1 << 31;
 /// An [`Entry`] flag: the payload is computed, not a span of the batch.
-const COMPUTED_ENTRY: u32 = 1 << 30;
+const COMPUTED_ENTRY: u32 = 1 << 31;
 
 impl RecordStage {
     /// A stage for `plan`'s columns.
@@ -149,8 +152,9 @@ impl RecordStage {
             kinds: (0..slots)
                 .map(|c| kind_of(plan.columns().get(c).map(|c| &c.rule)))
                 .collect(),
-            journal: Vec::new(),
-            record_start: 0,
+            logs: vec![Vec::new(); slots],
+            invalid: Vec::new(),
+            record: 0,
             committed: true,
             key_read: false,
             value_read: false,
@@ -169,13 +173,34 @@ impl RecordStage {
     /// (it was `malformed`).
     #[inline]
     pub fn reset(&mut self) {
-        if !self.committed {
-            self.journal.truncate(self.record_start);
+        if !self.enabled {
+            return;
         }
-        self.record_start = self.journal.len();
+        if !self.committed {
+            self.take_back();
+        }
+        self.record = self.record.wrapping_add(1) & !COMPUTED_ENTRY;
         self.committed = false;
         self.key_read = false;
         self.value_read = false;
+    }
+
+    /// Pops the current record's entries from every log.
+    #[cold]
+    fn take_back(&mut self) {
+        let record = self.record;
+        for log in &mut self.logs {
+            while log
+                .last()
+                .is_some_and(|e| e.record & !COMPUTED_ENTRY == record)
+            {
+                log.pop();
+            }
+        }
+        while self.invalid.last().is_some_and(|&(_, r)| r == record) {
+            self.invalid.pop();
+        }
+        self.committed = true;
     }
 
     /// Where the next line starts in the batch (the JSONL reader's spans are relative to it).
@@ -224,18 +249,35 @@ impl RecordStage {
         if !self.enabled || matches!(value, FieldValue::Null) {
             return;
         }
-        let c = column as u32;
-        let (column, payload) = match (checked, in_line) {
-            (Checked::Invalid, _) => (c | INVALID_ENTRY, 0),
-            (Checked::Member(id), _) => (c | COMPUTED_ENTRY, u64::from(id)),
-            (Checked::OpenEnumValue(_), _) => (c | COMPUTED_ENTRY, UNLISTED),
+        let r = self.record;
+        let entry = match (checked, in_line) {
+            (Checked::Invalid, _) => {
+                self.invalid.push((column as u32, r));
+                return;
+            }
+            (Checked::Member(id), _) => Entry {
+                payload: u64::from(id),
+                record: r | COMPUTED_ENTRY,
+            },
+            (Checked::OpenEnumValue(_), _) => Entry {
+                payload: UNLISTED,
+                record: r | COMPUTED_ENTRY,
+            },
             (_, Some((start, end))) if !matches!(value, FieldValue::Bool(_)) => {
                 let (start, end) = (self.line_offset + start, self.line_offset + end);
-                (c, ((start as u64) << 32) | (end as u64 & 0xFFFF_FFFF))
+                Entry {
+                    payload: ((start as u64) << 32) | (end as u64 & 0xFFFF_FFFF),
+                    record: r,
+                }
             }
-            _ => (c | COMPUTED_ENTRY, self.compute(plan, column, value)),
+            _ => Entry {
+                payload: self.compute(plan, column, value),
+                record: r | COMPUTED_ENTRY,
+            },
         };
-        self.journal.push(Entry { column, payload });
+        if let Some(log) = self.logs.get_mut(column) {
+            log.push(entry);
+        }
     }
 
     /// The payload of a value not read from the batch: the number, microseconds, lengths or
@@ -262,18 +304,19 @@ impl RecordStage {
         if !self.enabled || value == FieldValue::Null {
             return;
         }
-        let slot = (self.kinds.len() - 1) as u32;
-        let entry = match value {
-            FieldValue::String(text) if valid => Entry {
-                column: slot | COMPUTED_ENTRY,
-                payload: self.micros(text) as u64,
-            },
-            _ => Entry {
-                column: slot | INVALID_ENTRY,
-                payload: 0,
-            },
-        };
-        self.journal.push(entry);
+        let slot = self.kinds.len() - 1;
+        match value {
+            FieldValue::String(text) if valid => {
+                let entry = Entry {
+                    payload: self.micros(text) as u64,
+                    record: self.record | COMPUTED_ENTRY,
+                };
+                if let Some(log) = self.logs.get_mut(slot) {
+                    log.push(entry);
+                }
+            }
+            _ => self.invalid.push((slot as u32, self.record)),
+        }
     }
 
     /// A valid timestamp's microseconds, through the cached hour when it is the same.
@@ -310,13 +353,13 @@ impl Clock {
         // mm:ss[.ffffff] after the hour.
         let d = |i: usize| i64::from(text.get(i).map_or(0, |b| b.wrapping_sub(b'0')));
         let mut micros = ((d(14) * 10 + d(15)) * 60 + d(17) * 10 + d(18)) * 1_000_000;
-        if text.len() > 21 {
-            let mut fraction = 0i64;
-            let digits = text.len() - 21;
-            for i in 0..6 {
-                fraction = fraction * 10 + if i < digits { d(20 + i) } else { 0 };
-            }
-            micros += fraction;
+        // The fraction's digits (0 to 6, between the '.' and the 'Z'), scaled to six.
+        if let Some(digits) = text.get(20..text.len() - 1) {
+            let fraction = digits
+                .iter()
+                .fold(0i64, |v, b| v * 10 + i64::from(b.wrapping_sub(b'0')));
+            const SCALE: [i64; 7] = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
+            micros += fraction * SCALE.get(digits.len()).copied().unwrap_or(0);
         }
         self.hour_start + micros
     }
@@ -513,94 +556,101 @@ impl Profile {
         self.value_records += u64::from(stage.value_read);
     }
 
-    /// Folds a batch's journal into the profile (`batch`: the bytes the JSONL spans point
-    /// into; empty for the other formats) and empties it.
+    /// Folds a batch's logs into the profile (`batch`: the bytes the JSONL spans point into;
+    /// empty for the other formats) and empties them: one loop per column, its kind fixed.
     pub fn absorb(&mut self, stage: &mut RecordStage, batch: &[u8]) {
         if !stage.committed {
-            stage.journal.truncate(stage.record_start);
-            stage.committed = true;
+            stage.take_back();
         }
-        for entry in stage.journal.drain(..) {
-            let c = (entry.column & !(INVALID_ENTRY | COMPUTED_ENTRY)) as usize;
-            let (Some(stats), Some(&kind)) = (self.columns.get_mut(c), stage.kinds.get(c)) else {
-                continue;
-            };
-            if entry.column & INVALID_ENTRY != 0 {
+        for (c, _) in stage.invalid.drain(..) {
+            if let Some(stats) = self.columns.get_mut(c as usize) {
                 stats.invalid += 1;
-                continue;
             }
-            stats.values += 1;
-            let payload = entry.payload;
-            let text = if entry.column & COMPUTED_ENTRY == 0 {
-                batch.get((payload >> 32) as usize..(payload & 0xFFFF_FFFF) as usize)
-            } else {
-                None
-            };
+        }
+        let text_of = |e: &Entry| -> Option<&[u8]> {
+            if e.record & COMPUTED_ENTRY != 0 {
+                return None;
+            }
+            batch.get((e.payload >> 32) as usize..(e.payload & 0xFFFF_FFFF) as usize)
+        };
+        let columns = self
+            .columns
+            .iter_mut()
+            .zip(&mut stage.logs)
+            .zip(&stage.kinds);
+        for (c, ((stats, log), &kind)) in columns.enumerate() {
+            stats.values += log.len() as u64;
             match kind {
                 Kind::Plain => {}
-                Kind::Enum | Kind::Bool => match stats.counts.get_mut(payload as usize) {
-                    Some(n) if payload != UNLISTED => *n += 1,
-                    _ => stats.unlisted += 1,
-                },
+                Kind::Enum | Kind::Bool => {
+                    for e in log.iter() {
+                        match stats.counts.get_mut(e.payload as usize) {
+                            Some(n) if e.payload != UNLISTED => *n += 1,
+                            _ => stats.unlisted += 1,
+                        }
+                    }
+                }
                 Kind::Integer => {
-                    let keys = stage.integer_keys.get_mut(c);
-                    match (text, keys) {
-                        (Some(t), Some(keys)) => {
-                            let key = integer_key(t);
-                            if key.is_some_and(|k| keys.0 < k && k < keys.1) {
-                                continue;
-                            }
-                            let v = formats::small_integer(t).unwrap_or_default();
+                    let Some(keys) = stage.integer_keys.get_mut(c) else {
+                        continue;
+                    };
+                    for e in log.iter() {
+                        let Some(t) = text_of(e) else {
                             let before = stats.range;
-                            stats.widen(v);
-                            // A new minimum or maximum read from text gives its key.
-                            if let (Some((lo, hi)), Some(k)) = (stats.range, key) {
+                            stats.widen(e.payload as i64);
+                            if stats.range != before {
+                                *keys = NO_KEYS;
+                            }
+                            continue;
+                        };
+                        let key = integer_key(t);
+                        if key.is_some_and(|k| keys.0 < k && k < keys.1) {
+                            continue;
+                        }
+                        let before = stats.range;
+                        stats.widen(formats::small_integer(t).unwrap_or_default());
+                        // A new minimum or maximum read from text gives its key.
+                        match (stats.range, key) {
+                            (Some((lo, hi)), Some(k)) => {
                                 if before.is_none_or(|(l, _)| lo < l) {
                                     keys.0 = k;
                                 }
                                 if before.is_none_or(|(_, h)| hi > h) {
                                     keys.1 = k;
                                 }
-                            } else if stats.range != before {
-                                *keys = NO_KEYS;
                             }
-                        }
-                        _ => {
-                            let before = stats.range;
-                            stats.widen(payload as i64);
-                            if let (true, Some(keys)) =
-                                (stats.range != before, stage.integer_keys.get_mut(c))
-                            {
-                                *keys = NO_KEYS;
-                            }
+                            _ if stats.range != before => *keys = NO_KEYS,
+                            _ => {}
                         }
                     }
                 }
                 Kind::Timestamp => {
-                    let micros = match text {
-                        Some(t) => stage.clock.micros(t),
-                        None => payload as i64,
-                    };
-                    stats.widen(micros);
-                    stats.hours.add(micros.div_euclid(3_600_000_000), 1);
+                    for e in log.iter() {
+                        let micros = match text_of(e) {
+                            Some(t) => stage.clock.micros(t),
+                            None => e.payload as i64,
+                        };
+                        stats.widen(micros);
+                        stats.hours.add(micros.div_euclid(3_600_000_000), 1);
+                    }
                 }
                 Kind::Text => {
-                    let payload = match text {
-                        Some(t) => text_payload(t, stats.max_chars),
-                        None => payload,
-                    };
-                    stats.max_bytes = stats.max_bytes.max(payload as u32);
-                    let chars = (payload >> 32) as u32;
-                    if chars > stats.max_chars {
-                        stats.max_chars = chars;
-                        if let Some(known) = stage.chars_known.get_mut(c) {
-                            *known = chars;
-                        }
+                    for e in log.iter() {
+                        let payload = match text_of(e) {
+                            Some(t) => text_payload(t, stats.max_chars),
+                            None => e.payload,
+                        };
+                        stats.max_bytes = stats.max_bytes.max(payload as u32);
+                        stats.max_chars = stats.max_chars.max((payload >> 32) as u32);
+                    }
+                    if let Some(known) = stage.chars_known.get_mut(c) {
+                        *known = stats.max_chars;
                     }
                 }
             }
+            log.clear();
         }
-        stage.record_start = 0;
+        stage.record = 0;
     }
 
     /// Records in which column `column` (`meta.ts` after the table's) was read.
