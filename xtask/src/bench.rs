@@ -17,8 +17,12 @@
 //!   and so do (e) and the two gzip runs.
 //! - Then the same records as CSV and TSV ([`formats`]): `dap-validate` with one and default jobs,
 //!   against the `csv` crate reading each file into `ByteRecord`s (the parsing limit).
+//! - Then the layout matrix ([`layouts`]): 300,000 of the records written ten ways (member
+//!   order, whitespace, escapes, explicit nulls, six-digit fractions, IPv6, all mixed), each
+//!   through `dap-validate --jobs 1` against the serde floor on the same bytes.
 
 mod formats;
+mod layouts;
 
 use anyhow::{Context, Result, bail};
 use flate2::Compression;
@@ -161,13 +165,14 @@ impl Measure {
 /// The baselines (jsonschema, serde_json, flate2) run inside this process, so they must be
 /// optimised like the release `dap-validate` they are compared with: a debug build of xtask (what
 /// the `cargo xtask` alias builds) re-runs itself as `cargo run --release -p xtask -- bench`.
-pub fn bench(root: &Path) -> Result<ExitCode> {
+pub fn bench(root: &Path, layouts_only: bool) -> Result<ExitCode> {
     if cfg!(debug_assertions) {
         eprintln!(
             "re-running the benchmark as a release build, so the baselines are optimised ..."
         );
         let status = Command::new(env!("CARGO"))
             .args(["run", "--release", "--quiet", "-p", "xtask", "--", "bench"])
+            .args(layouts_only.then_some("--layouts"))
             .current_dir(root)
             .status()?;
         return Ok(match status.code() {
@@ -207,6 +212,14 @@ pub fn bench(root: &Path) -> Result<ExitCode> {
         bail!("building dap-validate failed");
     }
     let exe = target_dir(root).join("release").join("dap-validate");
+    if layouts_only {
+        let layouts = layouts::measure(&exe, &dir, &plain)?;
+        return Ok(if layouts::report(&layouts) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
     let jobs = std::thread::available_parallelism().map_or(1, usize::from);
     // Warm the page cache so every measurement reads from memory.
     let _ = std::fs::read(&plain)?.len();
@@ -259,6 +272,7 @@ pub fn bench(root: &Path) -> Result<ExitCode> {
     results.push(ag.context("no run")?);
     results.push(dg.context("no run")?);
     formats::measure(&exe, &dir, &plain, &mut results)?;
+    let layouts = layouts::measure(&exe, &dir, &plain)?;
 
     println!(
         "web_logs export: {RECORDS} records, {:.1} MB ({} bytes/record), gzip {:.1} MB; {jobs} core(s)",
@@ -368,6 +382,7 @@ pub fn bench(root: &Path) -> Result<ExitCode> {
     for (label, value) in formats::ratios(&results) {
         println!("{label:<48} {value:>8.2}");
     }
+    all_met &= layouts::report(&layouts);
     Ok(if all_met {
         ExitCode::SUCCESS
     } else {

@@ -3,7 +3,8 @@
 //! - `codegen`: regenerate every checked-in artifact from `schema/canvas_logs.yaml`.
 //! - `codegen --check`: change nothing; exit 1 naming each stale file and the command to run.
 //! - `samples`: regenerate the validator's sample exports in `samples/` (see `bench.rs`).
-//! - `bench`: the validator benchmark (1,000,000 generated records; see `bench.rs`).
+//! - `bench`: the validator benchmark (1,000,000 generated records; see `bench.rs`);
+//!   `bench --layouts` runs only the layout matrix.
 //! - `import-dap FILE [--table NAME] [--out PATH]`, `diff OLD NEW [--format human|json]`:
 //!   following DAP's schema as it changes (see `evolve.rs`).
 //! - `dist`: the man page and shell completions (also kept fresh by `codegen`), then the wheel
@@ -33,7 +34,8 @@ commands:
                      the script that migrates a database created by OLD's DDL to NEW's
   dist               build the dap-validate wheel with maturin into target/wheels/
   samples            regenerate samples/web_logs-{valid,invalid}.jsonl.gz
-  bench              benchmark dap-validate against jsonschema, serde_json and flate2";
+  bench              benchmark dap-validate against jsonschema, serde_json and flate2
+  bench --layouts    only the layout matrix (the same records written ten ways)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -52,7 +54,8 @@ fn run(args: &[String]) -> Result<ExitCode> {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
         ["samples"] => bench::samples(&workspace_root()),
-        ["bench"] => bench::bench(&workspace_root()),
+        ["bench"] => bench::bench(&workspace_root(), false),
+        ["bench", "--layouts"] => bench::bench(&workspace_root(), true),
         ["dist"] => dist::build_wheel(&workspace_root()),
         ["import-dap", rest @ ..] => evolve::import_dap(&workspace_root(), rest),
         ["diff", rest @ ..] => evolve::diff(&workspace_root(), rest),
