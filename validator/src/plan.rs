@@ -146,6 +146,20 @@ impl Findings {
         self.items.truncate(len);
     }
 
+    /// Forgets the findings in `range`.
+    pub fn remove_range(&mut self, range: std::ops::Range<usize>) {
+        if range.end <= self.items.len() {
+            self.items.drain(range);
+        }
+    }
+
+    /// Moves the findings in `range` after all the others, keeping each group's order.
+    pub fn move_to_end(&mut self, range: std::ops::Range<usize>) {
+        if let Some(tail) = self.items.get_mut(range.start..) {
+            tail.rotate_left(range.len().min(tail.len()));
+        }
+    }
+
     /// Moves every finding out, leaving the buffer empty.
     pub fn drain(&mut self) -> std::vec::Drain<'_, Finding> {
         self.items.drain(..)

@@ -82,6 +82,9 @@ fn kind_of(rule: Option<&Rule>) -> Kind {
 #[derive(Debug, Clone)]
 pub struct RecordStage {
     kinds: Vec<Kind>,
+    /// Whether each slot is a key column (`meta.ts`, the last, counts as one: it is never a
+    /// value column).
+    in_key: Vec<bool>,
     /// Valid values, per column.
     logs: Vec<Vec<Entry>>,
     /// Invalid values: column and record number (rare).
@@ -152,6 +155,9 @@ impl RecordStage {
             kinds: (0..slots)
                 .map(|c| kind_of(plan.columns().get(c).map(|c| &c.rule)))
                 .collect(),
+            in_key: (0..slots)
+                .map(|c| plan.columns().get(c).is_none_or(|c| c.in_key))
+                .collect(),
             logs: vec![Vec::new(); slots],
             invalid: Vec::new(),
             record: 0,
@@ -182,6 +188,30 @@ impl RecordStage {
         self.record = self.record.wrapping_add(1) & !COMPUTED_ENTRY;
         self.committed = false;
         self.key_read = false;
+        self.value_read = false;
+    }
+
+    /// Takes back what the current record's value columns logged (a `value` walked before
+    /// `meta` said the record is a delete, whose `value` is not checked).
+    pub fn forget_value_columns(&mut self) {
+        if !self.enabled {
+            return;
+        }
+        let record = self.record;
+        for (log, in_key) in self.logs.iter_mut().zip(&self.in_key) {
+            if *in_key {
+                continue;
+            }
+            while log
+                .last()
+                .is_some_and(|e| e.record & !COMPUTED_ENTRY == record)
+            {
+                log.pop();
+            }
+        }
+        let in_key = &self.in_key;
+        self.invalid
+            .retain(|&(c, r)| r != record || in_key.get(c as usize).copied().unwrap_or(true));
         self.value_read = false;
     }
 

@@ -26,7 +26,11 @@
 //!   of `meta` are `unknown_column` named `meta.<name>`.
 //! - A delete (`meta.action` = `"D"`) does not need `value`, and a `value` it has is only checked
 //!   for JSON syntax, never against the columns. Members may come in any order: a `value` seen
-//!   before `meta` is syntax-checked, remembered and checked once `meta` has been read.
+//!   before `meta` is walked at once as an upsert's (most records are), its findings moved
+//!   after those of the members that follow it (the order of the usual layout), and taken back
+//!   (findings, open-enum values, profile entries) if `meta` then says delete. It used to be
+//!   syntax-checked and walked again once `meta` was read: 3.1 times the serde floor on the
+//!   bench layout with `meta` last, against 1.2-1.3 now.
 //! - Inside `key`/`value`: a listed column is checked by the plan; an absent one is
 //!   `not_null` unless nullable; `null` equals absent.
 
@@ -162,6 +166,13 @@ impl Section {
     }
 }
 
+/// A `value` walked before `meta` was read: the ranges of its findings and open values.
+#[derive(Debug, Clone)]
+struct EarlyValue {
+    findings: std::ops::Range<usize>,
+    pending: std::ops::Range<usize>,
+}
+
 /// The state of `key` or `value` in a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Presence {
@@ -266,7 +277,9 @@ impl Walker {
         let mut action: Option<Action> = None;
         let mut key = Presence::Absent;
         let mut value = Presence::Absent;
-        let mut deferred_value: Option<usize> = None;
+        // A `value` before `meta`, walked at once as an upsert's: where its findings and open
+        // values are, taken back if `meta` then says it is a delete's.
+        let mut early_value: Option<EarlyValue> = None;
         let mut first = true;
         while s.next_member(first)? {
             first = false;
@@ -307,14 +320,19 @@ impl Walker {
                     };
                 }
                 b"value" => {
-                    if value != Presence::Absent || deferred_value.is_some() {
+                    if value != Presence::Absent {
                         return Err(duplicate(&s, name));
                     }
                     if !meta_seen {
-                        // The action is not known yet: check the syntax now, the columns later.
-                        s.skip_whitespace();
-                        deferred_value = Some(s.offset());
-                        s.skip_value(2, &mut self.scratch)?;
+                        // The action is not known yet: most records are upserts, so the
+                        // columns are checked now (one pass, not a syntax check and a second
+                        // walk), and taken back below if `meta` says delete.
+                        let (findings, pending) = (self.findings.len(), self.pending.len());
+                        value = self.walk_columns(plan, &mut s, line, Section::Value)?;
+                        early_value = Some(EarlyValue {
+                            findings: findings..self.findings.len(),
+                            pending: pending..self.pending.len(),
+                        });
                     } else if action == Some(Action::Delete) {
                         s.skip_value(2, &mut self.scratch)?;
                         value = Presence::Object;
@@ -343,13 +361,17 @@ impl Walker {
             return Err(s.error(SyntaxErrorKind::TrailingCharacters));
         }
         let is_delete = action == Some(Action::Delete);
-        if let Some(offset) = deferred_value {
+        if let Some(early) = early_value {
             if is_delete {
+                // A delete's `value` is not checked: forget what walking it found.
+                self.findings.remove_range(early.findings);
+                self.pending.drain(early.pending);
+                self.stage.forget_value_columns();
                 value = Presence::Object;
             } else {
-                let mut again = Scanner::new(line);
-                again.seek(offset);
-                value = self.walk_columns(plan, &mut again, line, Section::Value)?;
+                // Its findings after those of the members that followed it, as if it had
+                // been walked last (the order every layout reports in).
+                self.findings.move_to_end(early.findings);
             }
         }
         // Absences, in a stable order: meta, key, value.
@@ -1233,6 +1255,46 @@ mod tests {
                 .map(|(v, n)| (Some(v), "counted", Some(n.to_string()))),
         );
         got
+    }
+
+    /// A `value` before `meta` is walked at once: an upsert reports exactly what the usual
+    /// order reports, in the same order, open values and profile included; a delete's `value`
+    /// counts in nothing, however broken its columns.
+    #[test]
+    fn a_value_before_meta_reports_as_if_it_came_after() {
+        let bad =
+            value(",\"user_agent\":7,\"web_application_controller\":\"brand_new\",\"user_id\":1.5");
+        let key = format!(r#""key":{{"id":"{ID}"}}"#);
+        for (meta, delete) in [
+            (r#"{"ts":"2024-05-01T10:00:00Z","action":"U"}"#, false),
+            (r#"{"ts":"bad","action":"U"}"#, false),
+            (r#"{"ts":"2024-05-01T10:00:00Z","action":"D"}"#, true),
+            (r#"{"ts":"bad","action":"D"}"#, true),
+        ] {
+            let usual = format!("{{\"meta\":{meta},{key},\"value\":{bad}}}");
+            let value_first = format!("{{\"value\":{bad},\"meta\":{meta},{key}}}");
+            let middle = format!("{{{key},\"value\":{bad},\"meta\":{meta}}}");
+            let expected = full_findings(&usual);
+            assert_eq!(full_findings(&value_first), expected, "{value_first}");
+            assert_eq!(full_findings(&middle), expected, "{middle}");
+            let has_value_findings = expected
+                .iter()
+                .any(|(c, _, _)| c.as_deref() == Some("user_agent"));
+            assert_eq!(has_value_findings, !delete, "{usual}: {expected:?}");
+            for line in [&usual, &value_first, &middle] {
+                let plan = plan();
+                let mut state = WorkerState::new(&plan);
+                state.switch_file(&plan, 0);
+                let mut out = BatchOutcome::default();
+                JsonlFormat.check_batch(&plan, line.as_bytes(), &mut state, &mut out);
+                let ua = plan.value_column(b"user_agent").unwrap_or(0);
+                let url = plan.value_column(b"url").unwrap_or(0);
+                let stats = &state.profile.columns;
+                assert_eq!(state.profile.value_records, u64::from(!delete), "{line}");
+                assert_eq!(stats[ua].invalid, u64::from(!delete), "{line}");
+                assert_eq!(stats[url].values, u64::from(!delete), "{line}");
+            }
+        }
     }
 
     #[test]
