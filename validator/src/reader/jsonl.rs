@@ -595,7 +595,10 @@ impl Walker {
                 let fast = expected
                     .first()
                     .filter(|e| s.try_member(e.pattern()))
-                    .map(|e| (0, e));
+                    .map(|e| {
+                        skip_one_space(s);
+                        (0, e)
+                    });
                 first = fast.is_none();
                 fast
             } else {
@@ -777,6 +780,7 @@ impl Walker {
         if mark_seen(&mut self.seen, column) {
             return Err(duplicate_key(name_offset, name));
         }
+        skip_one_space(s);
         Ok(GeneralMember::Column(column))
     }
 
@@ -853,10 +857,48 @@ fn find_expected<'p>(
         return None;
     }
     let rest = expected.get(from..)?;
+    if (word >> 8) & 0xFF == u64::from(b' ') {
+        return find_expected_spaced(s, rest, from);
+    }
     rest.iter()
         .enumerate()
         .find(|(_, e)| e.may_start(word) && s.try_member(e.comma_pattern()))
         .map(|(k, e)| (from + k, e))
+}
+
+/// [`find_expected`] after `, ` (Python's `json.dumps` separators): the same quick filter on the
+/// word after the space with a comma put back in front, then `"name":` after the space. Moves
+/// nothing when no expected member follows.
+#[inline(never)]
+fn find_expected_spaced<'p>(
+    s: &mut Scanner<'_>,
+    rest: &'p [ExpectedMember],
+    from: usize,
+) -> Option<(usize, &'p ExpectedMember)> {
+    let start = s.offset();
+    s.seek(start + 1);
+    let word = (s.next_word().unwrap_or(0) & !0xFF) | u64::from(b',');
+    s.seek(start + 2);
+    let found = rest
+        .iter()
+        .enumerate()
+        .find(|(_, e)| e.may_start(word) && s.try_member(e.pattern()))
+        .map(|(k, e)| (from + k, e));
+    if found.is_none() {
+        s.seek(start);
+    }
+    skip_one_space(s);
+    found
+}
+
+/// Steps over one space after a member's colon (`"name": value`), so that the value's fast
+/// paths, which start at its first byte, apply. Only the paths that met another separator
+/// than the compact one call it: in the compact column loop it cost 5% of the instructions.
+#[inline]
+fn skip_one_space(s: &mut Scanner<'_>) {
+    if s.input().get(s.offset()) == Some(&b' ') {
+        s.seek(s.offset() + 1);
+    }
 }
 
 /// The usual `meta`, written plainly: `{"ts":"<plain ASCII string>"` and then
@@ -1355,7 +1397,10 @@ mod tests {
             let braces = compact
                 .replace("{\"timestamp\":", "{ \"timestamp\":")
                 .replace("}}", " }\t}");
-            for other in [spaced, escaped, braces] {
+            // Python's json.dumps separators (the fast path), and two spaces (the general one).
+            let python = compact.replace(",\"", ", \"").replace("\":", "\": ");
+            let wider = compact.replace(",\"", ",  \"").replace("\":", "\":  ");
+            for other in [spaced, escaped, braces, python, wider] {
                 assert_eq!(full_findings(&other), expected, "{compact}\n{other}");
             }
         }
