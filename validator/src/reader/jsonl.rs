@@ -856,14 +856,33 @@ fn find_expected<'p>(
     if word & 0xFF != u64::from(b',') {
         return None;
     }
-    let rest = expected.get(from..)?;
     if (word >> 8) & 0xFF == u64::from(b' ') {
-        return find_expected_spaced(s, rest, from);
+        return find_expected_spaced(s, expected, from);
     }
+    let rest = expected.get(from..)?;
     rest.iter()
         .enumerate()
         .find(|(_, e)| e.may_start(word) && s.try_member(e.comma_pattern()))
         .map(|(k, e)| (from + k, e))
+        .or_else(|| find_earlier(s, expected, from, word))
+}
+
+/// [`find_expected`] among the columns before `from`: members in another order than the
+/// schema's (Spark's writer, a `value` written in reverse) would otherwise each take the
+/// general path, which reads the name and looks it up (on the bench layout with reversed
+/// `value` columns: 1.9 times the instructions of the schema order).
+#[inline(never)]
+fn find_earlier<'p>(
+    s: &mut Scanner<'_>,
+    expected: &'p [ExpectedMember],
+    from: usize,
+    word: u64,
+) -> Option<(usize, &'p ExpectedMember)> {
+    expected
+        .get(..from)?
+        .iter()
+        .enumerate()
+        .find(|(_, e)| e.may_start(word) && s.try_member(e.comma_pattern()))
 }
 
 /// [`find_expected`] after `, ` (Python's `json.dumps` separators): the same quick filter on the
@@ -872,18 +891,18 @@ fn find_expected<'p>(
 #[inline(never)]
 fn find_expected_spaced<'p>(
     s: &mut Scanner<'_>,
-    rest: &'p [ExpectedMember],
+    expected: &'p [ExpectedMember],
     from: usize,
 ) -> Option<(usize, &'p ExpectedMember)> {
     let start = s.offset();
     s.seek(start + 1);
     let word = (s.next_word().unwrap_or(0) & !0xFF) | u64::from(b',');
     s.seek(start + 2);
-    let found = rest
-        .iter()
-        .enumerate()
-        .find(|(_, e)| e.may_start(word) && s.try_member(e.pattern()))
-        .map(|(k, e)| (from + k, e));
+    // From `from` on, then the earlier columns (see `find_earlier`).
+    let order = (from..expected.len()).chain(0..from.min(expected.len()));
+    let found = order
+        .filter_map(|k| expected.get(k).map(|e| (k, e)))
+        .find(|(_, e)| e.may_start(word) && s.try_member(e.pattern()));
     if found.is_none() {
         s.seek(start);
     }
@@ -1383,6 +1402,7 @@ mod tests {
         records.push(format!(
             "{{\"meta\":{META},\"key\":{{\"id\":\"{ID}\",\"url\":\"/x\"}},\"value\":{base}}}"
         ));
+        let mut reversed_checked = 0;
         for compact in &records {
             let expected = full_findings(compact);
             // Whitespace between the tokens, and escapes in the names, take the general path.
@@ -1403,7 +1423,34 @@ mod tests {
             for other in [spaced, escaped, braces, python, wider] {
                 assert_eq!(full_findings(&other), expected, "{compact}\n{other}");
             }
+            // The value's columns in reverse (the earlier-column search): the same findings,
+            // reported in the order the members come. (Not for malformed records: serde_json
+            // keeps one of two equal keys, so the rewrite would be another record.)
+            let malformed = expected.iter().any(|(_, code, _)| *code == "malformed");
+            let parsed =
+                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(compact);
+            // Only where serde writes the record back byte for byte (it rewrites `-0`, `1E2`).
+            let parsed = parsed
+                .ok()
+                .filter(|r| serde_json::Value::Object(r.clone()).to_string() == *compact);
+            if let (false, Some(mut record)) = (malformed, parsed)
+                && let Some(serde_json::Value::Object(value)) = record.get_mut("value")
+            {
+                let reversed: serde_json::Map<String, serde_json::Value> =
+                    std::mem::take(value).into_iter().rev().collect();
+                *value = reversed;
+                let other = serde_json::Value::Object(record).to_string();
+                let (mut got, mut want) = (full_findings(&other), expected.clone());
+                got.sort();
+                want.sort();
+                assert_eq!(got, want, "{compact}\n{other}");
+                reversed_checked += 1;
+            }
         }
+        assert!(
+            reversed_checked >= 20,
+            "{reversed_checked} records reversed"
+        );
     }
 
     #[test]
