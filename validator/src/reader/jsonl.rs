@@ -204,6 +204,9 @@ pub(crate) struct Walker {
     key_uuid: Option<u128>,
     /// The record's fields for the profile, committed with the open-enum values.
     pub(crate) stage: RecordStage,
+    /// Per expected member (the key's, then the value's), the earlier column that followed it
+    /// last time, when one did (see `find_earlier`).
+    successor: Vec<usize>,
 }
 
 impl Walker {
@@ -222,6 +225,9 @@ impl Walker {
             valid_key_columns: 0,
             key_uuid: None,
             stage: RecordStage::new(plan),
+            successor: (1..=plan.expected_members(true).len())
+                .chain(1..=plan.expected_members(false).len())
+                .collect(),
         }
     }
 
@@ -585,6 +591,12 @@ impl Walker {
         let expected = plan.expected_members(in_key);
         let mut next_column = 0usize;
         let mut first = true;
+        // Where this section's successors are (see `find_earlier`).
+        let base = if in_key {
+            0
+        } else {
+            plan.expected_members(true).len()
+        };
         loop {
             // Fastest path: right after the comma, the column the schema order expects next or
             // a later one (the columns between are absent, as nullable ones often are),
@@ -603,6 +615,7 @@ impl Walker {
                 fast
             } else {
                 find_expected(s, expected, next_column)
+                    .or_else(|| find_earlier(s, expected, next_column, &mut self.successor, base))
             };
             // Each branch marks its column seen (a column seen before is a duplicate key), so
             // only the general path keeps the name it read.
@@ -864,25 +877,43 @@ fn find_expected<'p>(
         .enumerate()
         .find(|(_, e)| e.may_start(word) && s.try_member(e.comma_pattern()))
         .map(|(k, e)| (from + k, e))
-        .or_else(|| find_earlier(s, expected, from, word))
 }
 
-/// [`find_expected`] among the columns before `from`: members in another order than the
-/// schema's (Spark's writer, a `value` written in reverse) would otherwise each take the
-/// general path, which reads the name and looks it up (on the bench layout with reversed
-/// `value` columns: 1.9 times the instructions of the schema order).
+/// [`find_expected`] among the columns before `from` (written plainly after a comma): members
+/// in another order than the schema's (a `value` written in reverse, Spark's writer) would
+/// otherwise each take the general path, which reads the name and looks it up (1.9 times the
+/// instructions of the schema order on the bench's reversed layout). `successor` remembers,
+/// per expected member (`base` + its position), which earlier column followed it last time:
+/// tried first, so a producer's order is learned from one record.
 #[inline(never)]
 fn find_earlier<'p>(
     s: &mut Scanner<'_>,
     expected: &'p [ExpectedMember],
     from: usize,
-    word: u64,
+    successor: &mut [usize],
+    base: usize,
 ) -> Option<(usize, &'p ExpectedMember)> {
-    expected
+    let word = s.next_word()?;
+    if word & 0xFF != u64::from(b',') || (word >> 8) & 0xFF == u64::from(b' ') {
+        return None;
+    }
+    let slot = successor.get_mut((base + from).checked_sub(1)?)?;
+    let hint = *slot;
+    if let Some(e) = expected.get(hint).filter(|_| hint < from)
+        && e.may_start(word)
+        && s.try_member(e.comma_pattern())
+    {
+        return Some((hint, e));
+    }
+    let found = expected
         .get(..from)?
         .iter()
         .enumerate()
-        .find(|(_, e)| e.may_start(word) && s.try_member(e.comma_pattern()))
+        .find(|(_, e)| e.may_start(word) && s.try_member(e.comma_pattern()));
+    if let Some((k, _)) = found {
+        *slot = k;
+    }
+    found
 }
 
 /// [`find_expected`] after `, ` (Python's `json.dumps` separators): the same quick filter on the
