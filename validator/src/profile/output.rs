@@ -240,10 +240,8 @@ fn section(
                 open_slot,
                 ..
             }) => {
-                let listed = canonical
-                    .iter()
-                    .zip(&stats.counts)
-                    .map(|(v, n)| (v.to_string(), *n));
+                let names = canonical.iter().map(|v| v.to_string());
+                let listed = names.zip(stats.counts.iter().copied());
                 enum_values(
                     &mut column,
                     listed,
@@ -256,10 +254,8 @@ fn section(
             Some(Rule::IntegerEnum {
                 members, open_slot, ..
             }) => {
-                let listed = members
-                    .iter()
-                    .zip(&stats.counts)
-                    .map(|(v, n)| (v.to_string(), *n));
+                let names = members.iter().map(i64::to_string);
+                let listed = names.zip(stats.counts.iter().copied());
                 enum_values(
                     &mut column,
                     listed,

@@ -43,23 +43,11 @@ fn needs_escape(c: char) -> bool {
     escaped.next().is_some()
 }
 
-/// `text` as HTML text or attribute content: [`terminal`] escaping first (so bidirectional
-/// overrides and controls show as `\u{202e}` instead of reordering the page), then the five
-/// characters HTML gives a meaning.
+/// `text` as HTML text or attribute content: exactly [`xml`] ([`terminal`] escaping first, so
+/// bidirectional overrides and controls show as `\u{202e}` instead of reordering the page,
+/// then the five entities, which HTML5 reads the same).
 pub fn html(text: &str) -> String {
-    let safe = terminal(text);
-    let mut out = String::with_capacity(safe.len() + 16);
-    for c in safe.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    xml(text)
 }
 
 /// `text` as XML character data or attribute content (quotes escaped too).
