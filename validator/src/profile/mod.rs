@@ -18,7 +18,7 @@
 //!
 //! | column rule | statistics |
 //! |---|---|
-//! | every column | `records` (readable records in which the column was read: key columns in every one whose `key` is an object, value columns in every one whose `value` was checked), `nulls` (null or absent), `violations` by code |
+//! | every column | `records` (readable records in which the column was read: key columns in every one whose `key` is an object or absent (absent reads as nulls), value columns in every one whose `value` was checked (not a delete's)), `nulls` (null or absent), `violations` by code |
 //! | `int32`, `int64`, `timestamp`, `meta.ts` | `min`, `max` of the valid values |
 //! | `timestamp`, `meta.ts` | `hours`: records per hour (`YYYY-MM-DDThh`, UTC) |
 //! | `string` | `max_chars` (Unicode scalar values), `max_bytes` (UTF-8) |
