@@ -306,9 +306,16 @@ pub fn format_day(hour: i64) -> String {
 /// `YYYY-MM-DD` and the second of the day.
 fn civil(micros: i64) -> (String, i64) {
     let secs = micros.div_euclid(1_000_000);
-    let days = secs.div_euclid(86_400);
-    let of_day = secs.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
+    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
+    (
+        format!("{year:04}-{month:02}-{day:02}"),
+        secs.rem_euclid(86_400),
+    )
+}
+
+/// The proleptic Gregorian year, month and day of a day number (days since 1970-01-01):
+/// Howard Hinnant's `civil_from_days`. Shared by the profile's output and the Parquet reader.
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -317,8 +324,7 @@ fn civil(micros: i64) -> (String, i64) {
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (format!("{year:04}-{month:02}-{day:02}"), of_day)
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 /// Parses `YYYY-MM-DDThh` (an hour as [`format_hour`] writes it) back to hours since the epoch.

@@ -2,13 +2,14 @@
 //! verdicts. A stage of its own between the check plan and the reporters:
 //!
 //! ```text
-//! reader ─ plan.check(field) ─▶ RecordStage::observe (one slot per column, no allocation)
-//!        ─ record readable ──▶ Profile::commit (per worker, per file)
+//! reader ─ plan.check(field) ─▶ RecordStage::observe (an entry in the column's batch log)
+//!        ─ record readable ──▶ Profile::commit (counted; a malformed one is taken back)
+//!        ─ end of batch ─────▶ Profile::absorb (logs folded, per worker, per file)
 //! engine ─ workers' Profiles merged by file ─▶ output::ProfileReport (per file and the run)
 //!        ─ report (JSON "profile", --profile-out, HTML) and drift::compare against a baseline
 //! ```
 //!
-//! A record's fields are staged and folded into the file's [`Profile`] only once the record is
+//! A record's fields are logged and count in the file's [`Profile`] only once the record is
 //! known to be readable, like the open-enum tally: a record that turns out `malformed` counts in
 //! no column. Every statistic is a sum, a minimum or a maximum, so the merge of the workers'
 //! profiles does not depend on how records were spread over threads: the profile is

@@ -434,18 +434,11 @@ fn write_uuid(bytes: &[u8], out: &mut Vec<u8>) {
 fn write_timestamp(nanos: i128, out: &mut Vec<u8>) {
     use std::io::Write as _;
     let per_day: i128 = 86_400_000_000_000;
-    let days = nanos.div_euclid(per_day);
+    // Days from 64-bit nanoseconds (or an INT96's day number) always fit in an i64; a value
+    // that did not would be written as a far year and fail the check.
+    let days = i64::try_from(nanos.div_euclid(per_day)).unwrap_or(i64::MAX / 2);
     let of_day = nanos.rem_euclid(per_day);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i128::from(month <= 2);
+    let (year, month, day) = crate::formats::civil_from_days(days);
     let seconds = of_day / 1_000_000_000;
     let fraction = of_day % 1_000_000_000;
     let _ = write!(
