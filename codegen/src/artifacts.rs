@@ -30,6 +30,18 @@ pub fn all(namespace: &Namespace) -> Vec<Artifact> {
             contents: crate::emit::sql::render_namespace(dialect, namespace),
         });
     }
+    for engine in crate::emit::validation_sql::all_engines() {
+        for table in namespace.tables() {
+            out.push(Artifact {
+                path: format!(
+                    "schema/generated/validation/{}/{}.sql",
+                    engine.file_stem(),
+                    table.name()
+                ),
+                contents: crate::emit::validation_sql::render(engine, namespace, table),
+            });
+        }
+    }
     out.push(Artifact {
         path: format!("schema/generated/rust/{}.rs", namespace.name()),
         contents: crate::emit::rust::generate(namespace),

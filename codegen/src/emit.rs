@@ -6,6 +6,7 @@ pub mod json_schema;
 pub mod migration;
 pub mod rust;
 pub mod sql;
+pub mod validation_sql;
 pub mod yaml;
 
 /// The first line of every generated artifact that allows comments.
