@@ -5,9 +5,11 @@ to, and writes what the views hold as JSON, for the agreement test and the bench
 
     validate.py duckdb|spark SCRIPT OUT.json FILE...
 
-raw_lines is built by the engine itself from the files: DuckDB with read_text (plain text
-files), Spark with spark.read.text(wholetext=True) (plain or .gz), each file split at line
-feeds and numbered from 1. Files are named by their base name in the output.
+raw_lines is built by the engine itself from the files, as the README shows: DuckDB with
+read_text (plain text files) split at line feeds; Spark with its line reader (lineSep "\n",
+plain or .gz files; it keeps bytes that are not UTF-8, which split() would replace), lines
+numbered by the split's start offset and the read order. Files are named by their base name in
+the output.
 """
 import json
 import os
@@ -38,7 +40,7 @@ def run_duckdb(script, files):
 
 
 def run_spark(script, files):
-    from pyspark.sql import SparkSession, functions as F
+    from pyspark.sql import SparkSession, Window, functions as F
 
     spark = (
         SparkSession.builder.master(os.environ.get("SPARK_MASTER", "local[2]"))
@@ -50,13 +52,17 @@ def run_spark(script, files):
     )
     spark.sparkContext.setLogLevel("ERROR")
     started = time.perf_counter()
+    in_file = Window.partitionBy("file").orderBy("block", "seq")
     lines = (
-        spark.read.text(files, wholetext=True)
+        spark.read.option("lineSep", "\n")
+        .text(files)
         .select(
             F.col("_metadata.file_path").alias("file"),
-            F.posexplode(F.split(F.col("value"), "\n")).alias("pos", "text"),
+            F.col("_metadata.file_block_start").alias("block"),
+            F.monotonically_increasing_id().alias("seq"),
+            F.col("value").alias("text"),
         )
-        .select("file", (F.col("pos") + 1).cast("bigint").alias("line"), "text")
+        .select("file", F.row_number().over(in_file).cast("bigint").alias("line"), "text")
     )
     lines.createOrReplaceTempView("raw_lines")
     loaded = time.perf_counter()

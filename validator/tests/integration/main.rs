@@ -9,6 +9,8 @@ mod action;
 mod browser;
 /// Differential test: per-record verdicts and columns against the `jsonschema` crate.
 mod differential;
+/// The generated validation SQL on DuckDB and Spark finds what dap-validate finds.
+mod engines;
 /// One corpus in JSONL, CSV, TSV and Parquet gives the same violations; Parquet fixtures.
 mod formats;
 /// The same report whatever `--jobs` is.

@@ -4,12 +4,18 @@
 //!
 //! Spark's variant parser is strict where `dap-validate` is (trailing commas, `NaN`, lone
 //! surrogates, control characters and a member repeated in any object are refused) but reads a
-//! line with text after the closing brace (`{...} x`) as the object alone; the script therefore
-//! also requires the line to end with `}` (trailing blanks aside). What it still cannot see,
+//! line with text after the closing brace (`{...} x`, `{...}}`) as the object alone, and bytes
+//! that are not UTF-8 as U+FFFD; the script therefore parses the line wrapped in `[` `]` (text
+//! after the object is then a syntax error or a second element), requires it to end with `}`
+//! (trailing blanks aside) and to be valid UTF-8 (`is_valid_utf8`). What it still cannot see,
 //! pinned by the agreement test and listed in the README:
 //!
-//! - a second JSON value after the first that itself ends in `}` (`{"a":1} {"b":2}`);
+//! - text after the object that closes the wrapping array and ends in `}` (`{...}] x {}`);
 //! - nesting deeper than 128 levels (Spark's limit is higher).
+//!
+//! `raw_lines` must keep the file's bytes: Spark's `split` decodes to Java strings (bytes that
+//! are not UTF-8 become U+FFFD before the script sees them), so the README builds it with the
+//! line reader (`lineSep` `\n`) and numbers lines by `_metadata.file_block_start` and read order.
 //!
 //! `schema_of_variant` says `BIGINT` only for an integer lexeme that fits 64 bits; anything
 //! else numeric is `DECIMAL(p,s)` or `DOUBLE` (and `1.0` becomes `DECIMAL(1,0)`), told apart by
@@ -21,9 +27,10 @@ use super::Engine;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Spark;
 
-/// `$['a']['b']`: a variant path with every name quoted.
+/// `$[0]['a']['b']`: a variant path into the record (the first element of the wrapping array, see
+/// [`Engine::parse`] below) with every name quoted.
 fn path(names: &[&str]) -> String {
-    let mut out = String::from("$");
+    let mut out = String::from("$[0]");
     for name in names {
         out.push_str(&format!(
             "['{}']",
@@ -35,11 +42,7 @@ fn path(names: &[&str]) -> String {
 
 impl Spark {
     fn member(&self, doc: &str, names: &[&str]) -> String {
-        if names.is_empty() {
-            doc.to_owned()
-        } else {
-            format!("variant_get({doc}, {})", self.string_literal(&path(names)))
-        }
+        format!("variant_get({doc}, {})", self.string_literal(&path(names)))
     }
 }
 
@@ -70,13 +73,18 @@ impl Engine for Spark {
         format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
     }
 
+    /// The line parsed inside `[` and `]`: Spark's parser stops after the first complete value,
+    /// so `{"a":1}}` alone would read as `{"a":1}`; wrapped, the stray `}` is a syntax error, and
+    /// a second value (`{...} {...}`) is one too.
     fn parse(&self, text: &str) -> String {
-        format!("try_parse_json({text})")
+        format!("try_parse_json(concat('[', {text}, ']'))")
     }
 
     fn readable(&self, doc: &str, text: &str) -> String {
         format!(
-            "schema_of_variant({doc}) LIKE 'OBJECT%' AND substr({}, -1) = '}}'",
+            "is_valid_utf8({text}) AND variant_get({doc}, '$[1]') IS NULL \
+             AND schema_of_variant({}) LIKE 'OBJECT%' AND substr({}, -1) = '}}'",
+            self.member(doc, &[]),
             self.trim_trailing_blanks(text)
         )
     }
