@@ -40,6 +40,14 @@ pub fn all(namespace: &Namespace) -> Vec<Artifact> {
                 ),
                 contents: crate::emit::validation_sql::render(engine, namespace, table),
             });
+            out.push(Artifact {
+                path: format!(
+                    "schema/generated/validation/{}/{}_typed.sql",
+                    engine.file_stem(),
+                    table.name()
+                ),
+                contents: crate::emit::validation_sql::typed::render(engine, namespace, table),
+            });
         }
     }
     out.push(Artifact {

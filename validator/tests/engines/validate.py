@@ -4,6 +4,13 @@ JSONL export files with a real engine, the way the README's "Validating at scale
 to, and writes what the views hold as JSON, for the agreement test and the bench.
 
     validate.py duckdb|spark SCRIPT OUT.json FILE...
+    validate.py typed-duckdb|typed-spark DDL AUDIT ROWS.json OUT.json
+
+The second form proves the typed side: it runs the engine's DDL twice (idempotent), inserts
+each row of ROWS.json ({"columns": [...], "rows": [[...], ...]}, timestamps as text) on its own
+and records which the engine refuses, then runs the audit script over what the table holds and
+writes its views. DuckDB enforces its CHECKs, so its audit runs over an unconstrained copy of
+the table (CREATE TABLE AS ... LIMIT 0, the rows inserted again): an archive typed elsewhere.
 
 raw_lines is built by the engine itself from the files, as the README shows: DuckDB with
 read_text (plain text files) split at line feeds; Spark with its line reader (lineSep "\n",
@@ -76,6 +83,98 @@ def run_spark(script, files):
     return result
 
 
+def typed_duckdb(ddl, audit, spec):
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(ddl)
+    con.execute(ddl)
+    table = "canvas_logs.web_logs"
+    columns = spec["columns"]
+    insert = "INSERT INTO {} ({}) VALUES ({})".format(
+        table, ", ".join('"%s"' % c for c in columns), ", ".join("?" for _ in columns)
+    )
+
+    def insert_each():
+        refused = []
+        for i, row in enumerate(spec["rows"]):
+            try:
+                con.execute(insert, row)
+            except duckdb.Error as e:
+                refused.append([i, str(e).splitlines()[0]])
+        return refused
+
+    refused = insert_each()
+    con.execute("CREATE TABLE canvas_logs.web_logs_open AS SELECT * FROM canvas_logs.web_logs LIMIT 0")
+    con.execute("DROP TABLE canvas_logs.web_logs")
+    con.execute("ALTER TABLE canvas_logs.web_logs_open RENAME TO web_logs")
+    refused_unconstrained = insert_each()
+    con.execute(audit)
+    return typed_result(lambda sql: con.execute(sql).fetchall(), refused, refused_unconstrained)
+
+
+def typed_spark(ddl, audit, spec):
+    import tempfile
+    from pyspark.sql import SparkSession
+
+    warehouse = tempfile.mkdtemp(prefix="dap-spark-warehouse-")
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("dap-validate-typed")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.warehouse.dir", warehouse)
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    for _ in range(2):
+        for statement in split_statements(ddl):
+            spark.sql(statement)
+    table = "canvas_logs.web_logs"
+    types = {f.name: f.dataType.simpleString() for f in spark.table(table).schema.fields}
+    columns = spec["columns"]
+
+    def literal(value, sql_type):
+        if value is None:
+            return "NULL"
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, (int, float)):
+            text = repr(value)
+        else:
+            text = "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        cast_to = "string" if sql_type.startswith("varchar") else sql_type
+        return "CAST({} AS {})".format(text, cast_to)
+
+    refused = []
+    for i, row in enumerate(spec["rows"]):
+        values = ", ".join(literal(v, types[c]) for c, v in zip(columns, row))
+        try:
+            spark.sql(
+                "INSERT INTO {} ({}) VALUES ({})".format(
+                    table, ", ".join("`%s`" % c for c in columns), values
+                )
+            )
+        except Exception as e:  # Spark raises its own exception classes through py4j
+            refused.append([i, str(e).splitlines()[0]])
+    for statement in split_statements(audit):
+        spark.sql(statement)
+    result = typed_result(lambda sql: [tuple(r) for r in spark.sql(sql).collect()], refused, None)
+    spark.stop()
+    return result
+
+
+def typed_result(query, refused, refused_unconstrained):
+    return {
+        "refused": refused,
+        "refused_unconstrained": refused_unconstrained,
+        "violations": [list(r) for r in query("SELECT id, column_name, code, value FROM web_logs_typed_violations")],
+        "sentinels": [list(r) for r in query("SELECT column_name, value, n FROM web_logs_typed_sentinels")],
+        "open_enum_values": [list(r) for r in query("SELECT column_name, value, n FROM web_logs_typed_open_enum_values")],
+        "summary": [list(r) for r in query("SELECT code, column_name, n FROM web_logs_typed_violation_summary")],
+    }
+
+
 def split_statements(script):
     """The script's statements: each ends with `;` at the end of a line (the generator's form)."""
     statements, current = [], []
@@ -114,6 +213,14 @@ def collect(query):
 
 
 def main():
+    if sys.argv[1].startswith("typed-"):
+        mode, ddl_path, audit_path, rows_path, out_path = sys.argv[1:]
+        read = lambda path: open(path, encoding="utf-8").read()
+        run = {"typed-duckdb": typed_duckdb, "typed-spark": typed_spark}[mode]
+        result = run(read(ddl_path), read(audit_path), json.loads(read(rows_path)))
+        with open(out_path, "w", encoding="utf-8") as f:
+            json.dump(result, f)
+        return
     engine, script_path, out_path, *files = sys.argv[1:]
     with open(script_path, encoding="utf-8") as f:
         script = f.read()

@@ -750,3 +750,309 @@ fn duckdb_agrees_with_dap_validate() {
 fn spark_agrees_with_dap_validate() {
     agree("spark", "pyspark");
 }
+
+/// One typed row: the changes from the valid base row, whether DuckDB's constrained table and
+/// Spark's table refuse it, and what the audit reports on it where it is stored (for DuckDB,
+/// in the unconstrained copy, which refuses only what its types cannot hold).
+struct TypedCase {
+    changes: &'static [(&'static str, Value)],
+    refused_by_duckdb: bool,
+    refused_by_spark: bool,
+    /// Refused by the unconstrained DuckDB copy's types too (a uuid that is not one).
+    refused_by_duckdb_types: bool,
+    finding: Option<(&'static str, &'static str)>,
+}
+
+fn typed_base() -> Vec<(&'static str, Value)> {
+    use serde_json::json;
+    vec![
+        ("id", json!("491718de-357e-4da8-8b43-5c8e74616796")),
+        ("timestamp", json!("2024-05-01T00:00:00.061333Z")),
+        ("user_id", json!(170000000267045_i64)),
+        ("real_user_id", Value::Null),
+        ("course_id", json!(9223372036854775807_i64)),
+        ("quiz_id", Value::Null),
+        ("discussion_id", Value::Null),
+        ("conversation_id", Value::Null),
+        ("assignment_id", Value::Null),
+        ("url", json!("/api/v1/users/self/activity_stream")),
+        ("http_method", json!("GET")),
+        ("http_status", json!(200)),
+        ("http_version", json!("2.0")),
+        ("remote_ip", json!("117.168.59.216")),
+        ("interaction_micros", json!(61333)),
+        ("web_application_controller", json!("users")),
+        ("web_application_action", json!("activity_stream")),
+        ("web_application_context_type", json!("User")),
+        ("web_application_context_id", json!(170000000267045_i64)),
+        ("session_id", json!("6775dc77-0156-4f61-9afc-d44d14cf8bfe")),
+        ("developer_key_id", Value::Null),
+        ("participated", json!(false)),
+        (
+            "user_agent",
+            json!("iCanvas/7.11 (3) iPhone15,3 iOS 17.4.1"),
+        ),
+    ]
+}
+
+fn typed_cases() -> Vec<TypedCase> {
+    use serde_json::json;
+    let case = |changes: &'static [(&'static str, Value)]| TypedCase {
+        changes,
+        refused_by_duckdb: true,
+        refused_by_spark: false,
+        refused_by_duckdb_types: false,
+        finding: None,
+    };
+    // Values built once and leaked: the table of cases is static data.
+    let leak = |v: Vec<(&'static str, Value)>| -> &'static [(&'static str, Value)] {
+        Box::leak(v.into_boxed_slice())
+    };
+    let one = |column: &'static str, value: Value| leak(vec![(column, value)]);
+    let id = |n: u32| json!(format!("00000000-0000-4000-8000-{n:012}"));
+    vec![
+        TypedCase {
+            refused_by_duckdb: false,
+            ..case(leak(vec![]))
+        },
+        // The base row's key again: DuckDB's primary key refuses it; the audit counts it.
+        TypedCase {
+            finding: Some(("id", "duplicate_key")),
+            ..case(one("url", json!("/again")))
+        },
+        TypedCase {
+            finding: Some(("http_method", "enum")),
+            ..case(leak(vec![("id", id(1)), ("http_method", json!("get"))]))
+        },
+        TypedCase {
+            finding: Some(("http_version", "enum")),
+            ..case(leak(vec![("id", id(2)), ("http_version", json!("3.0"))]))
+        },
+        TypedCase {
+            finding: Some(("http_status", "enum")),
+            ..case(leak(vec![("id", id(3)), ("http_status", json!(299))]))
+        },
+        TypedCase {
+            finding: Some(("web_application_context_type", "enum")),
+            ..case(leak(vec![
+                ("id", id(4)),
+                ("web_application_context_type", json!("course")),
+            ]))
+        },
+        TypedCase {
+            refused_by_spark: true,
+            finding: Some(("user_agent", "max_length")),
+            ..case(leak(vec![
+                ("id", id(5)),
+                ("user_agent", json!("é".repeat(256))),
+            ]))
+        },
+        TypedCase {
+            refused_by_duckdb: false,
+            ..case(leak(vec![
+                ("id", id(6)),
+                ("user_agent", json!("😀".repeat(255))),
+            ]))
+        },
+        TypedCase {
+            refused_by_duckdb: false,
+            ..case(leak(vec![
+                ("id", id(7)),
+                ("user_agent", json!("__dap_oversized_truncated__")),
+                ("web_application_action", json!("__dap_unspecified__")),
+            ]))
+        },
+        TypedCase {
+            finding: Some(("url", "not_null")),
+            ..case(leak(vec![("id", id(8)), ("url", Value::Null)]))
+        },
+        TypedCase {
+            finding: Some(("participated", "not_null")),
+            ..case(leak(vec![("id", id(9)), ("participated", Value::Null)]))
+        },
+        TypedCase {
+            finding: Some(("remote_ip", "format")),
+            ..case(leak(vec![("id", id(10)), ("remote_ip", json!("1.2.3"))]))
+        },
+        TypedCase {
+            refused_by_duckdb: false,
+            ..case(leak(vec![
+                ("id", id(11)),
+                ("remote_ip", json!("::ffff:1.2.3.4")),
+            ]))
+        },
+        TypedCase {
+            refused_by_duckdb_types: true,
+            finding: Some(("id", "format")),
+            ..case(one("id", json!("not-a-uuid")))
+        },
+        TypedCase {
+            finding: Some(("timestamp", "format")),
+            ..case(leak(vec![
+                ("id", id(12)),
+                ("timestamp", json!("0000-06-01T00:00:00Z")),
+            ]))
+        },
+        TypedCase {
+            refused_by_duckdb: false,
+            ..case(leak(vec![
+                ("id", id(13)),
+                ("timestamp", json!("9999-12-31T23:59:59.999999Z")),
+            ]))
+        },
+        TypedCase {
+            refused_by_spark: true,
+            refused_by_duckdb_types: true,
+            ..case(leak(vec![
+                ("id", id(14)),
+                ("interaction_micros", json!(2147483648_i64)),
+            ]))
+        },
+        TypedCase {
+            refused_by_duckdb: false,
+            ..case(leak(vec![
+                ("id", id(15)),
+                ("web_application_controller", json!("brand_new_controller")),
+            ]))
+        },
+    ]
+}
+
+fn typed_agrees(name: &str, module: &str) {
+    let test = format!("typed_{name}_table_and_audit");
+    let Some(python) = python_with(module, &test) else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("dap-typed-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let base = typed_base();
+    let cases = typed_cases();
+    let rows: Vec<Value> = cases
+        .iter()
+        .map(|case| {
+            Value::Array(
+                base.iter()
+                    .map(|(column, value)| {
+                        case.changes
+                            .iter()
+                            .find(|(c, _)| c == column)
+                            .map_or_else(|| value.clone(), |(_, v)| v.clone())
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let spec = serde_json::json!({
+        "columns": base.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+        "rows": rows,
+    });
+    let rows_path = dir.join("rows.json");
+    std::fs::write(&rows_path, spec.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("out.json");
+    let root = workspace_root();
+    let output = Command::new(&python)
+        .arg(root.join("validator/tests/engines/validate.py"))
+        .arg(format!("typed-{name}"))
+        .arg(root.join(format!("schema/generated/sql/{name}.sql")))
+        .arg(root.join(format!(
+            "schema/generated/validation/{name}/web_logs_typed.sql"
+        )))
+        .arg(&rows_path)
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        output.status.success(),
+        "{name} typed run failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("{e}")))
+            .unwrap_or_else(|e| panic!("{e}"));
+    let refused = |key: &str| -> BTreeSet<u64> {
+        result[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r[0].as_u64())
+            .collect()
+    };
+    let indices = |pick: &dyn Fn(&TypedCase) -> bool| -> BTreeSet<u64> {
+        (0u64..)
+            .zip(&cases)
+            .filter(|(_, c)| pick(c))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    // Which rows the engine's own DDL refuses on insert.
+    let (stored_by, expected_refused): (BTreeSet<u64>, BTreeSet<u64>) = if name == "duckdb" {
+        assert_eq!(
+            refused("refused"),
+            indices(&|c| c.refused_by_duckdb),
+            "rows DuckDB's constrained table refuses: {}",
+            result["refused"]
+        );
+        let types = indices(&|c| c.refused_by_duckdb_types);
+        (indices(&|c| !c.refused_by_duckdb_types), types)
+    } else {
+        let spark = indices(&|c| c.refused_by_spark);
+        (indices(&|c| !c.refused_by_spark), spark)
+    };
+    let refused_key = if name == "duckdb" {
+        "refused_unconstrained"
+    } else {
+        "refused"
+    };
+    assert_eq!(
+        refused(refused_key),
+        expected_refused,
+        "{name}: rows refused by the types: {}",
+        result[refused_key]
+    );
+    // The audit over what is stored: exactly the expected (column, code) pairs.
+    let mut expected: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for (i, case) in (0u64..).zip(&cases) {
+        if let Some((column, code)) = case.finding
+            && stored_by.contains(&i)
+        {
+            *expected
+                .entry((column.to_owned(), code.to_owned()))
+                .or_default() += 1;
+        }
+    }
+    let mut actual: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for v in result["violations"].as_array().into_iter().flatten() {
+        *actual
+            .entry((
+                v[1].as_str().unwrap_or_default().to_owned(),
+                v[2].as_str().unwrap_or_default().to_owned(),
+            ))
+            .or_default() += 1;
+    }
+    assert_eq!(actual, expected, "{name}: the audit's findings");
+    let sentinels = result["sentinels"].to_string();
+    assert!(
+        sentinels.contains("__dap_oversized_truncated__")
+            && sentinels.contains("__dap_unspecified__"),
+        "{name}: sentinels {sentinels}"
+    );
+    assert!(
+        result["open_enum_values"]
+            .to_string()
+            .contains("brand_new_controller"),
+        "{name}: tally {}",
+        result["open_enum_values"]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn typed_duckdb_table_and_audit() {
+    typed_agrees("duckdb", "duckdb");
+}
+
+#[test]
+fn typed_spark_table_and_audit() {
+    typed_agrees("spark", "pyspark");
+}

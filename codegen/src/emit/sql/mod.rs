@@ -30,9 +30,11 @@
 //! assert!(ddl.contains(r#"CREATE TABLE IF NOT EXISTS "canvas_logs"."web_logs""#));
 //! ```
 
+pub mod duckdb;
 pub mod mssql;
 pub mod mysql;
 pub mod postgresql;
+pub mod spark;
 pub mod sqlite;
 
 use crate::model::{Column, Enum, EnumRepr, Namespace, Table};
@@ -127,6 +129,12 @@ pub trait Dialect {
         Vec::new()
     }
 
+    /// The `PRIMARY KEY (...)` line of the table body, from the quoted key columns; `None` for a
+    /// database without keys (Spark's file tables).
+    fn primary_key(&self, key: &[String]) -> Option<String> {
+        Some(format!("PRIMARY KEY ({})", key.join(", ")))
+    }
+
     /// Text after the closing parenthesis of `CREATE TABLE` (engine, character set, `STRICT`).
     fn table_options(&self, namespace: &Namespace, table: &Table) -> String {
         let _ = (namespace, table);
@@ -208,35 +216,47 @@ pub fn render_namespace(dialect: &dyn Dialect, namespace: &Namespace) -> String 
 }
 
 /// Every dialect this crate emits, in a fixed order.
-pub fn all_dialects() -> [&'static dyn Dialect; 4] {
+pub fn all_dialects() -> [&'static dyn Dialect; 6] {
     [
         &postgresql::PostgreSql,
         &mysql::MySql,
         &sqlite::Sqlite,
         &mssql::MsSql,
+        &spark::Spark,
+        &duckdb::DuckDb,
     ]
 }
 
 fn table_body(dialect: &dyn Dialect, namespace: &Namespace, table: &Table) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    for line in dialect.table_comment_lines(table) {
-        lines.push(comment_line("  ", &line));
-    }
+    // Each element: comment lines before it, the element, a `--` note after its comma.
+    let mut elements: Vec<(Vec<String>, String, Option<String>)> = Vec::new();
     for column in table.columns() {
-        for line in dialect.column_comment_lines(column) {
-            lines.push(comment_line("  ", &line));
-        }
-        let mut definition = format!("  {},", column_definition(dialect, namespace, column));
-        if let Some(reference) = column.references() {
-            definition.push_str(&format!(" -- references {reference}"));
-        }
-        lines.push(definition);
+        elements.push((
+            dialect.column_comment_lines(column),
+            column_definition(dialect, namespace, column),
+            column.references().map(|r| format!("references {r}")),
+        ));
     }
     let key: Vec<String> = table
         .key_columns()
         .map(|c| dialect.quote_identifier(c.name()))
         .collect();
-    lines.push(format!("  PRIMARY KEY ({})", key.join(", ")));
+    if let Some(clause) = dialect.primary_key(&key) {
+        elements.push((Vec::new(), clause, None));
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for line in dialect.table_comment_lines(table) {
+        lines.push(comment_line("  ", &line));
+    }
+    let count = elements.len();
+    for (i, (comments, element, note)) in elements.into_iter().enumerate() {
+        for line in comments {
+            lines.push(comment_line("  ", &line));
+        }
+        let comma = if i + 1 < count { "," } else { "" };
+        let note = note.map(|n| format!(" -- {n}")).unwrap_or_default();
+        lines.push(format!("  {element}{comma}{note}"));
+    }
     lines.join("\n")
 }
 

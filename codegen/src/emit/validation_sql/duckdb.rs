@@ -16,6 +16,7 @@
 //! as `DOUBLE` and is told from `1.0` or `1e2` by its lexeme.
 
 use super::Engine;
+use crate::model::ColumnType;
 
 /// The DuckDB engine (1.1 or later: `lambda x:` syntax, `regexp_full_match`).
 #[derive(Debug, Clone, Copy, Default)]
@@ -128,6 +129,22 @@ impl Engine for DuckDb {
 
     fn trim_trailing_blanks(&self, expression: &str) -> String {
         format!("rtrim({expression}, ' ' || chr(9) || chr(13))")
+    }
+
+    /// As `schema/generated/sql/duckdb.sql` declares them: uuids are `UUID`, addresses text.
+    fn stored_as_text(&self, ty: ColumnType) -> bool {
+        match ty {
+            ColumnType::Ip | ColumnType::String | ColumnType::Enum(_) => true,
+            ColumnType::Uuid
+            | ColumnType::Timestamp
+            | ColumnType::Int32
+            | ColumnType::Int64
+            | ColumnType::Bool => false,
+        }
+    }
+
+    fn utc_year(&self, expression: &str) -> String {
+        format!("year(timezone('UTC', {expression}))")
     }
 
     fn is_blank(&self, expression: &str) -> String {

@@ -38,6 +38,7 @@
 
 pub mod duckdb;
 pub mod spark;
+pub mod typed;
 
 use crate::emit::sql::{enum_accepted_values, enum_integers};
 use crate::model::{Column, ColumnType, EnumRepr, Namespace, Table, envelope};
@@ -158,9 +159,26 @@ pub trait Engine {
         format!("lower({expression})")
     }
 
-    /// How a column is judged: the one exhaustive `match` over [`ColumnType`] per engine.
-    /// Default: the shared [`column_rule`]; an engine overrides it only for a type it must read
-    /// otherwise.
+    /// The typed table the audit script reads (the one the engine's DDL in
+    /// `schema/generated/sql/` creates). Default: `"<namespace>"."<table>"`.
+    fn typed_table_name(&self, namespace: &Namespace, table: &Table) -> String {
+        format!(
+            "{}.{}",
+            self.quote_identifier(namespace.name()),
+            self.quote_identifier(table.name())
+        )
+    }
+
+    /// Whether the engine's typed DDL stores a column of type `ty` as text, so that the audit
+    /// must check its spelling (a uuid in a `STRING`); the one exhaustive `match` over
+    /// [`ColumnType`] per engine file.
+    fn stored_as_text(&self, ty: ColumnType) -> bool;
+
+    /// The year of the timestamp `expression` in UTC, whatever the session's time zone.
+    fn utc_year(&self, expression: &str) -> String;
+
+    /// How a column is judged: by default the shared [`column_rule`].
+    /// An engine overrides it only for a type it must read otherwise.
     fn column_rule(&self, namespace: &Namespace, column: &Column) -> ColumnRule {
         column_rule(namespace, column)
     }
@@ -513,7 +531,7 @@ fn repeated_names(engine: &dyn Engine) -> String {
 }
 
 /// `a AND b AND ...`, each coalesced to false so that an unknown is a failure.
-fn and_not_null(conditions: &[String]) -> String {
+pub(crate) fn and_not_null(conditions: &[String]) -> String {
     conditions
         .iter()
         .map(|c| format!("COALESCE({c}, FALSE)"))
@@ -522,7 +540,7 @@ fn and_not_null(conditions: &[String]) -> String {
 }
 
 /// The finding struct `(column_name, code, value)`.
-fn finding(engine: &dyn Engine, column: &str, code: &str, value: &str) -> String {
+pub(crate) fn finding(engine: &dyn Engine, column: &str, code: &str, value: &str) -> String {
     let text = engine.text_type();
     engine.record(&[
         ("column_name", column.to_owned()),

@@ -22,6 +22,7 @@
 //! the lexeme on the line.
 
 use super::Engine;
+use crate::model::ColumnType;
 
 /// The Spark SQL engine.
 #[derive(Debug, Clone, Copy, Default)]
@@ -171,6 +172,20 @@ impl Engine for Spark {
 
     fn trim_trailing_blanks(&self, expression: &str) -> String {
         format!("TRIM(TRAILING concat(' ', chr(9), chr(13)) FROM {expression})")
+    }
+
+    /// As `schema/generated/sql/spark.sql` declares them: uuids and addresses are `STRING`.
+    fn stored_as_text(&self, ty: ColumnType) -> bool {
+        match ty {
+            ColumnType::Uuid | ColumnType::Ip | ColumnType::String | ColumnType::Enum(_) => true,
+            ColumnType::Timestamp | ColumnType::Int32 | ColumnType::Int64 | ColumnType::Bool => {
+                false
+            }
+        }
+    }
+
+    fn utc_year(&self, expression: &str) -> String {
+        format!("year(to_utc_timestamp({expression}, current_timezone()))")
     }
 
     fn is_blank(&self, expression: &str) -> String {
