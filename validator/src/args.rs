@@ -99,6 +99,12 @@ pub struct Args {
     /// Do not keep the per-column profile (no "profile" in the summary, no drift).
     #[arg(long)]
     pub no_profile: bool,
+
+    /// Also report valid DAP values that this database refuses or changes, under the code
+    /// `target` (postgresql, sqlite: text holding U+0000; mysql: timestamps before year 1000;
+    /// mssql: none).
+    #[arg(long, value_enum, value_name = "DB")]
+    pub target: Option<crate::target::Target>,
 }
 
 /// A threshold: a finite number from 0 to 100.

@@ -172,6 +172,10 @@ pub fn run(args: &Args) -> Result<Outcome, Error> {
     } else {
         plan
     };
+    let plan = match args.target {
+        Some(target) => plan.with_target(target),
+        None => plan,
+    };
     let files = files::collect(&args.paths, args.input_format)?;
     let quarantine = crate::quarantine::open_for_run(args, &files)?;
     let jobs = match args.jobs {

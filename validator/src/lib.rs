@@ -54,6 +54,7 @@ pub mod reader;
 pub mod report;
 pub mod summary;
 pub mod synth;
+pub mod target;
 pub mod violation;
 
 pub use args::Args;

@@ -26,6 +26,7 @@
 //! outside the width is `range` (for an integer enum, `enum`), however many digits it has.
 
 use crate::formats;
+use crate::target::{Target, TargetRule};
 use crate::violation::{Code, truncate_bytes};
 use canvas_logs_codegen::model::{ColumnType, EnumRepr, Namespace, Table};
 
@@ -307,6 +308,8 @@ pub struct ColumnPlan {
     pub in_key: bool,
     /// The type rule.
     pub rule: Rule,
+    /// What `--target`'s database adds to the rule ([`crate::target`]).
+    pub target: Option<TargetRule>,
 }
 
 /// The whole plan for one table.
@@ -337,6 +340,8 @@ pub struct CheckPlan {
     duplicate_check: bool,
     /// Whether readers stage each field for the per-column profile.
     profile: bool,
+    /// The `--target` database, whose rules some columns carry.
+    target: Option<Target>,
 }
 
 /// A string rule whose valid values have a fixed shape: a few possible lengths, and only bytes
@@ -592,6 +597,7 @@ impl CheckPlan {
                 nullable: column.nullable(),
                 in_key,
                 rule,
+                target: None,
             });
         }
         let mut section_position = vec![0; columns.len()];
@@ -643,7 +649,61 @@ impl CheckPlan {
             open_enum_slots,
             duplicate_check: true,
             profile: true,
+            target: None,
         }
+    }
+
+    /// The same plan with `target`'s rules on the columns they apply to (`--target`). A column
+    /// with a target rule is no longer checked in place as a fixed form (`FixedForm`), so that
+    /// every value of it reaches the rule.
+    #[must_use]
+    pub fn with_target(mut self, target: Target) -> CheckPlan {
+        for column in &mut self.columns {
+            column.target = target.rule_for(&column.rule);
+        }
+        for expected in self.key_expected.iter_mut().chain(&mut self.value_expected) {
+            if self
+                .columns
+                .get(expected.column)
+                .is_some_and(|c| c.target.is_some())
+            {
+                expected.fixed = FixedForm::None;
+            }
+        }
+        self.target = Some(target);
+        self
+    }
+
+    /// The `--target` database, if any.
+    pub fn target(&self) -> Option<Target> {
+        self.target
+    }
+
+    /// Adds a `target` finding when `column`'s target rule refuses the string `s`, whose DAP
+    /// check said `checked`; returns `checked` (the value is valid DAP data either way).
+    #[cold]
+    #[inline(never)]
+    fn check_target(
+        &self,
+        column: usize,
+        s: &[u8],
+        checked: Checked,
+        findings: &mut Findings,
+    ) -> Checked {
+        if checked == Checked::Invalid {
+            return checked;
+        }
+        let rule = self.columns.get(column).and_then(|c| c.target);
+        if let Some(message) = rule.and_then(|r| r.check(s)) {
+            let target = self.target.map_or("", Target::name);
+            findings.push(
+                ColumnRef::Column(column),
+                Code::Target,
+                format!("{message} (--target {target})"),
+                FieldValue::String(s).report_text(),
+            );
+        }
+        checked
     }
 
     /// The same plan without the duplicate-key check (`--no-duplicate-check`): readers then
@@ -802,9 +862,21 @@ impl CheckPlan {
         }
     }
 
-    /// Checks one field of column `column`.
+    /// Checks one field of column `column` (and, with `--target`, the target's rule).
     #[inline]
     pub fn check(&self, column: usize, value: FieldValue<'_>, findings: &mut Findings) -> Checked {
+        let checked = self.check_rule(column, value, findings);
+        match value {
+            FieldValue::String(s) if self.target.is_some() => {
+                self.check_target(column, s, checked, findings)
+            }
+            _ => checked,
+        }
+    }
+
+    /// The DAP rule of [`CheckPlan::check`].
+    #[inline]
+    fn check_rule(&self, column: usize, value: FieldValue<'_>, findings: &mut Findings) -> Checked {
         let Some(plan) = self.columns.get(column) else {
             return Checked::Valid;
         };
@@ -982,6 +1054,17 @@ impl CheckPlan {
     /// the JSONL reader, without building a [`FieldValue`].
     #[inline]
     pub fn check_string(&self, column: usize, s: &[u8], findings: &mut Findings) -> Checked {
+        let checked = self.check_string_rule(column, s, findings);
+        if self.target.is_some() {
+            self.check_target(column, s, checked, findings)
+        } else {
+            checked
+        }
+    }
+
+    /// The DAP rule of [`CheckPlan::check_string`].
+    #[inline]
+    fn check_string_rule(&self, column: usize, s: &[u8], findings: &mut Findings) -> Checked {
         let valid = match self.columns.get(column).map(|c| &c.rule) {
             Some(Rule::Uuid) => formats::is_uuid(s),
             Some(Rule::Timestamp) => formats::is_timestamp(s),
@@ -1007,7 +1090,7 @@ impl CheckPlan {
         if valid {
             Checked::Valid
         } else {
-            self.check(column, FieldValue::String(s), findings)
+            self.check_rule(column, FieldValue::String(s), findings)
         }
     }
 

@@ -31,11 +31,14 @@ pub enum Code {
     MaxLength,
     /// A primary key seen before in this run (a warning).
     DuplicateKey,
+    /// Valid DAP data that the `--target` database refuses or changes (an addition of the
+    /// second wave; only with `--target`).
+    Target,
 }
 
 impl Code {
     /// Every code, in the contract's order.
-    pub const ALL: [Code; 9] = [
+    pub const ALL: [Code; 10] = [
         Code::Malformed,
         Code::UnknownColumn,
         Code::NotNull,
@@ -45,6 +48,7 @@ impl Code {
         Code::Enum,
         Code::MaxLength,
         Code::DuplicateKey,
+        Code::Target,
     ];
 
     /// The stable wire name (`max_length`).
@@ -59,6 +63,7 @@ impl Code {
             Code::Enum => "enum",
             Code::MaxLength => "max_length",
             Code::DuplicateKey => "duplicate_key",
+            Code::Target => "target",
         }
     }
 
@@ -197,7 +202,8 @@ mod tests {
                 "range",
                 "enum",
                 "max_length",
-                "duplicate_key"
+                "duplicate_key",
+                "target"
             ]
         );
         for (i, code) in Code::ALL.iter().enumerate() {
@@ -205,6 +211,7 @@ mod tests {
         }
         assert_eq!(Code::DuplicateKey.severity(), Severity::Warning);
         assert_eq!(Code::Enum.severity(), Severity::Error);
+        assert_eq!(Code::Target.severity(), Severity::Error);
     }
 
     #[test]

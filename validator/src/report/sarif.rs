@@ -104,6 +104,7 @@ fn rule_description(code: Code) -> &'static str {
         Code::Enum => "A value outside a closed enum.",
         Code::MaxLength => "A string longer than its column's maximum length in characters.",
         Code::DuplicateKey => "A primary key seen before in this run.",
+        Code::Target => "Valid DAP data that the --target database refuses or changes.",
     }
 }
 

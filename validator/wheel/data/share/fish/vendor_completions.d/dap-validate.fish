@@ -20,6 +20,10 @@ complete -c dap-validate -l baseline -d 'Compare this run\'s profile with an ear
 complete -c dap-validate -l drift-null-rate -d 'drift_null_rate: the largest accepted move of a column\'s null share, as a fraction (0.10: ten percentage points)' -r
 complete -c dap-validate -l drift-volume -d 'drift_volume: records per day may be between 1 - X and 1 + X times the baseline\'s' -r
 complete -c dap-validate -l html-out -d 'Also write a self-contained HTML report (no network, inline CSS and SVG) here' -r -F
+complete -c dap-validate -l target -d 'Also report valid DAP values that this database refuses or changes, under the code `target` (postgresql, sqlite: text holding U+0000; mysql: timestamps before year 1000; mssql: none)' -r -f -a "postgresql\t'PostgreSQL (any version)'
+mysql\t'MySQL or MariaDB'
+sqlite\t'SQLite'
+mssql\t'Microsoft SQL Server'"
 complete -c dap-validate -l redact -d 'Never print values (exports hold personal data)'
 complete -c dap-validate -l no-duplicate-check -d 'Do not look for duplicate primary keys (the one check whose memory grows with the input: about 27 MB per million distinct keys)'
 complete -c dap-validate -l fail-on-drift -d 'Exit with status 1 when there is drift (by default drift only warns)'
