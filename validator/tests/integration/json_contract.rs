@@ -4,7 +4,8 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::process::Command;
 
-const CODES: [&str; 9] = [
+/// The contract's codes in order: the first wave's nine, then `target` (`--target`).
+const CODES: [&str; 10] = [
     "malformed",
     "unknown_column",
     "not_null",
@@ -14,6 +15,7 @@ const CODES: [&str; 9] = [
     "enum",
     "max_length",
     "duplicate_key",
+    "target",
 ];
 
 fn run_json(extra: &[&str]) -> (i32, Vec<Value>) {
