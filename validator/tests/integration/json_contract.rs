@@ -94,8 +94,9 @@ fn json_report_of_the_invalid_sample_follows_the_contract() {
         }
         *codes_seen.entry(code.to_owned()).or_default() += 1;
     }
-    // The invalid sample holds every code.
-    for code in CODES {
+    // The invalid sample holds every code of the DAP rules (`target` needs `--target`; the
+    // `target` CLI cases cover it).
+    for code in CODES.iter().filter(|c| **c != "target") {
         assert!(
             codes_seen.contains_key(code),
             "no {code} in the invalid sample"
