@@ -96,7 +96,7 @@ fn json_report_of_the_invalid_sample_follows_the_contract() {
     }
     // The invalid sample holds every code of the DAP rules (`target` needs `--target`; the
     // `target` CLI cases cover it).
-    for code in CODES.iter().filter(|c| **c != "target") {
+    for code in CODES.into_iter().filter(|c| *c != "target") {
         assert!(
             codes_seen.contains_key(code),
             "no {code} in the invalid sample"
