@@ -4,6 +4,7 @@
 //! - `mariadb`: a throwaway MariaDB server driven by the `mariadb` client.
 //! - `sqlite`: SQLite in-process (rusqlite, bundled library).
 //! - `mssql`: SQL Server cannot run here: the DDL is parsed with sqlparser's `MsSqlDialect`.
+//! - `target`: `dap-validate --target`'s rules against the same databases.
 //!
 //! Each database test applies the checked-in DDL twice (it is idempotent), loads every valid
 //! row of the shared [`corpus`], and tries every invalid row alone, expecting the database to
@@ -18,6 +19,7 @@ mod mssql;
 mod postgresql;
 mod server;
 mod sqlite;
+mod target;
 
 use canvas_logs_codegen::emit::sql;
 use canvas_logs_codegen::model::{Namespace, Table};

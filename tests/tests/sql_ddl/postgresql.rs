@@ -260,6 +260,41 @@ fn postgresql_loads_every_valid_row_through_copy_and_refuses_every_invalid_one()
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
     let count = server.query_value("SELECT count(*) FROM canvas_logs.web_logs");
     assert_eq!(count, valid.len().to_string(), "an invalid row was stored");
+
+    // `--target postgresql`: U+0000 (`\0` in the DAP TSV form) is refused by COPY; the control
+    // values load and read back unchanged.
+    crate::target::assert_reported(&namespace, &table, dap_validate::target::Target::Postgresql);
+    for (i, case) in crate::target::cases(dap_validate::target::Target::Postgresql)
+        .iter()
+        .enumerate()
+    {
+        let mut row = crate::target::row_with(&table, &valid[0], case);
+        let key = format!("00000000-0000-4000-8000-{:012}", 900 + i);
+        row.fields[0] = Some(key.clone());
+        let line = corpus::copy_text_line(&row).replace('\u{0}', "\\0");
+        let output = server.psql(&["-c", &copy], &line);
+        if case.breaks_rule {
+            assert!(
+                !output.status.success()
+                    && String::from_utf8_lossy(&output.stderr).contains("0x00"),
+                "{}: PostgreSQL should refuse U+0000: {}",
+                row.label,
+                describe(&output)
+            );
+        } else {
+            assert!(
+                output.status.success(),
+                "{}: {}",
+                row.label,
+                describe(&output)
+            );
+            let stored = server.query_value(&format!(
+                "SELECT \"{}\" FROM canvas_logs.web_logs WHERE id = '{key}'",
+                case.column
+            ));
+            assert_eq!(stored, case.text, "{}", row.label);
+        }
+    }
 }
 
 /// What the catalogue says of the migrated or fresh table: columns (by name: a migration appends
