@@ -16,7 +16,7 @@
 //! as `DOUBLE` and is told from `1.0` or `1e2` by its lexeme.
 
 use super::Engine;
-use crate::model::ColumnType;
+use crate::model::{ColumnType, Table};
 
 /// The DuckDB engine (1.1 or later: `lambda x:` syntax, `regexp_full_match`).
 #[derive(Debug, Clone, Copy, Default)]
@@ -29,6 +29,17 @@ fn path(names: &[&str]) -> String {
         out.push_str(&format!(".\"{}\"", name.replace('"', "\\\"")));
     }
     out
+}
+
+impl DuckDb {
+    /// `json_type`'s answer as the shared kind names.
+    fn kind_of(&self, json_type: &str) -> String {
+        format!(
+            "CASE {json_type} WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'integer' \
+             WHEN 'UBIGINT' THEN 'integer' WHEN 'DOUBLE' THEN 'number' WHEN 'BOOLEAN' THEN 'boolean' \
+             WHEN 'NULL' THEN 'null' WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' END"
+        )
+    }
 }
 
 impl Engine for DuckDb {
@@ -59,13 +70,46 @@ impl Engine for DuckDb {
         format!("json_type({doc}) = 'OBJECT'")
     }
 
+    /// `json_transform` into a struct of JSON texts: one parse of the line for every column,
+    /// where a `json_type` per column parsed it 23 times (about 0.7 µs each on a 760-byte
+    /// record: most of the script's time). JSON `null` and absent both read as SQL `NULL`, which
+    /// is what a column's rule needs; the envelope's kinds are read directly.
+    fn columns_at_once(&self, doc: &str, table: &Table) -> Option<String> {
+        let mut objects: Vec<(&str, Vec<String>)> = Vec::new();
+        for (index, column) in table.columns().iter().enumerate() {
+            let object = if table.is_key_column(index) {
+                crate::model::envelope::KEY
+            } else {
+                crate::model::envelope::VALUE
+            };
+            let field = serde_json::to_string(column.name()).unwrap_or_default();
+            match objects.iter_mut().find(|(o, _)| *o == object) {
+                Some((_, fields)) => fields.push(format!("{field}:\"JSON\"")),
+                None => objects.push((object, vec![format!("{field}:\"JSON\"")])),
+            }
+        }
+        let structure: Vec<String> = objects
+            .iter()
+            .map(|(object, fields)| format!("\"{object}\":{{{}}}", fields.join(",")))
+            .collect();
+        Some(format!(
+            "json_transform({doc}, {})",
+            self.string_literal(&format!("{{{}}}", structure.join(",")))
+        ))
+    }
+
+    fn column_kind(&self, doc: &str, object: &str, name: &str) -> String {
+        let _ = doc;
+        self.kind_of(&format!("json_type(parts.\"{object}\".\"{name}\")"))
+    }
+
+    fn column_text(&self, doc: &str, object: &str, name: &str) -> String {
+        let _ = doc;
+        format!("json_extract_string(parts.\"{object}\".\"{name}\", '$')")
+    }
+
     fn json_kind(&self, doc: &str, names: &[&str]) -> String {
-        format!(
-            "CASE json_type({doc}, '{}') WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'integer' \
-             WHEN 'UBIGINT' THEN 'integer' WHEN 'DOUBLE' THEN 'number' WHEN 'BOOLEAN' THEN 'boolean' \
-             WHEN 'NULL' THEN 'null' WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' END",
-            path(names)
-        )
+        self.kind_of(&format!("json_type({doc}, '{}')", path(names)))
     }
 
     fn json_text(&self, doc: &str, names: &[&str]) -> String {
@@ -76,9 +120,12 @@ impl Engine for DuckDb {
         format!("json_keys({doc}, '{}')", path(names))
     }
 
+    /// The names read once (a one-element list mapped by a lambda), not once per use.
     fn repeated_member_names(&self, doc: &str, names: &[&str]) -> String {
-        let keys = self.member_names(doc, names);
-        format!("len({keys}) <> len(list_distinct({keys}))")
+        format!(
+            "list_transform([{}], lambda k: len(k) <> len(list_distinct(k)))[1]",
+            self.member_names(doc, names)
+        )
     }
 
     fn full_match(&self, expression: &str, pattern: &str) -> String {

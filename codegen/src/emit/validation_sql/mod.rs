@@ -88,6 +88,25 @@ pub trait Engine {
     /// of anything else.
     fn json_text(&self, doc: &str, path: &[&str]) -> String;
 
+    /// An expression that reads every column of the record at once (named `parts` for
+    /// [`Engine::column_kind`] and [`Engine::column_text`]), for an engine whose functions
+    /// parse the whole line on every call. Default: none (each column read on its own).
+    fn columns_at_once(&self, doc: &str, table: &Table) -> Option<String> {
+        let _ = (doc, table);
+        None
+    }
+
+    /// The kind of column `name` under `object` (see [`Engine::json_kind`]), where JSON `null`
+    /// may read as absent (a column treats both alike). Default: [`Engine::json_kind`].
+    fn column_kind(&self, doc: &str, object: &str, name: &str) -> String {
+        self.json_kind(doc, &[object, name])
+    }
+
+    /// The text of column `name` under `object`. Default: [`Engine::json_text`].
+    fn column_text(&self, doc: &str, object: &str, name: &str) -> String {
+        self.json_text(doc, &[object, name])
+    }
+
     /// The member names of the object at `path`, as an array of strings (empty or `NULL` when
     /// it is not an object).
     fn member_names(&self, doc: &str, path: &[&str]) -> String;
@@ -342,6 +361,7 @@ struct Names {
     lines: String,
     fields: String,
     checked: String,
+    keyed: String,
     violations: String,
     summary: String,
     duplicates: String,
@@ -355,6 +375,7 @@ impl Names {
             lines: name("lines"),
             fields: name("fields"),
             checked: name("checked"),
+            keyed: name("keyed"),
             violations: name("violations"),
             summary: name("violation_summary"),
             duplicates: name("duplicate_keys"),
@@ -405,6 +426,7 @@ pub fn render(engine: &dyn Engine, namespace: &Namespace, table: &Table) -> Stri
         lines_view(engine, &names),
         fields_view(engine, namespace, table, &names),
         checked_view(engine, namespace, table, &names),
+        keyed_view(engine, &names),
         duplicates_view(engine, table, &names),
         violations_view(engine, table, &names),
         summary_view(engine, &names),
@@ -496,19 +518,26 @@ fn fields_view(engine: &dyn Engine, namespace: &Namespace, table: &Table, names:
         select.push(format!("{} AS {alias}", engine.member_names("doc", &path)));
     }
     for (index, column) in table.columns().iter().enumerate() {
-        let path = [object_of(table, column), column.name()];
+        let object = object_of(table, column);
         select.push(format!(
             "{} AS {}_kind",
-            engine.json_kind("doc", &path),
+            engine.column_kind("doc", object, column.name()),
             slot(index)
         ));
         select.push(format!(
             "{} AS {}_text",
-            engine.json_text("doc", &path),
+            engine.column_text("doc", object, column.name()),
             slot(index)
         ));
     }
-    let body = format!("SELECT\n  {}\nFROM {}", select.join(",\n  "), names.lines);
+    let from = match engine.columns_at_once("doc", table) {
+        Some(parts) => format!(
+            "(SELECT *, CASE WHEN doc IS NOT NULL THEN {parts} END AS parts FROM {}) AS parsed",
+            names.lines
+        ),
+        None => names.lines.clone(),
+    };
+    let body = format!("SELECT\n  {}\nFROM {from}", select.join(",\n  "));
     engine.create_view(&names.fields, &body)
 }
 
@@ -719,12 +748,30 @@ fn checked_view(
         }
         None => "FALSE".to_owned(),
     };
+    let malformed = engine.array(&[finding(engine, &null_text, "'malformed'", "text")]);
     let body = format!(
-        "SELECT file, line, text, {id} AS id, {key_valid} AS key_valid,\n  {is_delete} AS is_delete,\n  {} AS findings\nFROM {}\nWHERE NOT malformed",
+        "SELECT file, line, text, malformed,\n  CASE WHEN NOT malformed THEN {id} END AS id,\n  NOT malformed AND {key_valid} AS key_valid,\n  CASE WHEN malformed THEN {malformed} ELSE {} END AS findings\nFROM {}",
         engine.concat_arrays(&arrays),
         names.fields
     );
     engine.create_view(&names.checked, &body)
+}
+
+/// Stage 4: every record with its key's first occurrence (by file, then line) over all files,
+/// so that one pass over the lines yields every finding, duplicates included.
+fn keyed_view(engine: &dyn Engine, names: &Names) -> String {
+    let window = format!(
+        "OVER (PARTITION BY CASE WHEN key_valid THEN {} END ORDER BY file, line)",
+        engine.lower("id")
+    );
+    let body = format!(
+        "SELECT file, line, id, key_valid, findings,\n  row_number() {window} AS occurrence,\n  \
+         first_value(file) {window} AS first_file,\n  first_value(line) {window} AS first_line,\n  \
+         {strip} = first_value({strip}) {window} AS identical\nFROM {checked}",
+        strip = engine.trim_trailing_blanks("text"),
+        checked = names.checked,
+    );
+    engine.create_view(&names.keyed, &body)
 }
 
 /// A condition true when `text` (a string) is a valid timestamp on a real date.
@@ -829,42 +876,40 @@ fn regex_escape(text: &str) -> String {
 fn duplicates_view(engine: &dyn Engine, table: &Table, names: &Names) -> String {
     let _ = table;
     let body = format!(
-        "SELECT file, line, id, first_file, first_line, stripped = first_stripped AS identical\n\
-         FROM (\n  SELECT file, line, id, stripped,\n    \
-         row_number() OVER (PARTITION BY k ORDER BY file, line) AS occurrence,\n    \
-         first_value(file) OVER (PARTITION BY k ORDER BY file, line) AS first_file,\n    \
-         first_value(line) OVER (PARTITION BY k ORDER BY file, line) AS first_line,\n    \
-         first_value(stripped) OVER (PARTITION BY k ORDER BY file, line) AS first_stripped\n  \
-         FROM (SELECT file, line, id, {lower} AS k, {strip} AS stripped FROM {checked} WHERE key_valid) keyed\n\
-         ) numbered\nWHERE occurrence > 1",
-        lower = engine.lower("id"),
-        strip = engine.trim_trailing_blanks("text"),
-        checked = names.checked,
+        "SELECT file, line, id, first_file, first_line, identical\nFROM {}\nWHERE key_valid AND occurrence > 1",
+        names.keyed
     );
     engine.create_view(&names.duplicates, &body)
 }
 
-/// Every finding: malformed lines, the checked records' findings, duplicate keys.
+/// Every finding: the records' own (a malformed line's one), and the duplicate keys, in one
+/// pass over the lines.
 fn violations_view(engine: &dyn Engine, table: &Table, names: &Names) -> String {
     let text = engine.text_type();
+    let null_text = format!("CAST(NULL AS {text})");
     let key = table
         .key_columns()
         .next()
         .map(|c| engine.string_literal(c.name()))
-        .unwrap_or_else(|| format!("CAST(NULL AS {text})"));
+        .unwrap_or_else(|| null_text.clone());
+    let duplicate = engine.array(&[finding(
+        engine,
+        &key,
+        "'duplicate_key'",
+        &engine.lower("id"),
+    )]);
+    let none = engine.filter(&duplicate, "f", "FALSE");
+    let all = format!(
+        "(SELECT file, line, id, {} AS findings FROM {})",
+        engine.concat_arrays(&[
+            "findings".to_owned(),
+            format!("CASE WHEN key_valid AND occurrence > 1 THEN {duplicate} ELSE {none} END"),
+        ]),
+        names.keyed
+    );
     let body = format!(
-        "SELECT file, line, CAST(NULL AS {text}) AS id, CAST(NULL AS {text}) AS column_name, 'malformed' AS code, text AS value\n\
-         FROM {fields} WHERE malformed\n\
-         UNION ALL\n\
-         SELECT file, line, id, f.column_name, f.code, f.value\n\
-         FROM {exploded}\n\
-         UNION ALL\n\
-         SELECT file, line, id, {key} AS column_name, 'duplicate_key' AS code, {lower} AS value\n\
-         FROM {duplicates}",
-        fields = names.fields,
-        exploded = engine.explode(&names.checked, "findings", "f"),
-        lower = engine.lower("id"),
-        duplicates = names.duplicates,
+        "SELECT file, line, id, f.column_name, f.code, f.value\nFROM {}",
+        engine.explode(&all, "findings", "f"),
     );
     engine.create_view(&names.violations, &body)
 }
