@@ -154,6 +154,10 @@ impl Engine for DuckDb {
         format!("{{{}}}", fields.join(", "))
     }
 
+    fn empty_findings(&self) -> String {
+        "CAST([] AS STRUCT(column_name VARCHAR, code VARCHAR, value VARCHAR)[])".to_owned()
+    }
+
     fn filter(&self, array: &str, variable: &str, condition: &str) -> String {
         format!("list_filter({array}, lambda {variable}: {condition})")
     }

@@ -130,6 +130,30 @@ pub trait Engine {
     /// A struct of `(name, expression)` fields.
     fn record(&self, fields: &[(&str, String)]) -> String;
 
+    /// The array of `items` (finding structs, each `NULL` when there is no finding) without its
+    /// `NULL`s. Default: a [`Engine::filter`] of the array.
+    fn compact(&self, items: &[String]) -> String {
+        self.filter(&self.array(items), "f", "f IS NOT NULL")
+    }
+
+    /// The strings of the array `names` that are not among `known` (string literals).
+    /// Default: a [`Engine::filter`] with [`Engine::array_contains`].
+    fn names_except(&self, names: &str, known: &[String]) -> String {
+        self.filter(
+            names,
+            "n",
+            &format!("NOT {}", self.array_contains(&self.array(known), "n")),
+        )
+    }
+
+    /// The number of elements of `array` (`NULL` or less than 1 when it is `NULL`).
+    fn array_length(&self, array: &str) -> String {
+        format!("len({array})")
+    }
+
+    /// An empty array of findings (`(column_name, code, value)` structs).
+    fn empty_findings(&self) -> String;
+
     /// The elements of `array` for which `condition` (over the element `variable`) holds.
     fn filter(&self, array: &str, variable: &str, condition: &str) -> String;
 
@@ -578,7 +602,10 @@ pub(crate) fn finding(engine: &dyn Engine, column: &str, code: &str, value: &str
     ])
 }
 
-/// Stage 3: each readable record's findings, as one array of `(column_name, code, value)`.
+/// Stage 3: each record's findings, as one array of `(column_name, code, value)`. An inner
+/// projection computes one code per rule slot (and the unknown member names); the outer one
+/// gathers the slots that hold a code. Each code is computed once: engines inline a view's
+/// column at every use, and the array holds a code twice (the test and the field).
 fn checked_view(
     engine: &dyn Engine,
     namespace: &Namespace,
@@ -592,52 +619,45 @@ fn checked_view(
         "COALESCE(meta_kind = 'object' AND action_kind = 'string' AND action_text = {}, FALSE)",
         lit(envelope::ACTION_DELETE)
     );
-    let mut findings: Vec<String> = Vec::new();
+    // (column name expression, code expression, value expression) per rule slot.
+    let mut slots: Vec<(String, String, String)> = Vec::new();
     // Whole-record problems (column NULL).
-    for (object, condition) in [
-        (envelope::KEY, "key_kind <> 'object'".to_owned()),
-        (envelope::META, "meta_kind <> 'object'".to_owned()),
-        (
-            envelope::VALUE,
-            format!("value_kind <> 'object' AND NOT {is_delete}"),
-        ),
+    for condition in [
+        "key_kind <> 'object'".to_owned(),
+        "meta_kind <> 'object'".to_owned(),
+        format!("value_kind <> 'object' AND NOT {is_delete}"),
     ] {
-        let _ = object;
-        findings.push(finding(
-            engine,
-            &null_text,
-            &format!("CASE WHEN {condition} THEN 'type' END"),
-            &null_text,
+        slots.push((
+            null_text.clone(),
+            format!("CASE WHEN {condition} THEN 'type' END"),
+            null_text.clone(),
         ));
     }
-    findings.push(finding(
-        engine,
-        &null_text,
-        &format!("CASE WHEN value_kind IS NULL AND NOT {is_delete} THEN 'not_null' END"),
-        &null_text,
+    slots.push((
+        null_text.clone(),
+        format!("CASE WHEN value_kind IS NULL AND NOT {is_delete} THEN 'not_null' END"),
+        null_text.clone(),
     ));
     // meta.ts and meta.action.
     let ts_valid = timestamp_valid(engine, "ts_text");
-    findings.push(finding(
-        engine,
-        &lit("meta.ts"),
-        &format!(
+    slots.push((
+        lit("meta.ts"),
+        format!(
             "CASE WHEN meta_kind IS NULL THEN 'not_null' WHEN meta_kind <> 'object' THEN NULL \
              WHEN ts_kind IS NULL OR ts_kind = 'null' THEN 'not_null' WHEN ts_kind <> 'string' THEN 'type' \
              WHEN {ts_valid} THEN NULL ELSE 'format' END"
         ),
-        "ts_text",
+        "ts_text".to_owned(),
     ));
-    findings.push(finding(
-        engine,
-        &lit("meta.action"),
-        &format!(
+    slots.push((
+        lit("meta.action"),
+        format!(
             "CASE WHEN meta_kind IS NULL OR meta_kind <> 'object' OR action_kind IS NULL THEN NULL \
              WHEN action_kind <> 'string' THEN 'type' WHEN action_text IN ({}, {}) THEN NULL ELSE 'enum' END",
             lit(envelope::ACTION_UPSERT),
             lit(envelope::ACTION_DELETE)
         ),
-        "action_text",
+        "action_text".to_owned(),
     ));
     // The columns.
     for (index, column) in table.columns().iter().enumerate() {
@@ -665,41 +685,13 @@ fn checked_view(
             "CASE WHEN {absent} THEN {null_code} WHEN NOT COALESCE({applies}, FALSE) THEN NULL \
              WHEN {kind} IS NULL OR {kind} = 'null' THEN {null_code} ELSE {judged} END"
         );
-        findings.push(finding(engine, &lit(column.name()), &code, &value));
+        slots.push((lit(column.name()), code, value));
     }
-    let fixed = engine.filter(&engine.array(&findings), "f", "f.code IS NOT NULL");
-    // Unknown members at each level.
-    let unknown = |names_column: &str, known: Vec<String>, prefix: &str, applies: String| {
-        let known: Vec<String> = known.iter().map(|k| lit(k)).collect();
-        let unknown = engine.filter(
-            names_column,
-            "n",
-            &format!("NOT {}", engine.array_contains(&engine.array(&known), "n")),
-        );
-        let column = if prefix.is_empty() {
-            "n".to_owned()
-        } else {
-            format!("concat({}, n)", lit(prefix))
-        };
-        let as_findings = engine.map(
-            &unknown,
-            "n",
-            &finding(engine, &column, "'unknown_column'", &null_text),
-        );
-        format!(
-            "CASE WHEN {applies} THEN {as_findings} ELSE {} END",
-            engine.filter(
-                &engine.array(&[finding(engine, &null_text, &null_text, &null_text)]),
-                "f",
-                "FALSE"
-            )
-        )
-    };
+    // Unknown members at each level: (names column, known names, prefix, where it applies).
     let key_names: Vec<String> = table.key_columns().map(|c| c.name().to_owned()).collect();
     let value_names: Vec<String> = table.value_columns().map(|c| c.name().to_owned()).collect();
-    let arrays = vec![
-        fixed,
-        unknown(
+    let levels = [
+        (
             "top_names",
             vec![
                 envelope::META.to_owned(),
@@ -709,7 +701,7 @@ fn checked_view(
             "",
             "TRUE".to_owned(),
         ),
-        unknown(
+        (
             "meta_names",
             vec![
                 envelope::META_TS.to_owned(),
@@ -718,8 +710,8 @@ fn checked_view(
             "meta.",
             "meta_kind = 'object'".to_owned(),
         ),
-        unknown("key_names", key_names, "", "key_kind = 'object'".to_owned()),
-        unknown(
+        ("key_names", key_names, "", "key_kind = 'object'".to_owned()),
+        (
             "value_names",
             value_names,
             "",
@@ -748,10 +740,60 @@ fn checked_view(
         }
         None => "FALSE".to_owned(),
     };
+
+    let mut inner = vec![
+        "file".to_owned(),
+        "line".to_owned(),
+        "text".to_owned(),
+        "malformed".to_owned(),
+        format!("{id} AS id"),
+        format!("{key_valid} AS key_valid"),
+    ];
+    let mut gathered = Vec::new();
+    for (i, (column, code, value)) in slots.iter().enumerate() {
+        inner.push(format!("{code} AS k{i}"));
+        if value != &null_text {
+            inner.push(format!("{value} AS v{i}"));
+        }
+        let value = if value == &null_text {
+            null_text.clone()
+        } else {
+            format!("v{i}")
+        };
+        gathered.push(format!(
+            "CASE WHEN k{i} IS NOT NULL THEN {} END",
+            finding(engine, column, &format!("k{i}"), &value)
+        ));
+    }
+    let mut arrays = vec![engine.compact(&gathered)];
+    for (i, (names_column, known, prefix, applies)) in levels.iter().enumerate() {
+        let known: Vec<String> = known.iter().map(|k| lit(k)).collect();
+        inner.push(format!(
+            "CASE WHEN {applies} THEN {} END AS u{i}",
+            engine.names_except(names_column, &known)
+        ));
+        let column = if prefix.is_empty() {
+            "n".to_owned()
+        } else {
+            format!("concat({}, n)", lit(prefix))
+        };
+        arrays.push(format!(
+            "CASE WHEN {} > 0 THEN {} ELSE {} END",
+            engine.array_length(&format!("u{i}")),
+            engine.map(
+                &format!("u{i}"),
+                "n",
+                &finding(engine, &column, "'unknown_column'", &null_text)
+            ),
+            engine.empty_findings()
+        ));
+    }
     let malformed = engine.array(&[finding(engine, &null_text, "'malformed'", "text")]);
     let body = format!(
-        "SELECT file, line, text, malformed,\n  CASE WHEN NOT malformed THEN {id} END AS id,\n  NOT malformed AND {key_valid} AS key_valid,\n  CASE WHEN malformed THEN {malformed} ELSE {} END AS findings\nFROM {}",
+        "SELECT file, line, text, malformed,\n  CASE WHEN NOT malformed THEN id END AS id,\n  NOT malformed AND key_valid AS key_valid,\n  \
+         CASE WHEN malformed THEN {malformed} ELSE {} END AS findings\nFROM (\n  SELECT\n    {}\n  FROM {}\n) coded",
         engine.concat_arrays(&arrays),
+        inner.join(",\n    "),
         names.fields
     );
     engine.create_view(&names.checked, &body)
@@ -898,7 +940,7 @@ fn violations_view(engine: &dyn Engine, table: &Table, names: &Names) -> String 
         "'duplicate_key'",
         &engine.lower("id"),
     )]);
-    let none = engine.filter(&duplicate, "f", "FALSE");
+    let none = engine.empty_findings();
     let all = format!(
         "(SELECT file, line, id, {} AS findings FROM {})",
         engine.concat_arrays(&[
