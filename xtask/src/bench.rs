@@ -20,7 +20,11 @@
 //! - Then the layout matrix ([`layouts`]): 300,000 of the records written ten ways (member
 //!   order, whitespace, escapes, explicit nulls, six-digit fractions, IPv6, all mixed), each
 //!   through `dap-validate --jobs 1` against the serde floor on the same bytes.
+//! - Then the engines ([`engines`]): the generated validation SQL on DuckDB and Spark
+//!   `local[2]` over the same 1,000,000-record file, beside `dap-validate` (`bench --engines`
+//!   runs only these and (d)).
 
+mod engines;
 mod formats;
 mod layouts;
 
@@ -166,13 +170,41 @@ impl Measure {
 /// optimised like the release `dap-validate` they are compared with: a debug build of xtask (what
 /// the `cargo xtask` alias builds) re-runs itself as `cargo run --release -p xtask -- bench`.
 pub fn bench(root: &Path, layouts_only: bool) -> Result<ExitCode> {
+    bench_with(
+        root,
+        if layouts_only {
+            Part::Layouts
+        } else {
+            Part::All
+        },
+    )
+}
+
+/// Which part of the benchmark runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Everything.
+    All,
+    /// Only the layout matrix.
+    Layouts,
+    /// Only `dap-validate` with default jobs and the engines.
+    Engines,
+}
+
+/// Runs `part` of the benchmark.
+pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
+    let layouts_only = part == Part::Layouts;
     if cfg!(debug_assertions) {
         eprintln!(
             "re-running the benchmark as a release build, so the baselines are optimised ..."
         );
         let status = Command::new(env!("CARGO"))
             .args(["run", "--release", "--quiet", "-p", "xtask", "--", "bench"])
-            .args(layouts_only.then_some("--layouts"))
+            .args(match part {
+                Part::All => None,
+                Part::Layouts => Some("--layouts"),
+                Part::Engines => Some("--engines"),
+            })
             .current_dir(root)
             .status()?;
         return Ok(match status.code() {
@@ -223,6 +255,28 @@ pub fn bench(root: &Path, layouts_only: bool) -> Result<ExitCode> {
     let jobs = std::thread::available_parallelism().map_or(1, usize::from);
     // Warm the page cache so every measurement reads from memory.
     let _ = std::fs::read(&plain)?.len();
+    if part == Part::Engines {
+        let mut results = vec![best(RUNS, || {
+            run_validator(&exe, &plain, None, "d  dap-validate default jobs", bytes)
+        })?];
+        let skipped = engines::measure(root, &dir, &plain, &mut results)?;
+        for m in &results {
+            println!(
+                "{:<36} {:>9.3} s {:>13.0} records/s {:>10.1} MB/s",
+                m.label,
+                m.seconds,
+                m.records_per_s(),
+                m.mb_per_s()
+            );
+        }
+        for (label, value) in engines::ratios(&results) {
+            println!("{label:<48} {value:>8.1}");
+        }
+        for reason in skipped {
+            println!("left out: {reason}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
 
     let mut results = Vec::new();
     // (a), (c) and (d) take turns, so that a noisy moment on the shared machine falls on one run
@@ -273,6 +327,7 @@ pub fn bench(root: &Path, layouts_only: bool) -> Result<ExitCode> {
     results.push(dg.context("no run")?);
     formats::measure(&exe, &dir, &plain, &mut results)?;
     let layouts = layouts::measure(&exe, &dir, &plain)?;
+    let engines_skipped = engines::measure(root, &dir, &plain, &mut results)?;
 
     println!(
         "web_logs export: {RECORDS} records, {:.1} MB ({} bytes/record), gzip {:.1} MB; {jobs} core(s)",
@@ -381,6 +436,12 @@ pub fn bench(root: &Path, layouts_only: bool) -> Result<ExitCode> {
     }
     for (label, value) in formats::ratios(&results) {
         println!("{label:<48} {value:>8.2}");
+    }
+    for (label, value) in engines::ratios(&results) {
+        println!("{label:<48} {value:>8.1}");
+    }
+    for reason in engines_skipped {
+        println!("left out: {reason}");
     }
     all_met &= layouts::report(&layouts);
     Ok(if all_met {

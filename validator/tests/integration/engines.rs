@@ -443,9 +443,109 @@ fn unhex(text: &str) -> Vec<u8> {
         .collect()
 }
 
+/// JSONTestSuite's parsing cases (`validator/tests/fixtures/json-test-suite/`), each that is
+/// UTF-8, has no line feed inside and is under 10 kB, embedded as the `url` value of an
+/// otherwise valid record: (file name, line).
+fn json_test_suite() -> Vec<(String, String)> {
+    let dir = crate::tests_dir().join("fixtures/json-test-suite");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    let mut generator = Generator::new(17);
+    let mut out = Vec::new();
+    for name in names {
+        let bytes = std::fs::read(dir.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        let text = text.strip_suffix('\n').unwrap_or(&text);
+        if text.contains('\n') || text.len() > 10_000 {
+            continue;
+        }
+        let line = record_with(&mut generator, |r| {
+            r.set("web_application_controller", None);
+            r.set("web_application_action", None);
+            r.set("url", Some(text));
+        });
+        out.push((name, line));
+    }
+    out
+}
+
+/// JSONTestSuite cases an engine's script judges otherwise than `dap-validate` (which follows
+/// RFC 8259 and calls each `n_` case `malformed`): (engine, case, why). The README's table of
+/// what an engine cannot judge sums these up.
+const SUITE_DIFFERENCES: &[(&str, &str, &str)] = &[
+    (
+        "duckdb",
+        "n_array_extra_comma.json",
+        "yyjson accepts a trailing comma",
+    ),
+    (
+        "duckdb",
+        "n_array_number_and_comma.json",
+        "yyjson accepts a trailing comma",
+    ),
+    (
+        "duckdb",
+        "n_object_trailing_comma.json",
+        "yyjson accepts a trailing comma",
+    ),
+    (
+        "duckdb",
+        "n_number_NaN.json",
+        "yyjson reads NaN and Infinity as numbers",
+    ),
+    (
+        "duckdb",
+        "n_number_-NaN.json",
+        "yyjson reads NaN and Infinity as numbers",
+    ),
+    (
+        "duckdb",
+        "n_number_Inf.json",
+        "yyjson reads NaN and Infinity as numbers",
+    ),
+    (
+        "duckdb",
+        "n_number_infinity.json",
+        "yyjson reads NaN and Infinity as numbers",
+    ),
+    (
+        "duckdb",
+        "n_number_minus_infinity.json",
+        "yyjson reads NaN and Infinity as numbers",
+    ),
+    (
+        "duckdb",
+        "y_object_duplicated_key.json",
+        "a member repeated below the record's objects is not seen (dap-validate: malformed)",
+    ),
+    (
+        "duckdb",
+        "y_object_duplicated_key_and_value.json",
+        "a member repeated below the record's objects is not seen (dap-validate: malformed)",
+    ),
+    (
+        "duckdb",
+        "i_structure_500_nested_arrays.json",
+        "no nesting limit (dap-validate: 128 levels)",
+    ),
+    (
+        "spark",
+        "i_structure_500_nested_arrays.json",
+        "Jackson's nesting limit is 1000 (dap-validate: 128 levels)",
+    ),
+];
+
 struct Corpus {
     dir: PathBuf,
     files: Vec<PathBuf>,
+    /// The JSONTestSuite case on each line of `json-test-suite.jsonl`, by line number.
+    suite: Vec<String>,
     /// The file of lines that are not UTF-8, which DuckDB cannot hold in a VARCHAR.
     not_utf8: PathBuf,
     /// The pinned lines by line number in `pinned.jsonl`.
@@ -530,6 +630,12 @@ fn build_corpus(name: &str) -> Corpus {
         "the corpus has {} lines that are not UTF-8",
         not_utf8.len()
     );
+    let suite = json_test_suite();
+    assert!(suite.len() > 250, "{} JSONTestSuite cases", suite.len());
+    let suite_path = dir.join("json-test-suite.jsonl");
+    let suite_lines: Vec<String> = suite.iter().map(|(_, l)| l.clone()).collect();
+    write(&suite_path, &suite_lines, &mut not_utf8);
+    files.push(suite_path);
     let not_utf8_path = dir.join("not-utf8.jsonl");
     let mut text = not_utf8.join(&b'\n');
     text.push(b'\n');
@@ -539,6 +645,7 @@ fn build_corpus(name: &str) -> Corpus {
     Corpus {
         dir,
         files,
+        suite: suite.into_iter().map(|(name, _)| name).collect(),
         not_utf8: not_utf8_path,
         pinned: pinned
             .into_iter()
@@ -673,7 +780,7 @@ fn agree(name: &str, module: &str) {
         corpus.files.clone()
     };
     let (actual, result) = engine(&python, name, &corpus, &files);
-    let outside = |f: &&Finding| f.0 != "pinned.jsonl";
+    let outside = |f: &&Finding| f.0 != "pinned.jsonl" && f.0 != "json-test-suite.jsonl";
     let missing: BTreeSet<&Finding> = expected.difference(&actual).filter(outside).collect();
     let extra: BTreeSet<&Finding> = actual.difference(&expected).filter(outside).collect();
     assert!(
@@ -712,6 +819,32 @@ fn agree(name: &str, module: &str) {
             !engines.contains(&name),
             "{name} on pinned line {line}: {finding:?} (update the README's list if this changed)"
         );
+    }
+    // JSONTestSuite: the same `malformed` verdict on every case, but the documented differences.
+    let malformed_lines = |set: &BTreeSet<Finding>| -> BTreeSet<u64> {
+        set.iter()
+            .filter(|f| f.0 == "json-test-suite.jsonl" && f.3 == "malformed")
+            .map(|f| f.1)
+            .collect()
+    };
+    let (ours, theirs) = (malformed_lines(&expected), malformed_lines(&actual));
+    let differing: BTreeSet<&str> = (1u64..)
+        .zip(&corpus.suite)
+        .filter(|(line, _)| ours.contains(line) != theirs.contains(line))
+        .map(|(_, case)| case.as_str())
+        .collect();
+    let documented: BTreeSet<&str> = SUITE_DIFFERENCES
+        .iter()
+        .filter(|(engine, _, _)| *engine == name)
+        .map(|(_, case, _)| *case)
+        .collect();
+    assert_eq!(
+        differing, documented,
+        "{name}: JSONTestSuite cases judged otherwise than dap-validate"
+    );
+    for case in corpus.suite.iter().filter(|c| c.starts_with("n_")) {
+        let line = 1 + corpus.suite.iter().position(|c| c == case).unwrap_or(0) as u64;
+        assert!(ours.contains(&line), "dap-validate accepts {case}");
     }
     // The open-enum tally and the duplicates.
     for (column, tally) in summary["open_enum_values"]
