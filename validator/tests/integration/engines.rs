@@ -1189,3 +1189,87 @@ fn typed_duckdb_table_and_audit() {
 fn typed_spark_table_and_audit() {
     typed_agrees("spark", "pyspark");
 }
+
+/// `dap-validate --report json` summary of `path` (a file or a directory).
+fn summary(path: &Path) -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_dap-validate"))
+        .args(["--report", "json", "--jobs", "2"])
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(last).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+/// Parquet as Spark 4 and DuckDB write it, in every codec they offer (Spark: snappy, gzip,
+/// zstd, lz4, lz4_raw; DuckDB: brotli, which Spark cannot write without an extra jar, and zstd),
+/// from the valid sample: `dap-validate` reads each like the JSONL it came from: the same
+/// records, no violation, the same open-enum tally and the same per-column profile.
+#[test]
+fn parquet_from_spark_and_duckdb_in_every_codec_reads_like_the_jsonl() {
+    let test = "parquet_from_spark_and_duckdb_in_every_codec_reads_like_the_jsonl";
+    let Some(python) = python_with("pyspark", test) else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("dap-parquet-codecs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let gz = std::fs::read(workspace_root().join("samples/web_logs-valid.jsonl.gz"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut text = Vec::new();
+    use std::io::Read;
+    flate2::read::MultiGzDecoder::new(&gz[..])
+        .read_to_end(&mut text)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let jsonl = dir.join("web_logs.jsonl");
+    std::fs::write(&jsonl, &text).unwrap_or_else(|e| panic!("{e}"));
+    let script = workspace_root().join("validator/tests/engines/write_parquet.py");
+    for (engine, codecs) in [
+        ("spark", &["snappy", "gzip", "zstd", "lz4", "lz4_raw"][..]),
+        ("duckdb", &["brotli", "zstd"][..]),
+    ] {
+        let output = Command::new(&python)
+            .arg(&script)
+            .arg(engine)
+            .arg(&jsonl)
+            .arg(&dir)
+            .args(codecs)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            output.status.success(),
+            "{engine} could not write Parquet:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let expected = summary(&jsonl);
+    assert_eq!(expected["records"], 500);
+    assert_eq!(expected["errors"], 0);
+    let mut written = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}")) {
+        let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+        if !path.is_dir() {
+            continue;
+        }
+        written += 1;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let got = summary(&path);
+        for key in [
+            "records",
+            "valid_records",
+            "errors",
+            "warnings",
+            "by_code",
+            "open_enum_values",
+        ] {
+            assert_eq!(got[key], expected[key], "{name:?}: {key}");
+        }
+        assert_eq!(
+            got["profile"]["run"], expected["profile"]["run"],
+            "{name:?}: the per-column profile"
+        );
+    }
+    assert_eq!(written, 7, "one directory per codec");
+    let _ = std::fs::remove_dir_all(&dir);
+}

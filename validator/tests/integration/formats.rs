@@ -582,6 +582,16 @@ fn parquet_leaves(corpus: &Corpus) -> Vec<(String, Kind)> {
 
 /// Writes the corpus as Parquet. `override_kind` replaces one leaf's type (a wrong-type file).
 fn parquet(corpus: &Corpus, layout: Layout, override_kind: Option<(&str, Kind)>) -> Vec<u8> {
+    parquet_with(corpus, layout, override_kind, None)
+}
+
+/// [`parquet`] with `codec` instead of the layout's usual one.
+fn parquet_with(
+    corpus: &Corpus,
+    layout: Layout,
+    override_kind: Option<(&str, Kind)>,
+    codec: Option<Compression>,
+) -> Vec<u8> {
     let leaves: Vec<(String, Kind)> = parquet_leaves(corpus)
         .into_iter()
         .map(|(name, kind)| match override_kind {
@@ -631,10 +641,10 @@ fn parquet(corpus: &Corpus, layout: Layout, override_kind: Option<(&str, Kind)>)
         WriterProperties::builder()
             .set_max_row_group_row_count(Some(40))
             // Spark's default codec for the struct layout, gzip for the flat one.
-            .set_compression(match layout {
+            .set_compression(codec.unwrap_or(match layout {
                 Layout::Struct => Compression::SNAPPY,
                 Layout::Flat => Compression::GZIP(GzipLevel::default()),
-            })
+            }))
             .build(),
     );
     let mut writer =
@@ -839,6 +849,29 @@ fn one_corpus_gives_the_same_violations_in_every_format() {
         ("web_logs.tsv.gz", gzip(&tsv(&corpus))),
         ("flat.parquet", parquet(&corpus, Layout::Flat, None)),
         ("struct.parquet", parquet(&corpus, Layout::Struct, None)),
+        // Every other codec Spark, Databricks and DuckDB write.
+        (
+            "zstd.parquet",
+            parquet_with(
+                &corpus,
+                Layout::Struct,
+                None,
+                Some(Compression::ZSTD(Default::default())),
+            ),
+        ),
+        (
+            "lz4_raw.parquet",
+            parquet_with(&corpus, Layout::Struct, None, Some(Compression::LZ4_RAW)),
+        ),
+        (
+            "brotli.parquet",
+            parquet_with(
+                &corpus,
+                Layout::Struct,
+                None,
+                Some(Compression::BROTLI(Default::default())),
+            ),
+        ),
     ];
     for (name, bytes) in &files {
         std::fs::write(dir.join(name), bytes).unwrap_or_else(|e| panic!("{e}"));
