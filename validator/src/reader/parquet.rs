@@ -487,7 +487,7 @@ fn write_timestamp(nanos: i128, out: &mut Vec<u8>) {
     out.push(b':');
     write_fixed(seconds % 60, 2, out);
     out.push(b'.');
-    if fraction % 1000 == 0 {
+    if fraction.is_multiple_of(1000) {
         write_fixed(fraction / 1000, 6, out);
     } else {
         write_fixed(fraction, 9, out);
