@@ -18,7 +18,7 @@
 use super::Engine;
 use crate::model::{ColumnType, Table};
 
-/// The DuckDB engine (1.1 or later: `lambda x:` syntax, `regexp_full_match`).
+/// The DuckDB engine (1.3 or later: the `lambda x:` syntax; tested with 2.0.1).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DuckDb;
 
@@ -53,7 +53,7 @@ impl Engine for DuckDb {
 
     fn notes(&self) -> &'static [&'static str] {
         &[
-            "Requires DuckDB 1.1 or later with the json extension (autoloaded). Run with",
+            "Requires DuckDB 1.3 or later with the json extension (autoloaded). Run with",
             "`duckdb my.db < web_logs.sql` after creating raw_lines, or from Python/any client.",
             "DuckDB's JSON parser also accepts trailing commas, NaN/Infinity and members repeated",
             "below the record's key/value/meta objects, and has no nesting limit: such lines are",

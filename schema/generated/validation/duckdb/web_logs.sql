@@ -8,7 +8,7 @@
 -- first_file, first_line, identical) and web_logs_open_enum_values(column_name, value, n).
 -- Duplicate keys are found over every file in raw_lines, earliest (file, line) first.
 --
--- Requires DuckDB 1.1 or later with the json extension (autoloaded). Run with
+-- Requires DuckDB 1.3 or later with the json extension (autoloaded). Run with
 -- `duckdb my.db < web_logs.sql` after creating raw_lines, or from Python/any client.
 -- DuckDB's JSON parser also accepts trailing commas, NaN/Infinity and members repeated
 -- below the record's key/value/meta objects, and has no nesting limit: such lines are
