@@ -1273,3 +1273,55 @@ fn parquet_from_spark_and_duckdb_in_every_codec_reads_like_the_jsonl() {
     assert_eq!(written, 7, "one directory per codec");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `dap-validate`'s own verdict on JSONTestSuite, engines or not: every `n_` case (a value RFC
+/// 8259 forbids) embedded as a column's value makes the line `malformed`, and every `y_` case
+/// does not, except the one documented divergence (a member repeated in an object, which the
+/// RFC leaves to the parser and `dap-validate` refuses). The `i_` cases are pinned as they are.
+#[test]
+fn dap_validate_judges_json_test_suite_as_rfc_8259() {
+    let dir = std::env::temp_dir().join(format!("dap-json-suite-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let suite = json_test_suite();
+    assert!(suite.len() > 250, "{} cases", suite.len());
+    let path = dir.join("suite.jsonl");
+    let mut text: String = suite.iter().map(|(_, line)| format!("{line}\n")).collect();
+    text.push('\n');
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    let (findings, _) = dap_validate(std::slice::from_ref(&path));
+    let malformed: BTreeSet<u64> = findings
+        .iter()
+        .filter(|f| f.3 == "malformed")
+        .map(|f| f.1)
+        .collect();
+    let mut wrong = Vec::new();
+    let mut implementation_defined = BTreeMap::new();
+    for (line, (case, _)) in (1u64..).zip(&suite) {
+        let refused = malformed.contains(&line);
+        let expected = match case.get(..2) {
+            Some("n_") => true,
+            Some("y_") => case.starts_with("y_object_duplicated_key"),
+            _ => {
+                implementation_defined.insert(case.as_str(), refused);
+                continue;
+            }
+        };
+        if refused != expected {
+            wrong.push(format!("{case}: malformed = {refused}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Implementation-defined: huge exponents and big integers are numbers (then `type` or
+    // `range` by the column), lone surrogates are refused, deep nesting past 128 is refused.
+    for (case, refused) in [
+        ("i_number_huge_exp.json", false),
+        ("i_number_very_big_negative_int.json", false),
+        ("i_string_1st_surrogate_but_2nd_missing.json", true),
+        ("i_string_lone_second_surrogate.json", true),
+        ("i_structure_500_nested_arrays.json", true),
+    ] {
+        assert_eq!(implementation_defined.get(case), Some(&refused), "{case}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
