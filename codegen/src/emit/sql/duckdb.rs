@@ -17,8 +17,7 @@
 //!   open enums -> `VARCHAR`.
 
 use super::{
-    ColumnSql, Dialect, LengthLimit, column_comment_text, enum_accepted_values, in_list,
-    integer_enum_type,
+    ColumnSql, Dialect, LengthLimit, comment_on_statements, enum_in_list, integer_enum_type,
 };
 use crate::model::{Column, ColumnType, EnumRepr, Namespace, Table};
 
@@ -42,12 +41,8 @@ impl Dialect for DuckDb {
         ]
     }
 
-    fn table_name(&self, namespace: &Namespace, table: &Table) -> String {
-        format!(
-            "{}.{}",
-            self.quote_identifier(namespace.name()),
-            self.quote_identifier(table.name())
-        )
+    fn has_schemas(&self) -> bool {
+        true
     }
 
     fn preamble(&self, namespace: &Namespace, table: &Table) -> Vec<String> {
@@ -92,15 +87,11 @@ impl Dialect for DuckDb {
                 match (e.repr(), e.is_open()) {
                     (EnumRepr::String, true) => ColumnSql::plain("VARCHAR"),
                     (EnumRepr::String, false) => {
-                        let literals: Vec<String> = enum_accepted_values(e)
-                            .iter()
-                            .map(|v| self.string_literal(v))
-                            .collect();
-                        ColumnSql::checked("VARCHAR", in_list(&quoted, &literals, "    "))
+                        ColumnSql::checked("VARCHAR", enum_in_list(self, &quoted, e))
                     }
                     (EnumRepr::Integer, _) => ColumnSql::checked(
                         integer_enum_type(e).to_uppercase(),
-                        in_list(&quoted, &enum_accepted_values(e), "    "),
+                        enum_in_list(self, &quoted, e),
                     ),
                 }
             }
@@ -108,19 +99,8 @@ impl Dialect for DuckDb {
     }
 
     fn comment_statements(&self, namespace: &Namespace, table: &Table) -> Vec<String> {
-        let table_name = self.table_name(namespace, table);
-        let mut out = vec![format!(
-            "COMMENT ON TABLE {table_name} IS {};",
-            self.string_literal(table.description().trim())
-        )];
-        for column in table.columns() {
-            out.push(format!(
-                "COMMENT ON COLUMN {table_name}.{} IS {};",
-                self.quote_identifier(column.name()),
-                self.string_literal(&column_comment_text(column))
-            ));
-        }
-        out
+        let (table_comment, columns) = comment_on_statements(self, namespace, table);
+        std::iter::once(table_comment).chain(columns).collect()
     }
 }
 

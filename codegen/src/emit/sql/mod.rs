@@ -92,11 +92,25 @@ pub trait Dialect {
         format!("'{}'", text.replace('\'', "''"))
     }
 
-    /// The table's name as written in statements, quoted (and qualified where the database has
-    /// schemas). Default, for databases without schemas: `"<namespace>__<table>"`, the name the
-    /// official DAP client uses.
+    /// Whether the database has schemas, so that the table lives in schema `<namespace>`.
+    /// Default: no (MySQL, SQLite).
+    fn has_schemas(&self) -> bool {
+        false
+    }
+
+    /// The table's name as written in statements, quoted: `"<namespace>"."<table>"` where the
+    /// database has schemas, else `"<namespace>__<table>"`, the name the official DAP client
+    /// uses.
     fn table_name(&self, namespace: &Namespace, table: &Table) -> String {
-        self.quote_identifier(&flat_table_name(namespace, table))
+        if self.has_schemas() {
+            format!(
+                "{}.{}",
+                self.quote_identifier(namespace.name()),
+                self.quote_identifier(table.name())
+            )
+        } else {
+            self.quote_identifier(&flat_table_name(namespace, table))
+        }
     }
 
     /// Statements that must run before the table is created (schema, enum types), each complete
@@ -291,6 +305,33 @@ fn push_comment_line(out: &mut String, indent: &str, text: &str) {
     out.push('\n');
 }
 
+/// `COMMENT ON TABLE` and one `COMMENT ON COLUMN` per column, with the descriptions (and the
+/// foreign-key notes): the comment statements of databases with a comment catalog (PostgreSQL,
+/// DuckDB).
+pub fn comment_on_statements(
+    dialect: &dyn Dialect,
+    namespace: &Namespace,
+    table: &Table,
+) -> (String, Vec<String>) {
+    let table_name = dialect.table_name(namespace, table);
+    let table_comment = format!(
+        "COMMENT ON TABLE {table_name} IS {};",
+        dialect.string_literal(table.description().trim())
+    );
+    let columns = table
+        .columns()
+        .iter()
+        .map(|column| {
+            format!(
+                "COMMENT ON COLUMN {table_name}.{} IS {};",
+                dialect.quote_identifier(column.name()),
+                dialect.string_literal(&column_comment_text(column))
+            )
+        })
+        .collect();
+    (table_comment, columns)
+}
+
 /// `<namespace>__<table>`: the table name in databases without schemas (MySQL, SQLite), as the
 /// official DAP client spells it.
 pub fn flat_table_name(namespace: &Namespace, table: &Table) -> String {
@@ -371,6 +412,17 @@ pub fn enum_accepted_values(e: &Enum) -> Vec<String> {
         .iter()
         .flat_map(|value| value.accepted_spellings())
         .collect()
+}
+
+/// `<quoted> IN (...)` over every accepted value of `e`: string literals for a string enum, bare
+/// numbers for an integer enum (wrapped as [`in_list`] wraps).
+pub fn enum_in_list(dialect: &dyn Dialect, quoted: &str, e: &Enum) -> String {
+    let values = enum_accepted_values(e);
+    let items: Vec<String> = match e.repr() {
+        EnumRepr::String => values.iter().map(|v| dialect.string_literal(v)).collect(),
+        EnumRepr::Integer => values,
+    };
+    in_list(quoted, &items, "    ")
 }
 
 /// The capacity of a text column holding a closed enum: one character more than the longest

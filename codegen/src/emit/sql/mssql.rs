@@ -32,8 +32,8 @@
 //! - open enum -> `nvarchar(max)`, with no 256-character lookup limit.
 
 use super::{
-    ColumnSql, Dialect, LengthLimit, column_comment_text, enum_accepted_values, enum_text_capacity,
-    in_list, integer_enum_type,
+    ColumnSql, Dialect, LengthLimit, column_comment_text, enum_accepted_values, enum_in_list,
+    enum_text_capacity, in_list, integer_enum_type,
 };
 use crate::model::{Column, ColumnType, EnumRepr, Namespace, Table};
 
@@ -101,12 +101,8 @@ impl Dialect for MsSql {
         format!("N'{}'", text.replace('\'', "''"))
     }
 
-    fn table_name(&self, namespace: &Namespace, table: &Table) -> String {
-        format!(
-            "{}.{}",
-            self.quote_identifier(namespace.name()),
-            self.quote_identifier(table.name())
-        )
+    fn has_schemas(&self) -> bool {
+        true
     }
 
     fn preamble(&self, namespace: &Namespace, _table: &Table) -> Vec<String> {
@@ -167,10 +163,9 @@ impl Dialect for MsSql {
                             ),
                         )
                     }
-                    (EnumRepr::Integer, _) => ColumnSql::checked(
-                        integer_enum_type(e),
-                        in_list(&quoted, &enum_accepted_values(e), "    "),
-                    ),
+                    (EnumRepr::Integer, _) => {
+                        ColumnSql::checked(integer_enum_type(e), enum_in_list(self, &quoted, e))
+                    }
                 }
             }
         }

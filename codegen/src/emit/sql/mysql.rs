@@ -35,8 +35,8 @@
 //! - The table's default collation is `utf8mb4_bin`: text compares exactly, as in the validator.
 
 use super::{
-    ColumnSql, Dialect, LengthLimit, column_comment_text, enum_accepted_values, enum_text_capacity,
-    flat_table_name, in_list, integer_enum_type,
+    ColumnSql, Dialect, LengthLimit, column_comment_text, enum_accepted_values, enum_in_list,
+    enum_text_capacity, flat_table_name, in_list, integer_enum_type,
 };
 use crate::emit::json_schema::UUID_PATTERN;
 use crate::model::{Column, ColumnType, EnumRepr, Namespace, Table};
@@ -131,10 +131,9 @@ impl Dialect for MySql {
                             in_list(&format!("CAST({quoted} AS BINARY)"), &literals, "    "),
                         )
                     }
-                    (EnumRepr::Integer, _) => ColumnSql::checked(
-                        integer_enum_type(e),
-                        in_list(&quoted, &enum_accepted_values(e), "    "),
-                    ),
+                    (EnumRepr::Integer, _) => {
+                        ColumnSql::checked(integer_enum_type(e), enum_in_list(self, &quoted, e))
+                    }
                 }
             }
         }

@@ -23,8 +23,8 @@
 //! - open enum -> `text` (the official client's lookup table caps values at 64 characters).
 
 use super::{
-    ColumnSql, Dialect, LengthLimit, column_comment_text, comma_list, enum_accepted_values,
-    in_list, integer_enum_type, is_closed_string_enum,
+    ColumnSql, Dialect, LengthLimit, comma_list, comment_on_statements, enum_accepted_values,
+    enum_in_list, integer_enum_type, is_closed_string_enum,
 };
 use crate::model::{Column, ColumnType, Enum, EnumRepr, Namespace, Table};
 
@@ -78,12 +78,8 @@ impl Dialect for PostgreSql {
         ]
     }
 
-    fn table_name(&self, namespace: &Namespace, table: &Table) -> String {
-        format!(
-            "{}.{}",
-            self.quote_identifier(namespace.name()),
-            self.quote_identifier(table.name())
-        )
+    fn has_schemas(&self) -> bool {
+        true
     }
 
     fn preamble(&self, namespace: &Namespace, table: &Table) -> Vec<String> {
@@ -140,21 +136,17 @@ impl Dialect for PostgreSql {
                     (EnumRepr::String, false) => {
                         ColumnSql::plain(self.enum_type_name(namespace, e))
                     }
-                    (EnumRepr::Integer, _) => ColumnSql::checked(
-                        integer_enum_type(e),
-                        in_list(&quoted, &enum_accepted_values(e), "    "),
-                    ),
+                    (EnumRepr::Integer, _) => {
+                        ColumnSql::checked(integer_enum_type(e), enum_in_list(self, &quoted, e))
+                    }
                 }
             }
         }
     }
 
     fn comment_statements(&self, namespace: &Namespace, table: &Table) -> Vec<String> {
-        let table_name = self.table_name(namespace, table);
-        let mut out = vec![format!(
-            "COMMENT ON TABLE {table_name} IS {};",
-            self.string_literal(table.description().trim())
-        )];
+        let (table_comment, columns) = comment_on_statements(self, namespace, table);
+        let mut out = vec![table_comment];
         for e in self.enum_types_used(namespace, table) {
             if let Some(description) = e.description() {
                 out.push(format!(
@@ -164,13 +156,7 @@ impl Dialect for PostgreSql {
                 ));
             }
         }
-        for column in table.columns() {
-            out.push(format!(
-                "COMMENT ON COLUMN {table_name}.{} IS {};",
-                self.quote_identifier(column.name()),
-                self.string_literal(&column_comment_text(column))
-            ));
-        }
+        out.extend(columns);
         out
     }
 }

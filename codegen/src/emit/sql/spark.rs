@@ -49,12 +49,8 @@ impl Dialect for Spark {
         format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
     }
 
-    fn table_name(&self, namespace: &Namespace, table: &Table) -> String {
-        format!(
-            "{}.{}",
-            self.quote_identifier(namespace.name()),
-            self.quote_identifier(table.name())
-        )
+    fn has_schemas(&self) -> bool {
+        true
     }
 
     fn preamble(&self, namespace: &Namespace, table: &Table) -> Vec<String> {

@@ -25,7 +25,7 @@
 //! - closed enums -> `CHECK (... IN (...))`, case-sensitive and exact (SQLite's default `BINARY`
 //!   collation does not pad); integer enums likewise on `INTEGER`; open enums -> plain `TEXT`.
 
-use super::{ColumnSql, Dialect, LengthLimit, enum_accepted_values, in_list, wrap_words};
+use super::{ColumnSql, Dialect, LengthLimit, enum_in_list, wrap_words};
 use crate::model::{Column, ColumnType, EnumRepr, Namespace, Table};
 
 /// The SQLite dialect.
@@ -119,16 +119,11 @@ impl Dialect for Sqlite {
                 match (e.repr(), e.is_open()) {
                     (EnumRepr::String, true) => ColumnSql::plain("TEXT"),
                     (EnumRepr::String, false) => {
-                        let literals: Vec<String> = enum_accepted_values(e)
-                            .iter()
-                            .map(|v| self.string_literal(v))
-                            .collect();
-                        ColumnSql::checked("TEXT", in_list(&quoted, &literals, "    "))
+                        ColumnSql::checked("TEXT", enum_in_list(self, &quoted, e))
                     }
-                    (EnumRepr::Integer, _) => ColumnSql::checked(
-                        "INTEGER",
-                        in_list(&quoted, &enum_accepted_values(e), "    "),
-                    ),
+                    (EnumRepr::Integer, _) => {
+                        ColumnSql::checked("INTEGER", enum_in_list(self, &quoted, e))
+                    }
                 }
             }
         }
