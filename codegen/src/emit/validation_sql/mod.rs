@@ -448,10 +448,10 @@ pub fn render(engine: &dyn Engine, namespace: &Namespace, table: &Table) -> Stri
     }
     for statement in [
         lines_view(engine, &names),
-        fields_view(engine, namespace, table, &names),
+        fields_view(engine, table, &names),
         checked_view(engine, namespace, table, &names),
         keyed_view(engine, &names),
-        duplicates_view(engine, table, &names),
+        duplicates_view(engine, &names),
         violations_view(engine, table, &names),
         summary_view(engine, &names),
         open_values_view(engine, namespace, table, &names),
@@ -503,8 +503,7 @@ fn slot(index: usize) -> String {
 }
 
 /// Stage 2: for each readable record, every member the rules look at: kind and text.
-fn fields_view(engine: &dyn Engine, namespace: &Namespace, table: &Table, names: &Names) -> String {
-    let _ = namespace;
+fn fields_view(engine: &dyn Engine, table: &Table, names: &Names) -> String {
     let mut select = vec![
         "file".to_owned(),
         "line".to_owned(),
@@ -680,7 +679,7 @@ fn checked_view(
         } else {
             "'not_null'"
         };
-        let judged = judge(engine, namespace, table, column, &kind, &value);
+        let judged = judge(engine, namespace, column, &kind, &value);
         let code = format!(
             "CASE WHEN {absent} THEN {null_code} WHEN NOT COALESCE({applies}, FALSE) THEN NULL \
              WHEN {kind} IS NULL OR {kind} = 'null' THEN {null_code} ELSE {judged} END"
@@ -835,7 +834,6 @@ fn timestamp_valid(engine: &dyn Engine, text: &str) -> String {
 fn judge(
     engine: &dyn Engine,
     namespace: &Namespace,
-    table: &Table,
     column: &Column,
     kind: &str,
     text: &str,
@@ -850,7 +848,6 @@ fn judge(
             regex_escape(column.name())
         ),
     );
-    let _ = table;
     match engine.column_rule(namespace, column) {
         ColumnRule::Pattern { pattern, calendar } => {
             let valid = if calendar {
@@ -915,8 +912,7 @@ fn regex_escape(text: &str) -> String {
 }
 
 /// Duplicate keys: every record whose key an earlier one (by file, then line) had.
-fn duplicates_view(engine: &dyn Engine, table: &Table, names: &Names) -> String {
-    let _ = table;
+fn duplicates_view(engine: &dyn Engine, names: &Names) -> String {
     let body = format!(
         "SELECT file, line, id, first_file, first_line, identical\nFROM {}\nWHERE key_valid AND occurrence > 1",
         names.keyed
