@@ -71,17 +71,7 @@ impl Dialect for DuckDb {
                     self.string_literal(&crate::emit::validation_sql::ip_pattern())
                 ),
             ),
-            ColumnType::String => match LengthLimit::of(column) {
-                None => ColumnSql::plain("VARCHAR"),
-                Some(limit) => ColumnSql::checked(
-                    "VARCHAR",
-                    limit.condition(
-                        self,
-                        column,
-                        format!("length({quoted}) <= {}", limit.max_chars),
-                    ),
-                ),
-            },
+            ColumnType::String => LengthLimit::text_column(self, column, "VARCHAR", "length"),
             ColumnType::Enum(id) => {
                 let e = namespace.enum_by_id(id);
                 match (e.repr(), e.is_open()) {

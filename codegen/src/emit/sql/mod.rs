@@ -84,12 +84,12 @@ pub trait Dialect {
 
     /// A quoted identifier. ANSI: double quotes, an embedded double quote doubled.
     fn quote_identifier(&self, name: &str) -> String {
-        format!("\"{}\"", name.replace('"', "\"\""))
+        ansi_identifier(name)
     }
 
     /// A string literal. ANSI: single quotes, an embedded single quote doubled.
     fn string_literal(&self, text: &str) -> String {
-        format!("'{}'", text.replace('\'', "''"))
+        ansi_string_literal(text)
     }
 
     /// Whether the database has schemas, so that the table lives in schema `<namespace>`.
@@ -305,6 +305,16 @@ fn push_comment_line(out: &mut String, indent: &str, text: &str) {
     out.push('\n');
 }
 
+/// An ANSI quoted identifier: double quotes, an embedded double quote doubled.
+pub fn ansi_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// An ANSI string literal: single quotes, an embedded single quote doubled, backslashes literal.
+pub fn ansi_string_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
 /// `COMMENT ON TABLE` and one `COMMENT ON COLUMN` per column, with the descriptions (and the
 /// foreign-key notes): the comment statements of databases with a comment catalog (PostgreSQL,
 /// DuckDB).
@@ -494,6 +504,32 @@ impl LengthLimit {
             capacity_chars,
             long_sentinels,
         })
+    }
+
+    /// A text column of `sql_type` that does not bound its own length (SQLite `TEXT`, DuckDB
+    /// `VARCHAR`): plain when `column` is unbounded, else checked by `<length>(column) <= n`
+    /// (sentinels let through).
+    pub fn text_column(
+        dialect: &dyn Dialect,
+        column: &Column,
+        sql_type: &str,
+        length: &str,
+    ) -> ColumnSql {
+        match LengthLimit::of(column) {
+            None => ColumnSql::plain(sql_type),
+            Some(limit) => ColumnSql::checked(
+                sql_type,
+                limit.condition(
+                    dialect,
+                    column,
+                    format!(
+                        "{length}({}) <= {}",
+                        dialect.quote_identifier(column.name()),
+                        limit.max_chars
+                    ),
+                ),
+            ),
+        }
     }
 
     /// `<length condition> OR <column> IN (<long sentinels>)`, or the length condition alone.

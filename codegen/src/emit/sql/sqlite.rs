@@ -103,17 +103,7 @@ impl Dialect for Sqlite {
             ColumnType::Int64 => ColumnSql::plain("INTEGER"),
             ColumnType::Bool => ColumnSql::checked("INTEGER", format!("{quoted} IN (0, 1)")),
             ColumnType::Ip => ColumnSql::checked("TEXT", Self::ip_check(&quoted)),
-            ColumnType::String => match LengthLimit::of(column) {
-                None => ColumnSql::plain("TEXT"),
-                Some(limit) => ColumnSql::checked(
-                    "TEXT",
-                    limit.condition(
-                        self,
-                        column,
-                        format!("length({quoted}) <= {}", limit.max_chars),
-                    ),
-                ),
-            },
+            ColumnType::String => LengthLimit::text_column(self, column, "TEXT", "length"),
             ColumnType::Enum(id) => {
                 let e = namespace.enum_by_id(id);
                 match (e.repr(), e.is_open()) {

@@ -58,12 +58,12 @@ pub trait Engine {
 
     /// A quoted identifier. Default: double quotes.
     fn quote_identifier(&self, name: &str) -> String {
-        format!("\"{}\"", name.replace('"', "\"\""))
+        crate::emit::sql::ansi_identifier(name)
     }
 
     /// A string literal. Default: single quotes, an embedded one doubled, backslashes literal.
     fn string_literal(&self, text: &str) -> String {
-        format!("'{}'", text.replace('\'', "''"))
+        crate::emit::sql::ansi_string_literal(text)
     }
 
     /// `CREATE ... VIEW name AS body;`. Default: a temporary view, replaced if it exists.

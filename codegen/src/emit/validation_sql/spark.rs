@@ -65,13 +65,14 @@ impl Engine for Spark {
         ]
     }
 
+    /// Quoted as the Spark DDL quotes ([`crate::emit::sql::spark::Spark`]).
     fn quote_identifier(&self, name: &str) -> String {
-        format!("`{}`", name.replace('`', "``"))
+        crate::emit::sql::Dialect::quote_identifier(&crate::emit::sql::spark::Spark, name)
     }
 
-    /// Spark string literals treat the backslash as an escape character.
+    /// As the Spark DDL writes literals: the backslash is an escape character there.
     fn string_literal(&self, text: &str) -> String {
-        format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+        crate::emit::sql::Dialect::string_literal(&crate::emit::sql::spark::Spark, text)
     }
 
     /// The line parsed inside `[` and `]`: Spark's parser stops after the first complete value,
