@@ -36,8 +36,9 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = ReportFormat::Human, value_name = "R")]
     pub report: ReportFormat,
 
-    /// Threads that check records: the main one and N - 1 helpers (default: the number of
-    /// cores, one fewer when every input is gzip).
+    /// Threads that check records: the main one and N - 1 helpers; gzip files are also decoded
+    /// up to N at a time (default: the number of cores; when every input is gzip, one per file
+    /// up to the cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 

@@ -1,39 +1,34 @@
 //! The run: arguments -> plan -> files -> read -> check (here or on helpers) -> merge -> report.
 //!
-//! Threads, for `--jobs N` (one large file and many files are handled alike, batch by batch,
-//! files in order):
+//! Threads, for `--jobs N` with L reading lanes (one large file and many files are handled
+//! alike, batch by batch):
 //!
 //! ```text
-//! calling thread:  for each file: input (gzip on its own thread) -> Batcher -> batch
-//!                    -> a free helper, or else checked right here -> outcome
-//!                  outcomes in sequence order -> violations, duplicate keys, counts -> reporter
+//! L lanes:         next file not taken -> input (gzip decoded here) -> Batcher -> batch
+//! calling thread:  batch -> a free helper, or else checked right here -> outcome
+//!                  outcomes in file order -> violations, duplicate keys, counts -> reporter
 //! N - 1 helpers:   batch -> RecordFormat::check_batch -> outcome -> back to the calling thread
 //! ```
 //!
-//! So there are never more threads than jobs (plus a gzip decoder): reading and merging, which
-//! cannot be split, overlap with the helpers' checking instead of taking turns with it for a core,
-//! and a batch checked where it was read is still in that core's cache. With `--jobs 1` there
-//! are no helpers: each batch is read, checked and merged in turn. See `Pipeline` for the
-//! memory bound.
+//! L is one per gzip file up to N, otherwise one ([`lanes`]); lanes and helpers talk to the
+//! calling thread through one channel, so it waits on one thing and never idles while a batch
+//! is queued. Reading and merging, which cannot be split, overlap with checking. With
+//! `--jobs 1` there are no helpers and one lane: the lane reads (and decodes) the next batch
+//! while the calling thread checks and merges this one. See `Pipeline` for the memory bound.
 
 use crate::args::{Args, ReportFormat};
 use crate::dedup::{DuplicateKeys, Seen};
 use crate::error::{Error, ErrorKind};
 use crate::files::{self, ExportFile, Format};
-use crate::input::Input;
 use crate::plan::{CheckPlan, Finding, Rule};
 use crate::profile::drift::{self, DriftOptions};
 use crate::profile::output::{self as profile_output, ProfileReport, ViolationCounts};
-use crate::profile::{FileProfiles, META_TS, Profile};
+use crate::profile::{FileProfiles, META_TS};
 use crate::progress::Progress;
 use crate::quarantine::{Quarantine, Verdict};
-use crate::reader::dispatch::{self, FileFormats};
-use crate::reader::jsonl::JsonlFormat;
-use crate::reader::parquet::ParquetEvent;
-use crate::reader::{
-    Batch, BatchKind, BatchOutcome, BatchSink, Batched, Batcher, KeyEntry, Limits, WorkerState,
-    check_batch,
-};
+use crate::reader::dispatch::FileFormats;
+use crate::reader::lanes::{self, BufferPool, Event, Farewell, Message};
+use crate::reader::{Batch, BatchKind, BatchOutcome, KeyEntry, Limits, WorkerState, check_batch};
 use crate::report::github::GithubReporter;
 use crate::report::human::HumanReporter;
 use crate::report::json::JsonReporter;
@@ -45,7 +40,8 @@ use crate::summary::{OpenEnumTally, OpenEnumValues, Summary};
 use crate::violation::{Code, LineNumber, Violation, truncate_value};
 use canvas_logs_codegen::Namespace;
 use std::collections::BTreeMap;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, mpsc};
 
 /// How a run ended, as the exit status.
@@ -109,15 +105,17 @@ impl Default for Extras {
     }
 }
 
-/// The default number of checking threads: one per core, or one fewer when every input is gzip.
-/// A gzip input is decoded on a thread of its own that keeps a core busy, and a checker more
-/// than the cores left only makes the threads take turns (measured on 2 cores: 0.90 s with one
-/// checker, 1.00 s with two, for 1M records).
+/// The default number of checking threads: one per core, or, when every input is gzip, one per
+/// gzip file up to the cores. A gzip stream decodes on one core (its lane, [`lanes`]) at about
+/// 2.5 ns a byte of text where checking takes about 1.7, so a decoder keeps less than one
+/// checker busy: on 2 cores one gzip file ran in 1.33 s with one checker and 1.50 s with two
+/// (three threads taking turns for two cores), and four gzip parts kept both cores busy with two
+/// checkers and two decoders (CPU time / wall time 1.85-1.91; 1.73-1.90 with one checker).
 fn default_jobs(inputs: &[ExportFile]) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let all_gzip = !inputs.is_empty() && inputs.iter().all(|f| f.gzip);
-    if all_gzip && cores > 1 {
-        cores - 1
+    let gzip = inputs.iter().filter(|f| f.gzip).count();
+    if !inputs.is_empty() && gzip == inputs.len() {
+        gzip.min(cores)
     } else {
         cores
     }
@@ -447,134 +445,9 @@ pub fn validate_with(
     merger.finish(profiles)
 }
 
-/// What the reader tells the merge step, in sequence order.
-enum Event {
-    FileStart(usize),
-    /// Problems of the whole file (a CSV/TSV header, a Parquet schema), and the lines the
-    /// header took.
-    FileFindings(Vec<Finding>, u64),
-    /// A CSV/TSV file's header bytes, line end included (for the quarantine outputs).
-    Header(Vec<u8>),
-    /// A file's profile (open-enum values included) made on the reading thread (Parquet).
-    Profile(usize, Box<Profile>),
-    Batch(Batch, BatchOutcome),
-    FileEnd(usize),
-    FileError(usize, io::Error),
-}
-
-/// Reads every file, handing events to `sink`.
-fn read_files(plan: &CheckPlan, config: &Config, formats: &FileFormats, sink: &mut dyn EventSink) {
-    for (index, file) in config.files.iter().enumerate() {
-        if !sink.control(Event::FileStart(index)) {
-            return;
-        }
-        let mut input = match Input::open(&file.source) {
-            Ok(input) => input,
-            Err(e) => {
-                if !sink.control(Event::FileError(index, e)) {
-                    return;
-                }
-                continue;
-            }
-        };
-        if file.format == Format::Parquet {
-            formats.set(index, Box::new(JsonlFormat));
-            let Some(event) = read_parquet(plan, config, index, input, sink) else {
-                return;
-            };
-            if !sink.control(event) {
-                return;
-            }
-            continue;
-        }
-        let mut text_input;
-        let input: &mut dyn Read = match file.format {
-            Format::Jsonl | Format::Parquet => {
-                formats.set(index, Box::new(JsonlFormat));
-                &mut input
-            }
-            Format::Csv | Format::Tsv => {
-                match dispatch::open_text(plan, file.format, &mut input, config.limits) {
-                    Ok(opened) => {
-                        formats.set(index, opened.format);
-                        let header = Event::FileFindings(opened.findings, opened.header_lines);
-                        if !sink.control(header) || !sink.control(Event::Header(opened.header)) {
-                            return;
-                        }
-                        text_input = io::Cursor::new(opened.rest).chain(input);
-                        &mut text_input
-                    }
-                    Err(e) => {
-                        if !sink.control(Event::FileError(index, e)) {
-                            return;
-                        }
-                        continue;
-                    }
-                }
-            }
-        };
-        let batcher = Batcher::new(formats.get(index), config.limits, index);
-        let event = match batcher.run(input, sink.as_batch_sink()) {
-            Ok(Batched::Complete) => Event::FileEnd(index),
-            Ok(Batched::Stopped) => return,
-            Err(e) => Event::FileError(index, e),
-        };
-        if !sink.control(event) {
-            return;
-        }
-    }
-}
-
-/// Checks one Parquet file on the reading thread, handing its findings and row outcomes to
-/// `sink` as batches with empty buffers; returns the file's last event (`None`: stop the run).
-fn read_parquet(
-    plan: &CheckPlan,
-    config: &Config,
-    index: usize,
-    input: Input,
-    sink: &mut dyn EventSink,
-) -> Option<Event> {
-    let Some(file) = config.files.get(index) else {
-        return Some(Event::FileEnd(index));
-    };
-    let mut profile = Profile::new(plan);
-    let mut stopped = false;
-    let result = dispatch::check_parquet(plan, &file.source, input, &mut profile, &mut |event| {
-        let go_on = match event {
-            ParquetEvent::FileFindings(findings) => sink.control(Event::FileFindings(findings, 0)),
-            ParquetEvent::Rows(outcome) => match sink.buffer(config.limits.batch_bytes) {
-                Some(data) => {
-                    let batch = Batch {
-                        seq: 0,
-                        file: index,
-                        data,
-                        len: 0,
-                        kind: BatchKind::Records,
-                    };
-                    sink.control(Event::Batch(batch, outcome))
-                }
-                None => false,
-            },
-        };
-        stopped |= !go_on;
-        go_on
-    });
-    if stopped || !sink.control(Event::Profile(index, Box::new(profile))) {
-        return None;
-    }
-    Some(match result {
-        Ok(()) => Event::FileEnd(index),
-        Err(e) => Event::FileError(index, e),
-    })
-}
-
-trait EventSink: BatchSink {
-    fn control(&mut self, event: Event) -> bool;
-    fn as_batch_sink(&mut self) -> &mut dyn BatchSink;
-}
-
-/// Reads, checks and merges on the calling thread, handing batches to `config.jobs - 1` helper
-/// threads whenever one is free (see [`Pipeline`]); returns the open-enum values counted.
+/// Reads, checks and merges: `lanes` reading threads ([`lanes`]) and `config.jobs - 1`
+/// checking helpers feed the calling thread, which checks whatever no helper takes and merges
+/// outcomes in file order (see [`Pipeline`]); returns the profiles the checking threads made.
 fn run_batches(
     plan: &CheckPlan,
     config: &Config,
@@ -582,19 +455,42 @@ fn run_batches(
     merger: &mut Merger<'_>,
 ) -> io::Result<FileProfiles> {
     let helpers = config.jobs.max(1) - 1;
+    let keeps_data = merger.extras.quarantine.is_some();
+    let lanes = lanes::lanes_for(config, keeps_data);
     // Three batches queued per helper: with a free slot the calling thread hands the batch on,
     // with none it checks the batch itself. One slot per helper left the helpers idle while the
     // calling thread checked a batch (on 2 cores and 1M records: 0.56 s against 0.46 s).
     let (work_tx, work_rx) = mpsc::sync_channel::<Batch>(3 * helpers);
     let work_rx = Mutex::new(work_rx);
-    let (event_tx, event_rx) = mpsc::channel::<FromHelper>();
+    // Four buffers per job and two more, and three for each lane (the batch it fills, the next
+    // one, and an oversized record's part).
+    let max_buffers = 4 * config.jobs.max(1) + 2 + 3 * lanes;
+    // Bounded too: a message holds at most one buffer, but the batcher makes two of its own
+    // around each oversized record, so with an unbounded channel a lane ran ahead on them
+    // (60,000 oversized records: 179 MB). The calling thread never waits for anything but this
+    // channel, so a full channel only ever waits for it.
+    let (messages_tx, messages_rx) = mpsc::sync_channel::<Message>(max_buffers);
+    let pool = BufferPool::new(
+        max_buffers,
+        config.limits.batch_bytes,
+        lanes::AHEAD_BYTES_PER_LANE * (lanes - 1),
+    );
+    let next_file = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let mut threads = Vec::with_capacity(helpers);
+        for _ in 0..lanes {
+            let messages = messages_tx.clone();
+            let (pool, next_file) = (&pool, &next_file);
+            scope.spawn(move || lanes::lane(plan, config, formats, next_file, pool, messages));
+        }
         for _ in 0..helpers {
-            let events = event_tx.clone();
+            let messages = messages_tx.clone();
             let work_rx = &work_rx;
             threads.push(scope.spawn(move || {
-                let _lost = LostOnPanic(events.clone());
+                let _farewell = Farewell {
+                    messages: messages.clone(),
+                    lane: false,
+                };
                 let mut state = WorkerState::new(plan);
                 loop {
                     let next = match work_rx.lock() {
@@ -604,8 +500,10 @@ fn run_batches(
                     let Ok(batch) = next else { break };
                     let format = formats.get(batch.file);
                     let outcome = check_batch(format, plan, &batch, &mut state);
-                    if events
-                        .send(FromHelper::Outcome(batch.seq, Event::Batch(batch, outcome)))
+                    let (file, seq) = (batch.file, batch.seq);
+                    let event = Event::Batch(batch, outcome);
+                    if messages
+                        .send(Message::Checked { file, seq, event })
                         .is_err()
                     {
                         break;
@@ -614,7 +512,7 @@ fn run_batches(
                 state.into_profiles()
             }));
         }
-        drop(event_tx);
+        drop(messages_tx);
         let mut pipeline = Pipeline {
             plan,
             formats,
@@ -622,27 +520,27 @@ fn run_batches(
             state: WorkerState::new(plan),
             work: (helpers > 0).then_some(work_tx),
             queue: &work_rx,
-            events: event_rx,
+            messages: messages_rx,
             waiting: BTreeMap::new(),
-            next_merge: 1,
-            seq: 0,
+            next: (0, 0),
+            ahead_bytes: 0,
             lent: 0,
-            spare: Vec::new(),
-            allocated: 0,
-            max_buffers: 4 * config.jobs.max(1) + 2,
-            batch_bytes: config.limits.batch_bytes,
+            lanes,
+            pool: &pool,
+            keeps_data,
             error: None,
         };
-        read_files(plan, config, formats, &mut pipeline);
-        pipeline.finish();
+        pipeline.run();
         let Pipeline {
             state,
             error,
-            events,
+            messages,
             ..
         } = pipeline;
-        // The helpers end when the work queue is closed (done above) or the event queue is.
-        drop(events);
+        // The lanes have ended; the helpers end when the work queue is closed (done in `run`)
+        // or the message channel is.
+        pool.stop();
+        drop(messages);
         let mut profiles = state.into_profiles();
         for thread in threads {
             if let Ok(helper_profiles) = thread.join() {
@@ -668,41 +566,18 @@ impl std::fmt::Display for LostBatches {
 
 impl std::error::Error for LostBatches {}
 
-/// What a helper sends back.
-enum FromHelper {
-    /// A checked batch, with its sequence number.
-    Outcome(u64, Event),
-    /// The helper is unwinding from a panic (a bug) with a batch it will never return.
-    Lost,
-}
-
-/// Sends [`FromHelper::Lost`] when the helper holding it panics. Without it the calling thread
-/// could wait forever for the lost batch while the other helpers wait for work.
-struct LostOnPanic(mpsc::Sender<FromHelper>);
-
-impl Drop for LostOnPanic {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            let _ = self.0.send(FromHelper::Lost);
-        }
-    }
-}
-
-/// The calling thread's side of a run: it reads batches, hands each to a free helper or checks
-/// it itself (its data is then still in this core's cache), and merges outcomes in sequence
-/// order as they become ready.
+/// The calling thread's side of a run: it takes the lanes' batches, hands each to a free helper
+/// or checks it itself, and merges outcomes in file order as they become ready; with nothing
+/// arrived, it checks a batch still queued for the helpers rather than wait.
 ///
-/// With `--jobs 1` there are no helpers and every batch is checked and merged as soon as it is
-/// read. There are never more threads than jobs (plus a gzip decoder), so on a machine with as
-/// many cores as jobs no thread waits for a core, and the reading and merging, which cannot be
-/// split, overlap with the helpers' checking.
+/// With `--jobs 1` there are no helpers: every batch is checked and merged here, as the lane
+/// reads the next. The report's order is the files' order and each file's event order,
+/// restored from the numbers the events carry, so nothing in it depends on threads.
 ///
-/// Memory is flat: at most `4 × jobs + 2` batch buffers are handed out, and as many kept for
-/// reuse, each cut back to the batch size (besides the two the batcher makes around an
-/// oversized record, which it hands on at once). When none is free the calling thread waits
-/// for a helper's outcome, whose merge returns one; the reorder buffer can only hold batches
-/// that own one of those buffers. The one structure that grows is the duplicate-key set
-/// ([`crate::dedup`]).
+/// Memory is flat: buffers come from the [`BufferPool`] (a fixed number), and an outcome that
+/// waits for an earlier file gives its buffer back at once unless the quarantine needs its
+/// bytes (then there is one lane, and nothing waits for long). The one structure that grows is
+/// the duplicate-key set ([`crate::dedup`]).
 struct Pipeline<'a, 'm> {
     plan: &'a CheckPlan,
     formats: &'a FileFormats,
@@ -711,92 +586,148 @@ struct Pipeline<'a, 'm> {
     state: WorkerState,
     /// The helpers' work queue (`None` without helpers, and once reading is over).
     work: Option<mpsc::SyncSender<Batch>>,
-    /// Its receiving end, from which the calling thread takes batches back at the end.
+    /// Its receiving end, from which the calling thread takes batches back.
     queue: &'a Mutex<mpsc::Receiver<Batch>>,
-    /// The helpers' outcomes.
-    events: mpsc::Receiver<FromHelper>,
-    /// Events that came before their turn, by sequence number.
-    waiting: BTreeMap<u64, Event>,
-    /// The sequence number the merge step takes next.
-    next_merge: u64,
-    /// The last sequence number given out.
-    seq: u64,
+    /// What the lanes and helpers send.
+    messages: mpsc::Receiver<Message>,
+    /// Events that came before their turn, by file and number, with their waiting bytes when
+    /// they belong to a later file than the one being merged.
+    waiting: BTreeMap<(usize, u64), (Event, usize)>,
+    /// The file and event number the merge step takes next.
+    next: (usize, u64),
+    /// The waiting bytes of later files' events.
+    ahead_bytes: usize,
     /// Batches with the helpers.
     lent: usize,
-    spare: Vec<Vec<u8>>,
-    allocated: usize,
-    max_buffers: usize,
-    batch_bytes: usize,
+    /// Lanes still reading.
+    lanes: usize,
+    pool: &'a BufferPool,
+    /// Whether the merge needs each batch's bytes (the quarantine).
+    keeps_data: bool,
     /// The first error of the merge step (reporting); the run stops.
     error: Option<io::Error>,
 }
 
 impl Pipeline<'_, '_> {
-    /// Merges `event` (number `seq`) if it is next, or keeps it until it is; then merges
-    /// whatever became ready.
-    fn arrive(&mut self, seq: u64, event: Event) {
-        if seq == self.next_merge && self.error.is_none() {
-            self.merge(event);
-        } else {
-            self.waiting.insert(seq, event);
+    /// Handles messages until every lane has ended and every batch lent is back (or the run
+    /// has stopped).
+    fn run(&mut self) {
+        while self.lanes > 0 || (self.lent > 0 && self.error.is_none()) {
+            if self.lanes == 0 {
+                // Reading is over: close the queue (the helpers end when it is empty).
+                self.work = None;
+            }
+            let message = match self.messages.try_recv() {
+                Ok(message) => message,
+                Err(mpsc::TryRecvError::Empty) => {
+                    if self.take_back() {
+                        continue;
+                    }
+                    match self.messages.recv() {
+                        Ok(message) => message,
+                        Err(_) => break,
+                    }
+                }
+                Err(mpsc::TryRecvError::Disconnected) => break,
+            };
+            self.receive(message);
         }
+        self.work = None;
+        // What is still waiting came after a gap left by a stopped run: nothing to merge.
+        self.waiting.clear();
+    }
+
+    fn receive(&mut self, message: Message) {
+        match message {
+            Message::Read(batch) => self.dispatch(batch),
+            Message::Event { file, seq, event } => self.arrive(file, seq, event),
+            Message::Checked { file, seq, event } => {
+                self.lent = self.lent.saturating_sub(1);
+                self.arrive(file, seq, event);
+            }
+            Message::LaneDone => self.lanes = self.lanes.saturating_sub(1),
+            Message::Lost => self.lost(),
+        }
+    }
+
+    /// Hands `batch` to a helper with room in its queue, or else checks it here.
+    fn dispatch(&mut self, batch: Batch) {
+        if self.error.is_some() {
+            self.pool.give(batch.data);
+            return;
+        }
+        let batch = match &self.work {
+            Some(work) => match work.try_send(batch) {
+                Ok(()) => {
+                    self.lent += 1;
+                    return;
+                }
+                Err(mpsc::TrySendError::Full(batch) | mpsc::TrySendError::Disconnected(batch)) => {
+                    batch
+                }
+            },
+            None => batch,
+        };
+        self.check_here(batch);
+    }
+
+    /// Merges `event` (file `file`'s number `seq`) if it is next, or keeps it until it is; then
+    /// merges whatever became ready.
+    fn arrive(&mut self, file: usize, seq: u64, mut event: Event) {
+        if self.error.is_some() {
+            if let Event::Batch(batch, _) = event {
+                self.pool.give(batch.data);
+            }
+            return;
+        }
+        if (file, seq) != self.next {
+            let mut bytes = 0;
+            if file > self.next.0 {
+                if let Event::Batch(batch, outcome) = &mut event
+                    && !self.keeps_data
+                {
+                    // Only the quarantine reads a batch's bytes after its check.
+                    self.pool.give(std::mem::take(&mut batch.data));
+                    outcome.spans = Vec::new();
+                }
+                bytes = event.waiting_bytes();
+                self.ahead_bytes += bytes;
+                self.pool.progress(self.next.0, self.ahead_bytes);
+            }
+            self.waiting.insert((file, seq), (event, bytes));
+            return;
+        }
+        self.merge(event);
         while self.error.is_none() {
-            let Some(event) = self.waiting.remove(&self.next_merge) else {
+            let Some((event, bytes)) = self.waiting.remove(&self.next) else {
                 break;
             };
+            self.ahead_bytes -= bytes;
             self.merge(event);
         }
     }
 
     fn merge(&mut self, event: Event) {
-        self.next_merge += 1;
+        let ends_file = event.ends_file();
         match self.merger.handle(event) {
-            Ok(Some(buffer)) => self.keep(buffer),
+            Ok(Some(buffer)) => self.pool.give(buffer),
             Ok(None) => {}
-            Err(e) => self.error = Some(e),
+            Err(e) => {
+                self.error = Some(e);
+                self.pool.stop();
+            }
         }
-    }
-
-    /// Keeps a merged batch's buffer for reuse, back at the usual size (it may have grown for a
-    /// long record), unless as many are kept as may be handed out. Not every buffer came from
-    /// [`BatchSink::buffer`] (the batcher makes two of its own around an oversized record), so
-    /// without the bound each oversized record would add two buffers for the rest of the run.
-    fn keep(&mut self, mut buffer: Vec<u8>) {
-        if self.spare.len() >= self.max_buffers {
+        if !ends_file {
+            self.next.1 += 1;
             return;
         }
-        if buffer.capacity() > self.batch_bytes {
-            buffer.truncate(self.batch_bytes);
-            buffer.shrink_to(self.batch_bytes);
+        // The next file's waiting events are no longer ahead of the merge.
+        let file = self.next.0 + 1;
+        self.next = (file, 0);
+        for (_, (_, bytes)) in self.waiting.range_mut((file, 0)..(file + 1, 0)) {
+            self.ahead_bytes -= std::mem::take(bytes);
         }
-        self.spare.push(buffer);
-    }
-
-    /// Merges the outcomes the helpers have finished, without waiting.
-    fn collect(&mut self) {
-        while self.lent > 0 {
-            match self.events.try_recv() {
-                Ok(message) => {
-                    self.receive(message);
-                }
-                Err(_) => break,
-            }
-        }
-    }
-
-    /// Merges a helper's outcome; a lost batch ends the run.
-    fn receive(&mut self, message: FromHelper) -> bool {
-        match message {
-            FromHelper::Outcome(seq, event) => {
-                self.lent -= 1;
-                self.arrive(seq, event);
-                true
-            }
-            FromHelper::Lost => {
-                self.lost();
-                false
-            }
-        }
+        self.pool.progress(file, self.ahead_bytes);
     }
 
     /// A helper is gone with batches unreturned: only a bug can do that, and the report would
@@ -806,33 +737,22 @@ impl Pipeline<'_, '_> {
         if self.error.is_none() {
             self.error = Some(io::Error::other(LostBatches));
         }
-    }
-
-    /// Waits for one helper outcome and merges what it makes ready; `false` when none is
-    /// outstanding (or the helpers are gone).
-    fn wait_for_helper(&mut self) -> bool {
-        if self.lent == 0 {
-            return false;
-        }
-        match self.events.recv() {
-            Ok(message) => self.receive(message),
-            Err(_) => {
-                self.lost();
-                false
-            }
-        }
+        self.pool.stop();
     }
 
     /// Checks `batch` on this thread and merges what that makes ready.
     fn check_here(&mut self, batch: Batch) {
         let format = self.formats.get(batch.file);
         let outcome = check_batch(format, self.plan, &batch, &mut self.state);
-        self.arrive(batch.seq, Event::Batch(batch, outcome));
+        self.arrive(batch.file, batch.seq, Event::Batch(batch, outcome));
     }
 
     /// Takes a batch still queued for the helpers and checks it here; `false` when there is
     /// none (or a helper holds the queue, waiting for work).
     fn take_back(&mut self) -> bool {
+        if self.lent == 0 || self.error.is_some() {
+            return false;
+        }
         let batch = match self.queue.try_lock() {
             Ok(queue) => queue.try_recv().ok(),
             Err(_) => None,
@@ -843,77 +763,6 @@ impl Pipeline<'_, '_> {
         self.lent -= 1;
         self.check_here(batch);
         true
-    }
-
-    /// After the last file: closes the work queue and merges every outstanding outcome,
-    /// checking the batches no helper has started yet rather than waiting for them.
-    fn finish(&mut self) {
-        self.work = None;
-        while self.error.is_none() && (self.take_back() || self.wait_for_helper()) {}
-        // What is still waiting came after a gap left by a stopped run: nothing to merge.
-        self.waiting.clear();
-    }
-}
-
-impl BatchSink for Pipeline<'_, '_> {
-    fn buffer(&mut self, len: usize) -> Option<Vec<u8>> {
-        loop {
-            if self.error.is_some() {
-                return None;
-            }
-            if let Some(mut buffer) = self.spare.pop() {
-                // A kept buffer is at most the usual size (see `keep`); one that was lent as a
-                // small token (an oversized record's head) grows to the size asked for.
-                if buffer.len() < len {
-                    buffer.resize(len, 0);
-                }
-                return Some(buffer);
-            }
-            if self.allocated < self.max_buffers || !self.wait_for_helper() {
-                // Without an outstanding helper batch every buffer is free or about to be:
-                // allocating beyond the bound cannot happen, but is better than waiting forever.
-                self.allocated += 1;
-                return Some(vec![0; len]);
-            }
-        }
-    }
-
-    fn batch(&mut self, batch: Batch) -> bool {
-        self.collect();
-        if self.error.is_some() {
-            return false;
-        }
-        let batch = match &self.work {
-            Some(work) => match work.try_send(batch) {
-                Ok(()) => {
-                    self.lent += 1;
-                    return true;
-                }
-                Err(mpsc::TrySendError::Full(batch) | mpsc::TrySendError::Disconnected(batch)) => {
-                    batch
-                }
-            },
-            None => batch,
-        };
-        self.check_here(batch);
-        self.error.is_none()
-    }
-
-    fn next_seq(&mut self) -> u64 {
-        self.seq += 1;
-        self.seq
-    }
-}
-
-impl EventSink for Pipeline<'_, '_> {
-    fn control(&mut self, event: Event) -> bool {
-        let seq = self.next_seq();
-        self.collect();
-        self.arrive(seq, event);
-        self.error.is_none()
-    }
-    fn as_batch_sink(&mut self) -> &mut dyn BatchSink {
-        self
     }
 }
 
@@ -1366,24 +1215,38 @@ mod helper_tests {
     use super::*;
 
     /// A helper that panics says so before its channel end goes; one that ends normally says
-    /// nothing.
+    /// nothing; a lane says it is done either way.
     #[test]
     fn a_panicking_helper_reports_its_lost_batch() {
-        let (tx, rx) = mpsc::channel::<FromHelper>();
-        let panicking = tx.clone();
+        let (tx, rx) = mpsc::sync_channel::<Message>(4);
+        let farewell = |lane: bool| Farewell {
+            messages: tx.clone(),
+            lane,
+        };
+        let panicking = farewell(false);
         let result = std::thread::spawn(move || {
-            let _lost = LostOnPanic(panicking);
+            let _farewell = panicking;
             panic!("a deliberate panic in a test helper");
         })
         .join();
         assert!(result.is_err());
-        assert!(matches!(rx.try_recv(), Ok(FromHelper::Lost)));
-        let quiet = tx.clone();
+        assert!(matches!(rx.try_recv(), Ok(Message::Lost)));
+        let quiet = farewell(false);
         std::thread::spawn(move || {
-            let _lost = LostOnPanic(quiet);
+            let _farewell = quiet;
         })
         .join()
         .unwrap_or_else(|_| panic!("the quiet helper does not panic"));
+        assert!(matches!(rx.try_recv(), Err(mpsc::TryRecvError::Empty)));
+        let lane = farewell(true);
+        let result = std::thread::spawn(move || {
+            let _farewell = lane;
+            panic!("a deliberate panic in a test lane");
+        })
+        .join();
+        assert!(result.is_err());
+        assert!(matches!(rx.try_recv(), Ok(Message::Lost)));
+        assert!(matches!(rx.try_recv(), Ok(Message::LaneDone)));
         drop(tx);
         assert!(matches!(
             rx.try_recv(),
@@ -1409,7 +1272,7 @@ mod sizing_tests {
     use super::*;
 
     #[test]
-    fn default_jobs_leave_a_core_to_the_decoder_only_when_every_input_is_gzip() {
+    fn default_jobs_pair_a_checker_with_each_gzip_file_up_to_the_cores() {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         let input = |gzip: bool| ExportFile {
             source: files::Source::Stdin,
@@ -1417,8 +1280,10 @@ mod sizing_tests {
             format: Format::Jsonl,
             gzip,
         };
-        let fewer = if cores > 1 { cores - 1 } else { cores };
-        assert_eq!(default_jobs(&[input(true), input(true)]), fewer);
+        assert_eq!(default_jobs(&[input(true)]), 1);
+        assert_eq!(default_jobs(&[input(true), input(true)]), cores.min(2));
+        let many = vec![input(true); cores + 3];
+        assert_eq!(default_jobs(&many), cores);
         assert_eq!(default_jobs(&[input(true), input(false)]), cores);
         assert_eq!(default_jobs(&[input(false)]), cores);
         assert_eq!(default_jobs(&[]), cores);

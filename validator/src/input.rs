@@ -6,18 +6,17 @@
 //! up front with a message naming what it is ([`foreign_content`]), instead of as a line of
 //! `malformed` JSON. Gzip is decoded with
 //! flate2's `MultiGzDecoder` (zlib-rs backend), which reads every member of a multi-member file
-//! (as `cat a.gz b.gz` or parallel compressors produce). Decompression runs on its own thread and
-//! hands 256 KiB chunks through a bounded queue of four, so it overlaps with checking and memory
-//! stays flat; chunks are recycled. A corrupt or truncated gzip stream is an I/O error
+//! (as `cat a.gz b.gz` or parallel compressors produce). Decompression runs on the thread that reads
+//! the file (a reading lane, [`crate::reader::lanes`]), straight into the batch buffers, so it
+//! overlaps with checking and several files decode at once. A corrupt or truncated gzip stream is an I/O error
 //! (`InvalidData`/`UnexpectedEof`), which ends that file with exit status 2.
 
 use crate::files::Source;
 use flate2::bufread::MultiGzDecoder;
 use std::io::{self, BufReader, Cursor, Read};
-use std::sync::mpsc::{self, Receiver, SyncSender};
 
-const CHUNK_BYTES: usize = 256 << 10;
-const QUEUE_CHUNKS: usize = 4;
+/// The compressed bytes read at a time.
+const INPUT_BYTES: usize = 256 << 10;
 /// How many leading bytes are looked at: enough for every signature [`foreign_content`] knows.
 const SNIFF_BYTES: usize = 64;
 
@@ -128,7 +127,9 @@ impl Input {
         let whole = Cursor::new(head.to_vec()).chain(raw);
         if head.starts_with(&[0x1f, 0x8b]) {
             Ok(Input {
-                reader: Box::new(spawn_decoder(whole)),
+                reader: Box::new(GzipReader {
+                    decoder: MultiGzDecoder::new(BufReader::with_capacity(INPUT_BYTES, whole)),
+                }),
                 compression: Compression::Gzip,
             })
         } else {
@@ -151,105 +152,25 @@ impl Read for Input {
     }
 }
 
-/// Starts the decompression thread; returns the reading end.
-fn spawn_decoder(compressed: impl Read + Send + 'static) -> ChunkReader {
-    let (chunks_tx, chunks_rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(QUEUE_CHUNKS);
-    let (spare_tx, spare_rx) = mpsc::sync_channel::<Vec<u8>>(QUEUE_CHUNKS + 2);
-    std::thread::spawn(move || decode(compressed, &chunks_tx, &spare_rx));
-    ChunkReader {
-        chunks: chunks_rx,
-        spare: spare_tx,
-        current: Vec::new(),
-        at: 0,
-        done: false,
-    }
+/// A gzip stream decoded as it is read, on the reading thread ([`crate::reader::lanes`] gives
+/// every file being read a thread of its own, so decoding several files uses several cores).
+/// Decoding straight into the reader's buffer saves the copy a separate decoder thread's chunks
+/// needed. A corrupt or truncated stream says what to do about it.
+struct GzipReader<R: Read> {
+    decoder: MultiGzDecoder<BufReader<R>>,
 }
 
-fn decode(
-    compressed: impl Read,
-    chunks: &SyncSender<io::Result<Vec<u8>>>,
-    spare: &Receiver<Vec<u8>>,
-) {
-    let mut decoder = MultiGzDecoder::new(BufReader::with_capacity(CHUNK_BYTES, compressed));
-    loop {
-        let mut chunk = spare.try_recv().unwrap_or_else(|_| vec![0; CHUNK_BYTES]);
-        chunk.resize(CHUNK_BYTES, 0);
-        let mut filled = 0;
-        let result = loop {
-            match chunk.get_mut(filled..).map(|space| decoder.read(space)) {
-                Some(Ok(0)) | None => break Ok(()),
-                Some(Ok(n)) => {
-                    filled += n;
-                    if filled == chunk.len() {
-                        break Ok(());
-                    }
-                }
-                Some(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
-                Some(Err(e)) => break Err(e),
+impl<R: Read> Read for GzipReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.decoder.read(buf).map_err(|e| {
+            if e.kind() == io::ErrorKind::Interrupted {
+                return e;
             }
-        };
-        let end = filled == 0;
-        chunk.truncate(filled);
-        if filled > 0 && chunks.send(Ok(chunk)).is_err() {
-            return; // the reader went away
-        }
-        if let Err(e) = result {
-            let advice = io::Error::new(
+            io::Error::new(
                 e.kind(),
                 format!("the gzip data is corrupt or cut short ({e}); download the file again"),
-            );
-            let _ = chunks.send(Err(advice));
-            return;
-        }
-        if end {
-            return;
-        }
-    }
-}
-
-/// The reading end of the decompression thread.
-struct ChunkReader {
-    chunks: Receiver<io::Result<Vec<u8>>>,
-    spare: SyncSender<Vec<u8>>,
-    current: Vec<u8>,
-    at: usize,
-    done: bool,
-}
-
-impl Read for ChunkReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            if let Some(rest) = self.current.get(self.at..)
-                && !rest.is_empty()
-            {
-                let n = rest.len().min(buf.len());
-                if let (Some(dst), Some(src)) = (buf.get_mut(..n), rest.get(..n)) {
-                    dst.copy_from_slice(src);
-                }
-                self.at += n;
-                return Ok(n);
-            }
-            if self.done {
-                return Ok(0);
-            }
-            match self.chunks.recv() {
-                Ok(Ok(chunk)) => {
-                    let used = std::mem::replace(&mut self.current, chunk);
-                    self.at = 0;
-                    if used.capacity() > 0 {
-                        let _ = self.spare.try_send(used);
-                    }
-                }
-                Ok(Err(e)) => {
-                    self.done = true;
-                    return Err(e);
-                }
-                Err(_) => {
-                    self.done = true;
-                    return Ok(0);
-                }
-            }
-        }
+            )
+        })
     }
 }
 

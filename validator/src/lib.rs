@@ -8,7 +8,8 @@
 //! Stages, each its own module and type; no stage reaches around another:
 //!
 //! 1. [`files`]: paths -> ordered [`files::ExportFile`]s (directories walked, sorted);
-//! 2. [`input`]: a file -> bytes (gzip by magic bytes, multi-member, decoded on its own thread);
+//! 2. [`input`]: a file -> bytes (gzip by magic bytes, multi-member), on the file's reading
+//!    lane ([`reader::lanes`]: several files read and decoded at once);
 //! 3. [`reader`]: bytes -> batches of whole records -> per-field [`plan::FieldValue`]s
 //!    ([`reader::jsonl`] over the strict scanner in [`json`]; [`reader::csv`] and [`reader::tsv`]
 //!    after their header is mapped by [`reader::dispatch`]; [`reader::parquet`] row groups,

@@ -17,6 +17,9 @@
 //!   and so do (e) and the two gzip runs.
 //! - Then the same records as CSV and TSV ([`formats`]): `dap-validate` with one and default jobs,
 //!   against the `csv` crate reading each file into `ByteRecord`s (the parsing limit).
+//! - Then many files ([`parts`]): the records cut into four gzip parts, through `dap-validate`
+//!   with default jobs and `--jobs 1`, against flate2 decoding them and `dap-validate` checking
+//!   them uncompressed (`bench --parts` runs only these).
 //! - Then the layout matrix ([`layouts`]): 300,000 of the records written ten ways (member
 //!   order, whitespace, escapes, explicit nulls, six-digit fractions, IPv6, all mixed), each
 //!   through `dap-validate --jobs 1` against the serde floor on the same bytes.
@@ -27,6 +30,7 @@
 mod engines;
 mod formats;
 mod layouts;
+mod parts;
 
 use anyhow::{Context, Result, bail};
 use flate2::Compression;
@@ -189,6 +193,8 @@ pub enum Part {
     Layouts,
     /// Only `dap-validate` with default jobs and the engines.
     Engines,
+    /// Only the four gzip parts.
+    Parts,
 }
 
 /// Runs `part` of the benchmark.
@@ -204,6 +210,7 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
                 Part::All => None,
                 Part::Layouts => Some("--layouts"),
                 Part::Engines => Some("--engines"),
+                Part::Parts => Some("--parts"),
             })
             .current_dir(root)
             .status()?;
@@ -247,6 +254,14 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
     if layouts_only {
         let layouts = layouts::measure(&exe, &dir, &plain)?;
         return Ok(if layouts::report(&layouts) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    if part == Part::Parts {
+        let result = parts::measure(&exe, &dir, &plain)?;
+        return Ok(if parts::report(&result) {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)
@@ -325,6 +340,7 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
     results.push(e.context("no run")?);
     results.push(ag.context("no run")?);
     results.push(dg.context("no run")?);
+    let parts = parts::measure(&exe, &dir, &plain)?;
     formats::measure(&exe, &dir, &plain, &mut results)?;
     let layouts = layouts::measure(&exe, &dir, &plain)?;
     let engines_skipped = engines::measure(root, &dir, &plain, &mut results)?;
@@ -443,6 +459,7 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
     for reason in engines_skipped {
         println!("left out: {reason}");
     }
+    all_met &= parts::report(&parts);
     all_met &= layouts::report(&layouts);
     Ok(if all_met {
         ExitCode::SUCCESS

@@ -1,6 +1,7 @@
 //! The reader stage: bytes of one export file -> batches of whole records -> checked records.
 //!
-//! Two halves, so that checking can run on several threads while reading stays sequential:
+//! Two halves, so that checking can run on several threads while reading each file stays
+//! sequential (several files are read at once, on the [`lanes`]):
 //!
 //! 1. [`Batcher`] (sequential, one per file): fills large buffers from the input and cuts each at
 //!    the last record boundary the [`RecordFormat`] finds; the partial record at the end moves to
@@ -24,6 +25,7 @@
 pub mod csv;
 pub mod dispatch;
 pub mod jsonl;
+pub mod lanes;
 pub mod parquet;
 pub mod text;
 pub mod tsv;

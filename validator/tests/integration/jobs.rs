@@ -1,6 +1,9 @@
 //! The report does not depend on `--jobs`: the calling thread hands batches to whichever helper
 //! is free and checks the rest itself, so which thread checks which batch changes from run to run;
-//! the merge step must put every outcome back in file order.
+//! the merge step must put every outcome back in file order. Gzip files are read several at once
+//! (one reading lane per gzip file, up to the job count), so later files are checked before
+//! earlier ones end, and cross-file duplicates, a gzip stream cut short and a gzip CSV must
+//! still come out in file order.
 
 use dap_validate::engine::{Config, validate};
 use dap_validate::files::{ExportFile, Format};
@@ -18,8 +21,16 @@ fn export_file(path: &Path, format: Format) -> ExportFile {
     ExportFile::at_path(path.to_path_buf(), display.into(), format)
 }
 
-/// Four files: a JSONL export with broken records and repeated ids, a missing file, a CSV
-/// export and a JSONL file with an oversized record between valid ones.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(bytes).expect("gzip");
+    encoder.finish().expect("gzip")
+}
+
+/// Seven files: a JSONL export with broken records and repeated ids, a missing file, a CSV
+/// export, a JSONL file with an oversized record between valid ones, then three gzip files: a
+/// redelivery of the first file's records with new ones, the CSV again, and a gzip export cut
+/// short in the middle.
 fn corpus(dir: &Path) -> Vec<ExportFile> {
     let mut jsonl = Vec::new();
     dap_validate::synth::write_export(&mut jsonl, 7, 3_000, 40).expect("generate");
@@ -64,11 +75,32 @@ fn corpus(dir: &Path) -> Vec<ExportFile> {
     let fourth = dir.join("d.jsonl");
     std::fs::write(&fourth, &big).expect("write d.jsonl");
 
+    let mut redelivered: Vec<u8> = jsonl
+        .split_inclusive(|&b| b == b'\n')
+        .take(1_000)
+        .flatten()
+        .copied()
+        .collect();
+    dap_validate::synth::write_export(&mut redelivered, 10, 1_000, 30).expect("generate");
+    let fifth = dir.join("e.jsonl.gz");
+    std::fs::write(&fifth, gzip(&redelivered)).expect("write e.jsonl.gz");
+    let sixth = dir.join("f.csv.gz");
+    std::fs::write(&sixth, gzip(&csv)).expect("write f.csv.gz");
+    let mut cut = Vec::new();
+    dap_validate::synth::write_export(&mut cut, 11, 2_000, 50).expect("generate");
+    let mut cut = gzip(&cut);
+    cut.truncate(cut.len() / 2);
+    let seventh = dir.join("g.jsonl.gz");
+    std::fs::write(&seventh, cut).expect("write g.jsonl.gz");
+
     vec![
         export_file(&first, Format::Jsonl),
         export_file(&missing, Format::Jsonl),
         export_file(&third, Format::Csv),
         export_file(&fourth, Format::Jsonl),
+        export_file(&fifth, Format::Jsonl),
+        export_file(&sixth, Format::Csv),
+        export_file(&seventh, Format::Jsonl),
     ]
 }
 
@@ -126,6 +158,9 @@ fn every_jobs_count_gives_the_same_report() {
         "\"code\":\"not_null\"",
         "\"file\":\"c.csv\"",
         "\"file\":\"d.jsonl\"",
+        "\"file\":\"e.jsonl.gz\"",
+        "\"file\":\"f.csv.gz\"",
+        "\"file\":\"g.jsonl.gz\"",
         "\"type\":\"summary\"",
     ] {
         assert!(
@@ -134,13 +169,29 @@ fn every_jobs_count_gives_the_same_report() {
         );
     }
     assert!(expected.contains("identical") && expected.contains("conflict"));
+    for unreadable in [
+        "missing.jsonl",
+        "g.jsonl.gz: the gzip data is corrupt or cut short",
+    ] {
+        assert!(expected_errors.contains(unreadable), "{expected_errors}");
+    }
+    // The redelivered records are duplicates of the first file's (found in file order).
     assert!(
-        expected_errors.contains("missing.jsonl"),
-        "{expected_errors}"
+        expected
+            .lines()
+            .any(|l| l.contains("\"file\":\"e.jsonl.gz\"") && l.contains("duplicate_key")),
+        "no duplicate found in the redelivery"
     );
     let summary = expected.lines().last().unwrap_or_default();
-    assert!(summary.contains("\"records\":3801"), "{summary}");
-    assert!(summary.contains("\"unreadable_files\":1"), "{summary}");
+    let records: u64 = summary
+        .split("\"records\":")
+        .nth(1)
+        .and_then(|r| r.split(',').next())
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0);
+    // 3,801 in the plain files, 2,500 in the whole gzip ones, some of the cut one's 2,000.
+    assert!((6_302..8_301).contains(&records), "{summary}");
+    assert!(summary.contains("\"unreadable_files\":2"), "{summary}");
     // Run each count several times: the split between threads differs from run to run.
     for jobs in [2, 3, 4] {
         for _ in 0..3 {

@@ -1,0 +1,476 @@
+//! Reading lanes: the threads that open, decode and batch the run's files, several files at once.
+//!
+//! ```text
+//! lane 1: file 0 -> Input (gzip decoded here) -> Batcher -> Message::Read(batch) ─┐
+//! lane 2: file 1 -> ...                                                        ├─▶ calling thread
+//! (a lane that finishes a file takes the next one not yet taken)              ─┘    check, merge
+//! ```
+//!
+//! Every event a lane sends carries its file and its number within that file (`FileStart` is
+//! 0), so the merge step ([`crate::engine`]) puts them back in file order whatever the lanes'
+//! timing: the report never depends on how many lanes or jobs ran.
+//!
+//! **How many lanes**: one per gzip file, up to the job count (the decoders are what a second
+//! lane is for: a gzip stream cannot be split, so one file decodes on one core, at about 400 MB/s
+//! of text, slower than a core checks it); one lane when no input is gzip (reading plain bytes
+//! is a copy) and when `--valid-out`/`--invalid-out` are given (the quarantine writes records in
+//! file order, so it needs each batch's bytes until its turn; see below).
+//!
+//! **Memory**: lanes take batch buffers from one `BufferPool` (a fixed number, as many kept
+//! for reuse), so reading never runs further ahead of checking than the pool allows. A batch of
+//! a later file checked before the earlier files are merged waits for its turn as its outcome
+//! alone (its buffer goes back to the pool at once): about 100 bytes a record, not the record. A
+//! lane reading ahead of the file being merged pauses once those waiting outcomes pass
+//! [`AHEAD_BYTES_PER_LANE`] per extra lane, and goes on when the merge reaches its file, so
+//! memory is bounded however many or however large the files are.
+
+use super::dispatch::{self, FileFormats};
+use super::jsonl::JsonlFormat;
+use super::parquet::ParquetEvent;
+use super::{
+    Batch, BatchKind, BatchOutcome, BatchSink, Batched, Batcher, KeyEntry, LocatedFinding,
+};
+use crate::engine::Config;
+use crate::files::Format;
+use crate::input::Input;
+use crate::plan::{CheckPlan, Finding};
+use crate::profile::Profile;
+use std::io::{self, Read};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, mpsc};
+
+/// How far (in bytes of waiting outcomes, per lane beyond the first) reading may run ahead of
+/// the file being merged. On 2 cores a lane reading ahead gets a fifth to a third of a file
+/// checked before its turn (250,000 records a file: 5-7 MB of outcomes), which this leaves room
+/// for; on many cores, with files larger than it, ahead lanes pause at it (see ARCHITECTURE.md,
+/// "Many files").
+pub const AHEAD_BYTES_PER_LANE: usize = 12 << 20;
+
+/// What the reading stage tells the merge step, in each file's order.
+#[derive(Debug)]
+pub(crate) enum Event {
+    FileStart(usize),
+    /// Problems of the whole file (a CSV/TSV header, a Parquet schema), and the lines the
+    /// header took.
+    FileFindings(Vec<Finding>, u64),
+    /// A CSV/TSV file's header bytes, line end included (for the quarantine outputs).
+    Header(Vec<u8>),
+    /// A file's profile (open-enum values included) made on the reading thread (Parquet).
+    Profile(usize, Box<Profile>),
+    Batch(Batch, BatchOutcome),
+    FileEnd(usize),
+    FileError(usize, io::Error),
+}
+
+impl Event {
+    /// Whether this is a file's last event.
+    pub(crate) fn ends_file(&self) -> bool {
+        matches!(self, Event::FileEnd(_) | Event::FileError(..))
+    }
+
+    /// The heap bytes the event holds besides a batch buffer (what waiting for its turn costs).
+    pub(crate) fn waiting_bytes(&self) -> usize {
+        match self {
+            Event::Batch(_, outcome) => {
+                outcome.keys.capacity() * size_of::<KeyEntry>()
+                    + outcome.spans.capacity() * size_of::<std::ops::Range<usize>>()
+                    + outcome
+                        .findings
+                        .iter()
+                        .map(|f| {
+                            size_of::<LocatedFinding>()
+                                + f.finding.message.len()
+                                + f.finding.value.as_ref().map_or(0, String::len)
+                        })
+                        .sum::<usize>()
+            }
+            Event::FileFindings(findings, _) => findings.len() * 128,
+            Event::Header(bytes) => bytes.len(),
+            Event::Profile(..) => 64 << 10,
+            Event::FileStart(_) | Event::FileEnd(_) | Event::FileError(..) => 0,
+        }
+    }
+}
+
+/// What the calling thread receives, from lanes and from checking helpers alike (one channel,
+/// so it waits on one thing).
+#[derive(Debug)]
+pub(crate) enum Message {
+    /// A batch read by a lane, to be checked (its number is `batch.seq` within `batch.file`).
+    Read(Batch),
+    /// A file's event number `seq` that needs no checking (or was checked where it was read).
+    Event { file: usize, seq: u64, event: Event },
+    /// A batch checked by a helper, as its event.
+    Checked { file: usize, seq: u64, event: Event },
+    /// A lane has no more files to read.
+    LaneDone,
+    /// A thread is unwinding from a panic (a bug) with work it will never return.
+    Lost,
+}
+
+/// Sends [`Message::Lost`] when the thread holding it panics, and (for a lane) `LaneDone`
+/// whenever it ends: the calling thread never waits for a thread that is gone.
+pub(crate) struct Farewell {
+    pub(crate) messages: mpsc::SyncSender<Message>,
+    pub(crate) lane: bool,
+}
+
+impl Drop for Farewell {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = self.messages.send(Message::Lost);
+        }
+        if self.lane {
+            let _ = self.messages.send(Message::LaneDone);
+        }
+    }
+}
+
+/// How many lanes a run reads with (see the module docs).
+pub fn lanes_for(config: &Config, quarantine: bool) -> usize {
+    let gzip = config.files.iter().filter(|f| f.gzip).count();
+    if quarantine {
+        1
+    } else {
+        gzip.clamp(1, config.jobs.max(1))
+    }
+}
+
+/// The batch buffers of a run, shared by the lanes (which take them) and the calling thread
+/// (which gives them back after the merge). A lane waits when every buffer is out, or when it
+/// reads ahead of the merge and the waiting outcomes are over the limit.
+#[derive(Debug)]
+pub(crate) struct BufferPool {
+    state: Mutex<PoolState>,
+    changed: Condvar,
+    max_buffers: usize,
+    batch_bytes: usize,
+    ahead_limit: usize,
+}
+
+#[derive(Debug)]
+struct PoolState {
+    spare: Vec<Vec<u8>>,
+    allocated: usize,
+    stopped: bool,
+    /// The file the merge step is on.
+    merging: usize,
+    /// Bytes of outcomes of later files waiting for their turn.
+    ahead_bytes: usize,
+}
+
+impl BufferPool {
+    /// A pool of at most `max_buffers` buffers of `batch_bytes`, letting lanes read ahead of the
+    /// merge until `ahead_limit` bytes of outcomes wait.
+    pub(crate) fn new(max_buffers: usize, batch_bytes: usize, ahead_limit: usize) -> BufferPool {
+        BufferPool {
+            state: Mutex::new(PoolState {
+                spare: Vec::new(),
+                allocated: 0,
+                stopped: false,
+                merging: 0,
+                ahead_bytes: 0,
+            }),
+            changed: Condvar::new(),
+            max_buffers,
+            batch_bytes,
+            ahead_limit,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, PoolState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A buffer of at least `len` bytes for file `file`; waits while none may be had; `None`
+    /// once the run stops.
+    pub(crate) fn take(&self, len: usize, file: usize) -> Option<Vec<u8>> {
+        let mut state = self.lock();
+        loop {
+            if state.stopped {
+                return None;
+            }
+            let held_back = file > state.merging && state.ahead_bytes > self.ahead_limit;
+            if !held_back {
+                if let Some(mut buffer) = state.spare.pop() {
+                    drop(state);
+                    // A kept buffer is at most the usual size (see `give`); one that was lent as
+                    // a small token (an oversized record's head) grows to the size asked for.
+                    if buffer.len() < len {
+                        buffer.resize(len, 0);
+                    }
+                    return Some(buffer);
+                }
+                if state.allocated < self.max_buffers {
+                    state.allocated += 1;
+                    drop(state);
+                    return Some(vec![0; len]);
+                }
+            }
+            state = self
+                .changed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// Keeps a merged batch's buffer for reuse, back at the usual size (it may have grown for a
+    /// long record), unless as many are kept as may be handed out. Not every buffer came from
+    /// [`BufferPool::take`] (the batcher makes two of its own around an oversized record), so
+    /// without the bound each oversized record would add two buffers for the rest of the run.
+    pub(crate) fn give(&self, mut buffer: Vec<u8>) {
+        if buffer.capacity() == 0 {
+            return;
+        }
+        if buffer.capacity() > self.batch_bytes {
+            buffer.truncate(self.batch_bytes);
+            buffer.shrink_to(self.batch_bytes);
+        }
+        let mut state = self.lock();
+        if state.spare.len() < self.max_buffers {
+            state.spare.push(buffer);
+        }
+        drop(state);
+        self.changed.notify_all();
+    }
+
+    /// The merge step is on file `merging`, with `ahead_bytes` of later files' outcomes waiting.
+    pub(crate) fn progress(&self, merging: usize, ahead_bytes: usize) {
+        let mut state = self.lock();
+        state.merging = merging;
+        state.ahead_bytes = ahead_bytes;
+        drop(state);
+        self.changed.notify_all();
+    }
+
+    /// Ends the run: every waiting and later `take` returns `None`.
+    pub(crate) fn stop(&self) {
+        self.lock().stopped = true;
+        self.changed.notify_all();
+    }
+}
+
+/// A lane: reads the files not yet taken, one after another, until there are none.
+pub(crate) fn lane(
+    plan: &CheckPlan,
+    config: &Config,
+    formats: &FileFormats,
+    next_file: &AtomicUsize,
+    pool: &BufferPool,
+    messages: mpsc::SyncSender<Message>,
+) {
+    let _farewell = Farewell {
+        messages: messages.clone(),
+        lane: true,
+    };
+    loop {
+        let index = next_file.fetch_add(1, Ordering::Relaxed);
+        if index >= config.files.len() {
+            return;
+        }
+        let mut sink = LaneSink {
+            file: index,
+            seq: 0,
+            messages: &messages,
+            pool,
+        };
+        if !read_file(plan, config, formats, index, &mut sink) {
+            return;
+        }
+    }
+}
+
+/// Where a lane puts one file's events.
+struct LaneSink<'a> {
+    file: usize,
+    seq: u64,
+    messages: &'a mpsc::SyncSender<Message>,
+    pool: &'a BufferPool,
+}
+
+impl BatchSink for LaneSink<'_> {
+    fn buffer(&mut self, len: usize) -> Option<Vec<u8>> {
+        self.pool.take(len, self.file)
+    }
+
+    fn batch(&mut self, batch: Batch) -> bool {
+        self.messages.send(Message::Read(batch)).is_ok()
+    }
+
+    fn next_seq(&mut self) -> u64 {
+        let seq = self.seq;
+        self.seq += 1;
+        seq
+    }
+}
+
+impl LaneSink<'_> {
+    /// Sends a file's event; `false` when the run has stopped.
+    fn control(&mut self, event: Event) -> bool {
+        let seq = self.next_seq();
+        self.messages
+            .send(Message::Event {
+                file: self.file,
+                seq,
+                event,
+            })
+            .is_ok()
+    }
+}
+
+/// Reads file `index` to its end, sending its events; `false` when the run stopped.
+fn read_file(
+    plan: &CheckPlan,
+    config: &Config,
+    formats: &FileFormats,
+    index: usize,
+    sink: &mut LaneSink<'_>,
+) -> bool {
+    let Some(file) = config.files.get(index) else {
+        return true;
+    };
+    if !sink.control(Event::FileStart(index)) {
+        return false;
+    }
+    let mut input = match Input::open(&file.source) {
+        Ok(input) => input,
+        Err(e) => return sink.control(Event::FileError(index, e)),
+    };
+    if file.format == Format::Parquet {
+        formats.set(index, Box::new(JsonlFormat));
+        return match read_parquet(plan, config, index, input, sink) {
+            Some(event) => sink.control(event),
+            None => false,
+        };
+    }
+    let mut text_input;
+    let input: &mut dyn Read = match file.format {
+        Format::Jsonl | Format::Parquet => {
+            formats.set(index, Box::new(JsonlFormat));
+            &mut input
+        }
+        Format::Csv | Format::Tsv => {
+            match dispatch::open_text(plan, file.format, &mut input, config.limits) {
+                Ok(opened) => {
+                    formats.set(index, opened.format);
+                    let header = Event::FileFindings(opened.findings, opened.header_lines);
+                    if !sink.control(header) || !sink.control(Event::Header(opened.header)) {
+                        return false;
+                    }
+                    text_input = io::Cursor::new(opened.rest).chain(input);
+                    &mut text_input
+                }
+                Err(e) => return sink.control(Event::FileError(index, e)),
+            }
+        }
+    };
+    let batcher = Batcher::new(formats.get(index), config.limits, index);
+    let event = match batcher.run(input, sink) {
+        Ok(Batched::Complete) => Event::FileEnd(index),
+        Ok(Batched::Stopped) => return false,
+        Err(e) => Event::FileError(index, e),
+    };
+    sink.control(event)
+}
+
+/// Checks one Parquet file on the lane, sending its findings and row outcomes as batches with
+/// (pool) buffers that hold no records; returns the file's last event (`None`: stop the run).
+fn read_parquet(
+    plan: &CheckPlan,
+    config: &Config,
+    index: usize,
+    input: Input,
+    sink: &mut LaneSink<'_>,
+) -> Option<Event> {
+    let file = config.files.get(index)?;
+    let mut profile = Profile::new(plan);
+    let mut stopped = false;
+    let result = dispatch::check_parquet(plan, &file.source, input, &mut profile, &mut |event| {
+        let go_on = match event {
+            ParquetEvent::FileFindings(findings) => sink.control(Event::FileFindings(findings, 0)),
+            // A buffer from the pool, though no record is in it: it bounds how far the row
+            // groups are read ahead of the merge, like any other batch.
+            ParquetEvent::Rows(outcome) => match sink.buffer(config.limits.batch_bytes) {
+                Some(data) => {
+                    let batch = Batch {
+                        seq: 0,
+                        file: index,
+                        data,
+                        len: 0,
+                        kind: BatchKind::Records,
+                    };
+                    sink.control(Event::Batch(batch, outcome))
+                }
+                None => false,
+            },
+        };
+        stopped |= !go_on;
+        go_on
+    });
+    if stopped || !sink.control(Event::Profile(index, Box::new(profile))) {
+        return None;
+    }
+    Some(match result {
+        Ok(()) => Event::FileEnd(index),
+        Err(e) => Event::FileError(index, e),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn the_pool_bounds_buffers_and_holds_back_reading_ahead() {
+        let pool = Arc::new(BufferPool::new(2, 16, 100));
+        let a = pool.take(16, 0);
+        let b = pool.take(32, 0);
+        assert_eq!(b.as_ref().map(Vec::len), Some(32));
+        // Both out: a third waits until one comes back, cut back to the batch size.
+        let waiter = {
+            let pool = Arc::clone(&pool);
+            std::thread::spawn(move || pool.take(8, 0).map(|b| (b.len(), b.capacity())))
+        };
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(!waiter.is_finished());
+        if let Some(b) = b {
+            pool.give(b);
+        }
+        let got = waiter.join().ok().flatten();
+        assert!(
+            got.is_some_and(|(len, cap)| len == 16 && cap == 16),
+            "{got:?}"
+        );
+        // A later file is held back while too much of its kind waits, even with buffers free.
+        if let Some(a) = a {
+            pool.give(a);
+        }
+        pool.progress(0, 101);
+        let ahead = {
+            let pool = Arc::clone(&pool);
+            std::thread::spawn(move || pool.take(16, 1).is_some())
+        };
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(!ahead.is_finished());
+        let current = pool.take(16, 0);
+        assert!(
+            current.is_some(),
+            "the file being merged is never held back"
+        );
+        if let Some(buffer) = current {
+            pool.give(buffer);
+        }
+        pool.progress(1, 101);
+        assert_eq!(ahead.join().ok(), Some(true));
+        // Stopping wakes every waiter with nothing.
+        let pool = Arc::new(BufferPool::new(1, 16, 100));
+        let _only = pool.take(16, 0);
+        let stuck = {
+            let pool = Arc::clone(&pool);
+            std::thread::spawn(move || pool.take(16, 1))
+        };
+        pool.stop();
+        assert_eq!(stuck.join().ok(), Some(None));
+    }
+}
