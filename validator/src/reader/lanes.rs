@@ -10,10 +10,10 @@
 //! 0), so the merge step ([`crate::engine`]) puts them back in file order whatever the lanes'
 //! timing: the report never depends on how many lanes or jobs ran.
 //!
-//! **How many lanes**: one per gzip file, up to the job count (the decoders are what a second
-//! lane is for: a gzip stream cannot be split, so one file decodes on one core, at about 400 MB/s
-//! of text, slower than a core checks it); one lane when no input is gzip (reading plain bytes
-//! is a copy) and when `--valid-out`/`--invalid-out` are given (the quarantine writes records in
+//! **How many lanes**: one per gzip or Parquet file, up to the job count (a gzip stream cannot
+//! be split, so one file decodes on one core; a Parquet file is decoded and checked on its lane,
+//! so several Parquet parts, as Spark writes them, are checked on as many cores); one lane when
+//! no input is either (reading plain bytes is a copy) and when `--valid-out`/`--invalid-out` are given (the quarantine writes records in
 //! file order, so it needs each batch's bytes until its turn; see below).
 //!
 //! **Memory**: lanes take batch buffers from one `BufferPool` (a fixed number, as many kept
@@ -126,13 +126,19 @@ impl Drop for Farewell {
     }
 }
 
-/// How many lanes a run reads with (see the module docs).
+/// How many lanes a run reads with (see the module docs): one per file whose reading costs a
+/// core, a gzip file (decoding) or a Parquet file (decoded and checked on its lane, row group
+/// by row group), up to the job count.
 pub fn lanes_for(config: &Config, quarantine: bool) -> usize {
-    let gzip = config.files.iter().filter(|f| f.gzip).count();
+    let heavy = config
+        .files
+        .iter()
+        .filter(|f| f.gzip || f.format == Format::Parquet)
+        .count();
     if quarantine {
         1
     } else {
-        gzip.clamp(1, config.jobs.max(1))
+        heavy.clamp(1, config.jobs.max(1))
     }
 }
 

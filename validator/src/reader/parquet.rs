@@ -32,7 +32,10 @@
 //!   decoded (truncated, corrupt, an unsupported codec) ends with exit status 2 and a message
 //!   naming it; the rows checked before are reported. The decoder runs under `catch_unwind`, so
 //!   even a decoder bug on hostile input is a file error, never a crash.
-//! - Rows are checked on the reading thread, 8,192 at a time, in file order.
+//! - Rows are checked on the reading lane, 8,192 at a time, in file order; several Parquet
+//!   files (Spark writes a directory of parts) are read on as many lanes, up to the job count
+//!   ([`super::lanes`]): 4 parts of the bench's records took 2.51 s with 2 jobs against 4.20 s
+//!   with one, at 133 MB peak RSS against 81 (each lane holds a row group's column chunks).
 
 use super::text::{self, Header, RecordFields, Slot, TextField};
 use super::{BatchOutcome, KeyEntry, LocatedFinding};
