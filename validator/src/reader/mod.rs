@@ -22,6 +22,7 @@
 //! Parquet share [`text`]: the header/schema name mapping and the reading of a value from text
 //! by its column's type, so every check, count and report is the same for every format.
 
+pub mod bytescan;
 pub mod csv;
 pub mod dispatch;
 pub mod jsonl;

@@ -17,6 +17,7 @@
 //! - Fields without a backslash are borrowed from the batch; escaped ones are decoded into one
 //!   reusable buffer, so checking allocates nothing per field.
 
+use super::bytescan::Positions;
 use super::csv::count_lines;
 use super::text::{self, Header, RecordFields, TextField};
 use super::{BatchOutcome, KeyEntry, LocatedFinding, RecordFormat, WorkerState};
@@ -155,24 +156,30 @@ fn split_fields(
 ) -> Result<(), String> {
     spans.clear();
     decoded.clear();
-    if let Err(e) = std::str::from_utf8(line) {
-        return Err(format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1));
-    }
-    // One pass finds the tabs, the backslashes and any raw carriage return.
+    // One pass finds the tabs, the backslashes and any raw carriage return, and whether the
+    // line is all ASCII (then it is UTF-8 without looking again).
+    let mut positions = Positions::new(line, [b'\t', b'\\', b'\r']);
+    // Invalid UTF-8 is named first, wherever it is in the line: the rest is scanned to know.
+    let utf8_first = |mut positions: Positions<'_, 3>, other: String| {
+        let _ = positions.by_ref().count();
+        utf8_error(line, &positions).unwrap_or(other)
+    };
     let mut start = 0usize;
     let mut escaped = false;
-    let ends = memchr::memchr3_iter(b'\t', b'\\', b'\r', line).chain(std::iter::once(line.len()));
-    for at in ends {
-        match line.get(at) {
+    loop {
+        let at = positions.next();
+        match at.and_then(|at| line.get(at)) {
             Some(b'\\') => {
                 escaped = true;
                 continue;
             }
             Some(b'\r') => {
-                return Err("a raw carriage return inside the line (write it as \\r)".to_owned());
+                let message = "a raw carriage return inside the line (write it as \\r)";
+                return Err(utf8_first(positions, message.to_owned()));
             }
             _ => {}
         }
+        let at = at.unwrap_or(line.len());
         let field = line.get(start..at).unwrap_or_default();
         let span = if !escaped {
             Span::Raw(start, at)
@@ -180,12 +187,20 @@ fn split_fields(
             Span::Null
         } else {
             let from = decoded.len();
-            unescape(field, decoded)?;
+            if let Err(message) = unescape(field, decoded) {
+                return Err(utf8_first(positions, message));
+            }
             Span::Decoded(from, decoded.len())
         };
         spans.push(span);
         start = at + 1;
         escaped = false;
+        if at == line.len() {
+            break;
+        }
+    }
+    if let Some(message) = utf8_error(line, &positions) {
+        return Err(message);
     }
     if spans.len() != expected {
         return Err(format!(
@@ -194,6 +209,16 @@ fn split_fields(
         ));
     }
     Ok(())
+}
+
+/// Why `line` is not UTF-8, once `positions` has scanned all of it (an all-ASCII line is).
+fn utf8_error(line: &[u8], positions: &Positions<'_, 3>) -> Option<String> {
+    if !positions.non_ascii() {
+        return None;
+    }
+    std::str::from_utf8(line)
+        .err()
+        .map(|e| format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1))
 }
 
 /// Appends `field` with its escapes decoded to `out`.
