@@ -121,6 +121,9 @@ impl RecordFormat for JsonlFormat {
             }
             line += 1;
             start = end + 1;
+            if state.jsonl.stage.absorb_due() {
+                state.profile.absorb(&mut state.jsonl.stage, batch);
+            }
         }
         out.lines = line;
         state.profile.absorb(&mut state.jsonl.stage, batch);
