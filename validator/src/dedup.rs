@@ -15,7 +15,7 @@
 //! size reserves the size growth would reach up front ([`DuplicateKeys::with_expected_keys`]).
 //!
 //! **Keyed fingerprints**: a fingerprint starts from a random per-run seed
-//! ([`KeyFingerprint::seeded`], the seed in [`crate::plan::CheckPlan::key_seed`]), so ids crafted
+//! ([`KeyFingerprint::seeded`], the seed in `CheckPlan::key_seed`), so ids crafted
 //! against the published fingerprint function cannot be aimed at one shard or one run of
 //! buckets to turn each insert into a long search (a test aims 1,000 uuids at one shard: with
 //! the start known they all land there; under a random seed they spread over the shards like

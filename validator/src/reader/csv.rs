@@ -1,4 +1,4 @@
-//! The CSV reader: DAP's RFC 4180 exports (plain or gzip), split by [`Split`] exactly as the
+//! The CSV reader: DAP's RFC 4180 exports (plain or gzip), split by `Split` exactly as the
 //! `csv` crate reads them (a differential test holds it to that crate, which still reads the
 //! header).
 //!
