@@ -37,8 +37,8 @@ pub struct Args {
     pub report: ReportFormat,
 
     /// Threads that check records: the main one and N - 1 helpers; gzip files are also decoded
-    /// up to N at a time (default: the number of cores; when every input is gzip, one per file
-    /// up to the cores).
+    /// up to N at a time (default: the number of cores; when every input is gzip, the cores the
+    /// decoders leave, at least one per decoder).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 

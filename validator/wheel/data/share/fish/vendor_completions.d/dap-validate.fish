@@ -10,7 +10,7 @@ json\t'JSON Lines: violation objects, then a summary object'
 github\t'GitHub Actions workflow-command annotations, then the summary'
 junit\t'JUnit XML: one test case per file, failures listing violations'
 sarif\t'SARIF 2.1.0: one result per violation, for code-scanning dashboards'"
-complete -c dap-validate -l jobs -d 'Threads that check records: the main one and N - 1 helpers; gzip files are also decoded up to N at a time (default: the number of cores; when every input is gzip, one per file up to the cores)' -r
+complete -c dap-validate -l jobs -d 'Threads that check records: the main one and N - 1 helpers; gzip files are also decoded up to N at a time (default: the number of cores; when every input is gzip, the cores the decoders leave, at least one per decoder)' -r
 complete -c dap-validate -l max-errors -d 'Violations printed per file (counts stay exact)' -r
 complete -c dap-validate -l valid-out -d 'Write the records without errors here, byte for byte' -r -F
 complete -c dap-validate -l invalid-out -d 'Write the records with errors here, byte for byte' -r -F
