@@ -205,21 +205,6 @@ fn eight_digits(word: u64) -> u64 {
     v.wrapping_mul(10_000).wrapping_add(v >> 32) & 0xFFFF_FFFF
 }
 
-/// The value of the last `n` (1 to 8) bytes of `window`, which are ASCII digits, whatever the
-/// bytes before them (masked to `'0'`): a short literal read in three multiplies from the eight
-/// bytes of its record that end with it, instead of digit by digit.
-#[inline]
-pub fn digits_ending(window: &[u8; 8], n: usize) -> u64 {
-    let word = u64::from_le_bytes(*window);
-    let lead = 8 - n.clamp(1, 8);
-    let mask = if lead == 0 {
-        0
-    } else {
-        u64::MAX >> (64 - 8 * lead)
-    };
-    eight_digits((word & !mask) | (0x3030_3030_3030_3030 & mask))
-}
-
 /// The value of an integer literal `-?[0-9]+` (the only text a [`crate::plan::FieldValue::Integer`]
 /// holds) of at most 18 digits, which always fits in `i64`: what [`parse_i64`] returns for it,
 /// eight digits at a time. Longer literals go to [`parse_i64`]; other text gives some number,
@@ -578,26 +563,6 @@ pub fn parse_i64(text: &[u8]) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     /// The eight-at-a-time reader gives exactly `parse_i64` for every length and digit.
-    #[test]
-    fn short_literals_read_from_their_window_equal_the_general_parse() {
-        for n in 1..=8usize {
-            for lead in [b'"', b':', b',', b'9', b'-', 0xFF] {
-                for seed in 0..50u64 {
-                    let digits: Vec<u8> = (0..n)
-                        .map(|i| b'0' + ((seed * 7 + i as u64 * 3) % 10) as u8)
-                        .collect();
-                    let mut window = [lead; 8];
-                    window[8 - n..].copy_from_slice(&digits);
-                    assert_eq!(
-                        Some(super::digits_ending(&window, n) as i64),
-                        super::parse_i64(&digits),
-                        "{digits:?} after {lead}"
-                    );
-                }
-            }
-        }
-    }
-
     #[test]
     fn small_integers_equal_the_general_parse() {
         let mut texts = vec![

@@ -131,27 +131,6 @@ fn integer_key(text: &[u8]) -> Option<IntegerKey> {
     ))
 }
 
-/// The value of a non-negative integer literal of at most 8 digits that `e` points to in
-/// `batch`, read from the 8 bytes of the batch that end with it ([`formats::digits_ending`]);
-/// `None` for anything else (computed entries, longer or negative literals, one within the
-/// batch's first 8 bytes), which the general parse reads.
-#[inline]
-fn short_literal(batch: &[u8], e: &Entry) -> Option<i64> {
-    if e.record & COMPUTED_ENTRY != 0 {
-        return None;
-    }
-    let (start, end) = (
-        (e.payload >> 32) as usize,
-        (e.payload & 0xFFFF_FFFF) as usize,
-    );
-    let n = end.checked_sub(start).filter(|n| (1..=8).contains(n))?;
-    if batch.get(start) == Some(&b'-') {
-        return None;
-    }
-    let window = batch.get(end.checked_sub(8)?..end)?.first_chunk::<8>()?;
-    Some(formats::digits_ending(window, n) as i64)
-}
-
 /// See [`integer_key`].
 type IntegerKey = (u64, u64, u64);
 
@@ -170,7 +149,8 @@ struct Entry {
 /// logs (about 20 entries of 16 bytes a `web_logs` record) and the records they point into are
 /// still in the core's cache when folded. Folded once per 1 MiB batch, the logs (400 KB) and
 /// the batch were read back from memory: the profile took 40% of `--jobs 1`'s wall time for
-/// 19% of its instructions; folded every 32 records, 9-14% (16: 14%, 128: 13%; noisy).
+/// 19% of its instructions; folded every 32 records, 5% in `cargo xtask bench` and 9-14% in
+/// alternating runs by hand (16: 14%, 128: 13%; this VM is noisy).
 pub const ABSORB_EVERY: u32 = 32;
 
 /// An [`Entry`] flag: the payload is computed, not a span of the batch.
@@ -674,11 +654,7 @@ impl Profile {
                             continue;
                         }
                         let before = stats.range;
-                        let value = match short_literal(batch, e) {
-                            Some(v) => v,
-                            None => formats::small_integer(t).unwrap_or_default(),
-                        };
-                        stats.widen(value);
+                        stats.widen(formats::small_integer(t).unwrap_or_default());
                         // A new minimum or maximum read from text gives its key.
                         match (stats.range, key) {
                             (Some((lo, hi)), Some(k)) => {
