@@ -149,8 +149,8 @@ struct Entry {
 /// logs (about 20 entries of 16 bytes a `web_logs` record) and the records they point into are
 /// still in the core's cache when folded. Folded once per 1 MiB batch, the logs (400 KB) and
 /// the batch were read back from memory: the profile took 40% of `--jobs 1`'s wall time for
-/// 19% of its instructions; folded every 32 records, 5% in `cargo xtask bench` and 9-14% in
-/// alternating runs by hand (16: 14%, 128: 13%; this VM is noisy).
+/// 19% of its instructions; folded every 32 records, 5% in one `cargo xtask bench` run and
+/// 9-15% in alternating runs by hand (16: 14%, 128: 13%; this VM is noisy).
 pub const ABSORB_EVERY: u32 = 32;
 
 /// An [`Entry`] flag: the payload is computed, not a span of the batch.
