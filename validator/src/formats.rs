@@ -198,7 +198,7 @@ const POWERS_OF_TEN: [u64; 9] = [
 /// The value of eight ASCII digits (a little-endian word of them), in three multiplies
 /// (the SWAR method of simdjson's `parse_eight_digits_unrolled`).
 #[inline]
-fn eight_digits(word: u64) -> u64 {
+pub(crate) fn eight_digits(word: u64) -> u64 {
     let v = word.wrapping_sub(0x3030_3030_3030_3030);
     let v = v.wrapping_mul(10).wrapping_add(v >> 8) & 0x00FF_00FF_00FF_00FF;
     let v = v.wrapping_mul(100).wrapping_add(v >> 16) & 0x0000_FFFF_0000_FFFF;

@@ -396,16 +396,32 @@ impl Clock {
             self.hour_start = micros - micros.rem_euclid(3_600_000_000);
             return micros;
         }
-        // mm:ss[.ffffff] after the hour.
-        let d = |i: usize| i64::from(text.get(i).map_or(0, |b| b.wrapping_sub(b'0')));
-        let mut micros = ((d(14) * 10 + d(15)) * 60 + d(17) * 10 + d(18)) * 1_000_000;
-        // The fraction's digits (0 to 6, between the '.' and the 'Z'), scaled to six.
-        if let Some(digits) = text.get(20..text.len() - 1) {
-            let fraction = digits
-                .iter()
-                .fold(0i64, |v, b| v * 10 + i64::from(b.wrapping_sub(b'0')));
-            const SCALE: [i64; 7] = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
-            micros += fraction * SCALE.get(digits.len()).copied().unwrap_or(0);
+        // mm:ss after the hour, from the word "hh:mm:ss" (bytes 11..19; every byte is at least
+        // '0', so subtracting '0' from each never borrows from the next).
+        let Some(time) = text.get(11..19).and_then(|t| t.first_chunk::<8>()) else {
+            return self.hour_start;
+        };
+        let t = u64::from_le_bytes(*time).wrapping_sub(0x3030_3030_3030_3030);
+        let digit = |i: u32| ((t >> (8 * i)) & 0xFF) as i64;
+        let mut micros = ((digit(3) * 10 + digit(4)) * 60 + digit(6) * 10 + digit(7)) * 1_000_000;
+        // The fraction's digits (0 to 6, between the '.' and the 'Z'), scaled to six: DAP's six
+        // as one word ("s.ffffff", bytes 18..26, the first two masked to '0'), others by digit.
+        match text.len() {
+            27 => {
+                if let Some(w) = text.get(18..26).and_then(|w| w.first_chunk::<8>()) {
+                    let w = (u64::from_le_bytes(*w) & !0xFFFF) | 0x3030;
+                    micros += formats::eight_digits(w) as i64;
+                }
+            }
+            n if n > 21 => {
+                let digits = text.get(20..n - 1).unwrap_or_default();
+                let fraction = digits
+                    .iter()
+                    .fold(0i64, |v, b| v * 10 + i64::from(b.wrapping_sub(b'0')));
+                const SCALE: [i64; 7] = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
+                micros += fraction * SCALE.get(digits.len()).copied().unwrap_or(0);
+            }
+            _ => {}
         }
         self.hour_start + micros
     }
@@ -1009,7 +1025,10 @@ mod tests {
         ] {
             for hour in ["00", "01", "23"] {
                 for rest in ["00:00", "59:59", "30:07"] {
-                    for fraction in ["", ".1", ".12", ".123", ".1234", ".12345", ".123456"] {
+                    for fraction in [
+                        "", ".1", ".12", ".123", ".1234", ".12345", ".123456", ".999999",
+                        ".000001", ".9",
+                    ] {
                         stamps.push(format!("{day}T{hour}:{rest}{fraction}Z"));
                     }
                 }
