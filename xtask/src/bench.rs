@@ -423,14 +423,7 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
         ),
     ];
     println!();
-    let mut all_met = true;
-    for (label, value, met) in checks {
-        all_met &= met;
-        println!(
-            "{label:<40} {value:>8.2}  {}",
-            if met { "met" } else { "NOT MET" }
-        );
-    }
+    let mut all_met = print_checks(40, checks);
     // CPU time is not inflated by other processes on a shared machine; for the one-thread
     // measurements it is the fairer ratio.
     let by_cpu = |x: &Measure, y: &Measure| match (cpu_of(x.label), cpu_of(y.label)) {
@@ -466,6 +459,23 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Prints each (label, value, met) as a line padded to `width`; `true` when every one is met.
+fn print_checks<L: std::fmt::Display>(
+    width: usize,
+    checks: impl IntoIterator<Item = (L, f64, bool)>,
+) -> bool {
+    let mut all_met = true;
+    for (label, value, met) in checks {
+        all_met &= met;
+        println!(
+            "{:<width$} {value:>8.2}  {}",
+            label.to_string(),
+            if met { "met" } else { "NOT MET" }
+        );
+    }
+    all_met
 }
 
 fn target_dir(root: &Path) -> PathBuf {

@@ -328,7 +328,7 @@ pub fn check_record<F: RecordFields + ?Sized>(
                     continue;
                 }
                 let field = fields.field(index);
-                let (checked, value) = check_text_value(plan, column, field, findings);
+                let (checked, value) = check_text_field(plan, column, field, findings);
                 if let TextField::Text(_) = field {
                     stage.observe(plan, column, value, checked);
                 }
@@ -367,21 +367,12 @@ pub fn check_record<F: RecordFields + ?Sized>(
     Some((key.finish(), if needed == 1 { key_uuid } else { None }))
 }
 
-/// Checks one text field of `column` (NULL or text) by the column's type; see the module docs.
-pub fn check_text_field(
-    plan: &CheckPlan,
-    column: usize,
-    field: TextField<'_>,
-    findings: &mut Findings,
-) -> Checked {
-    check_text_value(plan, column, field, findings).0
-}
-
-/// [`check_text_field`], with the value the column's type read from the text (an integer's
-/// digits, a bool, or the text itself), which is what the profile keeps of a valid value: the
-/// text is classified once for both.
+/// Checks one text field of `column` (NULL or text) by the column's type (see the module
+/// docs); returns the verdict and the value the type read from the text (an integer's digits, a
+/// bool, or the text itself), which is what the profile keeps of a valid value: the text is
+/// classified once for both.
 #[inline]
-fn check_text_value<'t>(
+pub fn check_text_field<'t>(
     plan: &CheckPlan,
     column: usize,
     field: TextField<'t>,
@@ -605,7 +596,7 @@ mod tests {
             .or_else(|| plan.value_column(name.as_bytes()))
             .unwrap_or_else(|| panic!("no column {name}"));
         let mut findings = Findings::default();
-        check_text_field(plan, column, field, &mut findings);
+        let _ = check_text_field(plan, column, field, &mut findings);
         findings
             .as_slice()
             .iter()

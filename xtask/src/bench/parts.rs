@@ -128,15 +128,7 @@ pub fn report(r: &PartsResult) -> bool {
             true,
         ),
     ];
-    let mut all_met = true;
-    for (label, value, met) in checks {
-        all_met &= met;
-        println!(
-            "{label:<52} {value:>8.2}  {}",
-            if met { "met" } else { "NOT MET" }
-        );
-    }
-    all_met
+    super::print_checks(52, checks)
 }
 
 /// Cuts `jsonl` into [`PARTS`] files of whole lines, plain and gzip.
