@@ -250,7 +250,7 @@ impl RecordFormat for CsvFormat {
             }
         }
         out.lines = count_lines(batch);
-        state.profile.absorb(&mut state.stage, &[]);
+        state.profile.absorb(&mut state.stage);
     }
 }
 

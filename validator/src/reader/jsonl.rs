@@ -78,7 +78,6 @@ impl RecordFormat for JsonlFormat {
                 out.records += 1;
                 out.spans.push(start..(end + 1).min(batch.len()));
                 let walker = &mut state.jsonl;
-                walker.stage.set_line_offset(start);
                 match walker.walk(plan, text) {
                     Ok(()) => {
                         let findings = &mut walker.findings;
@@ -121,12 +120,9 @@ impl RecordFormat for JsonlFormat {
             }
             line += 1;
             start = end + 1;
-            if state.jsonl.stage.absorb_due() {
-                state.profile.absorb(&mut state.jsonl.stage, batch);
-            }
         }
         out.lines = line;
-        state.profile.absorb(&mut state.jsonl.stage, batch);
+        state.profile.absorb(&mut state.jsonl.stage);
     }
 }
 
@@ -659,6 +655,7 @@ impl Walker {
                 let start = s.offset() + 1;
                 s.seek(start + len + 1);
                 let text = line.get(start..start + len).unwrap_or_default();
+                self.stage.observe_fixed(column, text);
                 (
                     FieldValue::String(text),
                     Some((start, start + len)),
@@ -669,14 +666,18 @@ impl Walker {
                 let checked = if in_key {
                     None
                 } else {
-                    Some(plan.check_string(column, text, &mut self.findings))
+                    let checked = plan.check_string(column, text, &mut self.findings);
+                    self.stage.observe_string(plan, column, text, checked);
+                    Some(checked)
                 };
                 (FieldValue::String(text), Some((start, end)), checked)
             } else if let Some(text) = s.plain_integer() {
                 let checked = if in_key {
                     None
                 } else {
-                    Some(plan.check_integer(column, text, &mut self.findings))
+                    let checked = plan.check_integer(column, text, &mut self.findings);
+                    self.stage.observe_integer(plan, column, text, checked);
+                    Some(checked)
                 };
                 // The integer ends where the scanner now is (for the profile, and harmless for
                 // the open-enum values, which are never integers).
@@ -694,20 +695,28 @@ impl Walker {
                 };
                 (field.value(line, &self.scratch), in_line, None)
             };
+            // The fast paths of `value` observed their value for the profile; the rest here.
             let checked = match (checked, section) {
                 (Some(checked), _) => checked,
-                (None, Section::Value) => plan.check(column, value, &mut self.findings),
-                (None, Section::Key) => check_key_field(
-                    plan,
-                    column,
-                    value,
-                    &mut self.findings,
-                    &mut self.key,
-                    &mut self.valid_key_columns,
-                    &mut self.key_uuid,
-                ),
+                (None, Section::Value) => {
+                    let checked = plan.check(column, value, &mut self.findings);
+                    self.stage.observe(plan, column, value, checked);
+                    checked
+                }
+                (None, Section::Key) => {
+                    let checked = check_key_field(
+                        plan,
+                        column,
+                        value,
+                        &mut self.findings,
+                        &mut self.key,
+                        &mut self.valid_key_columns,
+                        &mut self.key_uuid,
+                    );
+                    self.stage.observe(plan, column, value, checked);
+                    checked
+                }
             };
-            self.stage.observe_at(plan, column, value, checked, in_line);
             if let Checked::OpenEnumValue(slot) = checked {
                 let pending = match in_line {
                     Some((start, end)) => PendingValue {

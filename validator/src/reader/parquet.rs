@@ -614,7 +614,7 @@ impl RowChunk {
                 });
             }
         }
-        profile.absorb(stage, &[]);
+        profile.absorb(stage);
         out
     }
 }

@@ -356,10 +356,6 @@ pub fn check_record<F: RecordFields + ?Sized>(
     }
     stage.sections(true, !is_delete);
     profile.commit(stage);
-    // The text formats' entries hold values, not spans into the batch.
-    if stage.absorb_due() {
-        profile.absorb(stage, &[]);
-    }
     let needed = plan.key_columns().len();
     if !plan.checks_duplicates() || valid_key_columns != needed {
         return None;

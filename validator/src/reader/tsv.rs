@@ -131,7 +131,7 @@ impl RecordFormat for TsvFormat {
             start = end + 1;
         }
         out.lines = count_lines(batch);
-        state.profile.absorb(&mut state.stage, &[]);
+        state.profile.absorb(&mut state.stage);
     }
 }
 
