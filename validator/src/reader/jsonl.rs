@@ -203,8 +203,9 @@ pub(crate) struct Walker {
     key_uuid: Option<u128>,
     /// The record's fields for the profile, committed with the open-enum values.
     pub(crate) stage: RecordStage,
-    /// Per expected member (the key's, then the value's), the earlier column that followed it
-    /// last time, when one did (see `find_earlier`).
+    /// Per section (the key's slots, then the value's), the position of the member that came
+    /// first last time (slot 0) and after each expected member (slot `1 +` its position): the
+    /// producer's order, learned from the records (see [`find_next`]).
     successor: Vec<usize>,
 }
 
@@ -224,8 +225,8 @@ impl Walker {
             valid_key_columns: 0,
             key_uuid: None,
             stage: RecordStage::new(plan),
-            successor: (1..=plan.expected_members(true).len())
-                .chain(1..=plan.expected_members(false).len())
+            successor: (0..=plan.expected_members(true).len())
+                .chain(0..=plan.expected_members(false).len())
                 .collect(),
         }
     }
@@ -590,37 +591,31 @@ impl Walker {
         let expected = plan.expected_members(in_key);
         let mut next_column = 0usize;
         let mut first = true;
-        // Where this section's successors are (see `find_earlier`).
+        // This section's successor slots (see `find_next`), and the slot of the member before.
         let base = if in_key {
             0
         } else {
-            plan.expected_members(true).len()
+            plan.expected_members(true).len() + 1
         };
+        let mut slot = base;
         loop {
-            // Fastest path: right after the comma, the column the schema order expects next or
-            // a later one (the columns between are absent, as nullable ones often are),
-            // written plainly. Otherwise the scanner moved nothing and the general path reads
-            // the separator and the name.
+            // Fastest path: the member that followed the previous one last time, or failing
+            // that any expected member, written plainly (`"name":` right after the brace or
+            // the comma). Otherwise the scanner moved nothing and the general path reads the
+            // separator and the name.
             let fast = if first {
-                // Right after the brace, the first column written plainly.
-                let fast = expected
-                    .first()
-                    .filter(|e| s.try_member(e.pattern()))
-                    .map(|e| {
-                        skip_one_space(s);
-                        (0, e)
-                    });
+                let fast = find_first(s, expected, &mut self.successor, slot);
                 first = fast.is_none();
                 fast
             } else {
-                find_expected(s, expected, next_column)
-                    .or_else(|| find_earlier(s, expected, next_column, &mut self.successor, base))
+                find_next(s, expected, &mut self.successor, slot, next_column)
             };
             // Each branch marks its column seen (a column seen before is a duplicate key), so
             // only the general path keeps the name it read.
             let (column, fixed) = match fast {
                 Some((position, e)) => {
                     next_column = position + 1;
+                    slot = base + 1 + position;
                     if mark_seen(&mut self.seen, e.column) {
                         let name_offset = s.offset() - e.pattern().len();
                         return Err(duplicate_key(name_offset, e.name()));
@@ -867,87 +862,112 @@ fn check_key_field(
     checked
 }
 
-/// If the input continues with `,` and the plainly written name and colon of the expected
-/// column at `from` or any later one (`,"name":`; the columns between are absent), consumes
-/// them and returns that column's position in `expected` and its entry; otherwise moves
-/// nothing.
+/// The member right after the brace of `key` or `value`, written plainly: the one that came
+/// first last time (`successor[slot]`), else any expected member (the slot learns it).
 #[inline]
-fn find_expected<'p>(
+fn find_first<'p>(
     s: &mut Scanner<'_>,
     expected: &'p [ExpectedMember],
+    successor: &mut [usize],
+    slot: usize,
+) -> Option<(usize, &'p ExpectedMember)> {
+    let hint = successor.get_mut(slot)?;
+    if let Some(e) = expected.get(*hint)
+        && s.try_member(e.pattern())
+    {
+        skip_one_space(s);
+        return Some((*hint, e));
+    }
+    if s.input().get(s.offset()) != Some(&b'"') {
+        return None;
+    }
+    let found = expected
+        .iter()
+        .enumerate()
+        .find(|(_, e)| s.try_member(e.pattern()))?;
+    *hint = found.0;
+    skip_one_space(s);
+    Some(found)
+}
+
+/// The member after a comma, written plainly: the one that followed the previous member last
+/// time (`successor[slot]`; slot `base + 1 + p` for the member at position `p`), else the
+/// expected members after the previous one, then those before it (the slot learns which).
+/// One path for every producer's order: schema order, a `value` written in reverse, Spark's
+/// writer; a member the order does not predict (a nullable column present in one record and
+/// absent in the next) costs a scan of the quick filter. Moves nothing when no expected member
+/// follows.
+#[inline]
+fn find_next<'p>(
+    s: &mut Scanner<'_>,
+    expected: &'p [ExpectedMember],
+    successor: &mut [usize],
+    slot: usize,
     from: usize,
 ) -> Option<(usize, &'p ExpectedMember)> {
     let word = s.next_word()?;
     if word & 0xFF != u64::from(b',') {
         return None;
     }
+    let hint = successor.get_mut(slot)?;
     if (word >> 8) & 0xFF == u64::from(b' ') {
-        return find_expected_spaced(s, expected, from);
+        return find_expected_spaced(s, expected, hint, from);
     }
-    let rest = expected.get(from..)?;
-    rest.iter()
-        .enumerate()
-        .find(|(_, e)| e.may_start(word) && s.try_member(e.comma_pattern()))
-        .map(|(k, e)| (from + k, e))
-}
-
-/// [`find_expected`] among the columns before `from` (written plainly after a comma): members
-/// in another order than the schema's (a `value` written in reverse, Spark's writer) would
-/// otherwise each take the general path, which reads the name and looks it up (1.9 times the
-/// instructions of the schema order on the bench's reversed layout). `successor` remembers,
-/// per expected member (`base` + its position), which earlier column followed it last time:
-/// tried first, so a producer's order is learned from one record.
-#[inline(never)]
-fn find_earlier<'p>(
-    s: &mut Scanner<'_>,
-    expected: &'p [ExpectedMember],
-    from: usize,
-    successor: &mut [usize],
-    base: usize,
-) -> Option<(usize, &'p ExpectedMember)> {
-    let word = s.next_word()?;
-    if word & 0xFF != u64::from(b',') || (word >> 8) & 0xFF == u64::from(b' ') {
-        return None;
-    }
-    let slot = successor.get_mut((base + from).checked_sub(1)?)?;
-    let hint = *slot;
-    if let Some(e) = expected.get(hint).filter(|_| hint < from)
+    if let Some(e) = expected.get(*hint)
         && e.may_start(word)
         && s.try_member(e.comma_pattern())
     {
-        return Some((hint, e));
+        return Some((*hint, e));
     }
-    let found = expected
-        .get(..from)?
-        .iter()
-        .enumerate()
-        .find(|(_, e)| e.may_start(word) && s.try_member(e.comma_pattern()));
-    if let Some((k, _)) = found {
-        *slot = k;
-    }
-    found
+    scan_expected(s, expected, word, hint, from)
 }
 
-/// [`find_expected`] after `, ` (Python's `json.dumps` separators): the same quick filter on the
-/// word after the space with a comma put back in front, then `"name":` after the space. Moves
-/// nothing when no expected member follows.
+/// [`find_next`] when the learnt member did not follow: the quick filter over the expected
+/// members after the previous one (`from` on: in schema order, the columns between were
+/// absent), then before it.
+#[inline(never)]
+fn scan_expected<'p>(
+    s: &mut Scanner<'_>,
+    expected: &'p [ExpectedMember],
+    word: u64,
+    hint: &mut usize,
+    from: usize,
+) -> Option<(usize, &'p ExpectedMember)> {
+    let from = from.min(expected.len());
+    let order = (from..expected.len()).chain(0..from);
+    let found = order
+        .filter_map(|k| expected.get(k).map(|e| (k, e)))
+        .find(|(_, e)| e.may_start(word) && s.try_member(e.comma_pattern()))?;
+    *hint = found.0;
+    Some(found)
+}
+
+/// [`find_next`] after `, ` (Python's `json.dumps` separators): the same quick filter on the
+/// word after the space with a comma put back in front, then `"name":` after the space, from
+/// the learnt member, then from `from` on (the hint learns too). Moves nothing when no expected
+/// member follows.
 #[inline(never)]
 fn find_expected_spaced<'p>(
     s: &mut Scanner<'_>,
     expected: &'p [ExpectedMember],
+    hint: &mut usize,
     from: usize,
 ) -> Option<(usize, &'p ExpectedMember)> {
     let start = s.offset();
     s.seek(start + 1);
     let word = (s.next_word().unwrap_or(0) & !0xFF) | u64::from(b',');
     s.seek(start + 2);
-    // From `from` on, then the earlier columns (see `find_earlier`).
-    let order = (from..expected.len()).chain(0..from.min(expected.len()));
+    let from = from.min(expected.len());
+    let order = [*hint]
+        .into_iter()
+        .chain(from..expected.len())
+        .chain(0..from);
     let found = order
         .filter_map(|k| expected.get(k).map(|e| (k, e)))
         .find(|(_, e)| e.may_start(word) && s.try_member(e.pattern()));
-    if found.is_none() {
-        s.seek(start);
+    match found {
+        Some((k, _)) => *hint = k,
+        None => s.seek(start),
     }
     skip_one_space(s);
     found
