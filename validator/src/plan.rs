@@ -49,6 +49,28 @@ pub enum FieldValue<'a> {
     Array(&'a [u8]),
 }
 
+/// A value a binary format (Parquet) read as what it is, and found valid for its column when
+/// it read it: checked and profiled without text. Values that would break a rule are not
+/// typed but rendered as text and checked like any other format's, so every format reports the
+/// same violations with the same messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Typed {
+    /// An integer within the column's type; `member`: its place among an integer enum's sorted
+    /// values (what [`Checked::Member`] says of it).
+    Int {
+        /// The integer.
+        value: i64,
+        /// See the variant.
+        member: Option<u32>,
+    },
+    /// A timestamp in years 0001-9999, in microseconds since the Unix epoch.
+    Micros(i64),
+    /// A boolean.
+    Bool(bool),
+    /// A uuid.
+    Uuid(u128),
+}
+
 impl FieldValue<'_> {
     /// What the value is, for messages ("found a string").
     pub fn describe(&self) -> &'static str {

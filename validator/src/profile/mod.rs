@@ -34,7 +34,7 @@ pub mod drift;
 pub mod output;
 
 use crate::formats;
-use crate::plan::{CheckPlan, Checked, FieldValue, Rule, count_chars};
+use crate::plan::{CheckPlan, Checked, FieldValue, Rule, Typed, count_chars};
 use crate::summary::OpenEnumTally;
 use std::collections::BTreeMap;
 
@@ -262,7 +262,6 @@ impl KnownRange {
     }
 
     /// Takes in the literal `text` (of value `v`), outside the range.
-    #[cold]
     fn widen_integer(&mut self, v: i64, text: &[u8]) {
         // Where the literal falls among keys: its own, or below or above them all.
         let key = integer_key(text).unwrap_or(if v < 10_000_000 {
@@ -270,6 +269,16 @@ impl KnownRange {
         } else {
             ABOVE_KEYS
         });
+        self.widen_keyed(v, key);
+    }
+
+    /// Takes in an integer read as a number, outside the range.
+    fn widen_number(&mut self, v: i64) {
+        self.widen_keyed(v, key_bound(v));
+    }
+
+    /// Takes in `v`, whose key is `key`.
+    fn widen_keyed(&mut self, v: i64, key: IntegerKey) {
         match self.range {
             Some((lo, hi)) => {
                 if v < lo {
@@ -296,6 +305,26 @@ impl KnownRange {
             None => (v, v),
         });
     }
+}
+
+/// Where `v` falls among keys: its literal's key when it has one, else [`BELOW_KEYS`] (fewer
+/// than eight digits, or negative) or [`ABOVE_KEYS`] (more than sixteen). Written into a buffer
+/// on the stack: a range moves in the steady state too, and allocates nothing.
+fn key_bound(v: i64) -> IntegerKey {
+    if v < 10_000_000 {
+        return BELOW_KEYS;
+    }
+    let mut digits = [0u8; 20];
+    let mut n = v.unsigned_abs();
+    let mut start = digits.len();
+    while n > 0 {
+        start -= 1;
+        if let Some(d) = digits.get_mut(start) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+    }
+    integer_key(digits.get(start..).unwrap_or_default()).unwrap_or(ABOVE_KEYS)
 }
 
 /// The value of a valid non-negative literal of at most seven digits (else none).
@@ -641,6 +670,70 @@ impl RecordStage {
                 }
             }
         }
+    }
+
+    /// A value a binary format read as what it is (known valid; see [`Typed`]).
+    #[inline]
+    pub fn observe_typed(&mut self, column: usize, value: Typed) {
+        if !self.enabled {
+            return;
+        }
+        match value {
+            Typed::Int {
+                member: Some(m), ..
+            } => self.count_member(column, u64::from(m)),
+            Typed::Int { value, .. } => self.count_number(column, value),
+            Typed::Micros(micros) => self.count_micros(column, micros),
+            Typed::Bool(b) => self.count_member(column, u64::from(b)),
+            Typed::Uuid(_) => self.count_only(column),
+        }
+    }
+
+    /// Records a valid `meta.ts` read as microseconds.
+    #[inline]
+    pub fn observe_meta_micros(&mut self, micros: i64) {
+        if !self.enabled {
+            return;
+        }
+        let slot = self.columns.len() - 1;
+        self.count_micros(slot, micros);
+    }
+
+    /// Counts an integer read as a number.
+    #[inline]
+    fn count_number(&mut self, column: usize, v: i64) {
+        let Some(col) = self.columns.get_mut(column) else {
+            return;
+        };
+        if col.kind != Kind::Integer {
+            return self.count_only(column);
+        }
+        col.record = self.record;
+        col.values += 1;
+        col.saved = Saved::Count;
+        if !col.known.range.is_some_and(|(lo, hi)| lo <= v && v <= hi) {
+            col.saved = Saved::Range(col.known);
+            col.known.widen_number(v);
+        }
+    }
+
+    /// Counts a timestamp read as microseconds: its range and its hour.
+    #[inline]
+    fn count_micros(&mut self, column: usize, micros: i64) {
+        let Some(col) = self.columns.get_mut(column) else {
+            return;
+        };
+        col.record = self.record;
+        col.values += 1;
+        let hour = micros.div_euclid(MICROS_PER_HOUR);
+        let started = col.run.hour != hour;
+        col.saved = Saved::Stamp(col.known.range, started);
+        if started {
+            col.runs.push(col.run);
+            col.run = Run { hour, ..Run::NONE };
+        }
+        col.run.count += 1;
+        col.known.widen(micros);
     }
 
     /// Records `meta.ts` (`valid`: it passed its check).

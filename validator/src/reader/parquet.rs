@@ -40,7 +40,7 @@
 use super::text::{self, Header, RecordFields, Slot, TextField};
 use super::{BatchOutcome, KeyEntry, LocatedFinding};
 use crate::dedup::record_hash;
-use crate::plan::{CheckPlan, ColumnRef, Finding, Findings, Rule};
+use crate::plan::{CheckPlan, ColumnRef, Finding, Findings, Rule, Typed};
 use crate::profile::{Profile, RecordStage};
 use crate::violation::Code;
 use parquet::basic::{ConvertedType, LogicalType, TimeUnit, Type as PhysicalType};
@@ -52,7 +52,11 @@ use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Rows decoded and checked at a time.
-const CHUNK_ROWS: usize = 8192;
+const CHUNK_ROWS: usize = 2048;
+
+/// Cells between a column's and the next's in a [`RowChunk`]: not a power of two, so a row's cells
+/// (one per column, read together) do not all fall in one set of the L1 cache.
+const STRIDE: usize = CHUNK_ROWS + 5;
 
 /// What the reader hands the engine, in order.
 #[derive(Debug)]
@@ -107,12 +111,78 @@ enum Render {
 }
 
 /// One leaf column to read.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Leaf {
     /// Index among the file's leaf columns (= the header field index).
     index: usize,
     render: Render,
     max_def: i16,
+    /// Which values are kept as what they are ([`Typed`]) rather than rendered as text.
+    typed: TypedRule,
+}
+
+/// The values of a leaf that are valid by their type alone, and so are checked without text:
+/// the rest (an int32 column's larger numbers, a number that is no member of an integer enum,
+/// a time outside years 0001-9999 or finer than a microsecond, a key that is not a uuid) are
+/// rendered as text and checked like any other format's, violations included.
+#[derive(Debug, Clone)]
+enum TypedRule {
+    /// Always text.
+    Text,
+    /// Integers of `i32`.
+    Int32,
+    /// Any integer.
+    Int64,
+    /// The members of an integer enum, sorted.
+    Members(Vec<i64>),
+    /// Timestamps.
+    Micros,
+    /// Booleans.
+    Bool,
+    /// Uuids.
+    Uuid,
+}
+
+/// The first and last microsecond of years 0001-9999 (what `is_timestamp` accepts).
+const MICROS_RANGE: (i64, i64) = (-62_135_596_800_000_000, 253_402_300_799_999_999);
+
+impl TypedRule {
+    fn for_leaf(rule: Option<&Rule>, render: Render, in_key: bool) -> TypedRule {
+        match (rule, render) {
+            (_, Render::Uuid16) => TypedRule::Uuid,
+            _ if in_key => TypedRule::Text,
+            (Some(Rule::Int32), Render::Integer) => TypedRule::Int32,
+            (Some(Rule::Int64), Render::Integer) => TypedRule::Int64,
+            (Some(Rule::IntegerEnum { members, .. }), Render::Integer) => {
+                TypedRule::Members(members.clone())
+            }
+            (_, Render::Timestamp(_) | Render::Int96) => TypedRule::Micros,
+            (Some(Rule::Bool), Render::Bool) => TypedRule::Bool,
+            _ => TypedRule::Text,
+        }
+    }
+
+    /// An integer as a [`Typed`] value, when it is valid by type alone.
+    #[inline]
+    fn int(&self, value: i64) -> Option<Typed> {
+        let member = match self {
+            TypedRule::Int32 if i32::try_from(value).is_ok() => None,
+            TypedRule::Int64 => None,
+            TypedRule::Members(members) => Some(members.binary_search(&value).ok()? as u32),
+            _ => return None,
+        };
+        Some(Typed::Int { value, member })
+    }
+
+    /// A time (nanoseconds since the epoch) as a [`Typed`] value, when it is valid as one.
+    #[inline]
+    fn time(&self, nanos: i128) -> Option<Typed> {
+        if !matches!(self, TypedRule::Micros) || nanos % 1000 != 0 {
+            return None;
+        }
+        let micros = i64::try_from(nanos / 1000).ok()?;
+        (MICROS_RANGE.0 <= micros && micros <= MICROS_RANGE.1).then_some(Typed::Micros(micros))
+    }
 }
 
 fn check_file_inner<R: ChunkReader + 'static>(
@@ -136,13 +206,14 @@ fn check_file_inner<R: ChunkReader + 'static>(
         let Some(descriptor) = schema.columns().get(index) else {
             continue;
         };
-        let (rule, column_ref) = match *slot {
+        let (rule, column_ref, in_key) = match *slot {
             Slot::Ignored => continue,
-            Slot::MetaTs => (Some(&Rule::Timestamp), ColumnRef::MetaTs),
-            Slot::MetaAction => (None, ColumnRef::MetaAction),
+            Slot::MetaTs => (Some(&Rule::Timestamp), ColumnRef::MetaTs, false),
+            Slot::MetaAction => (None, ColumnRef::MetaAction, false),
             Slot::Column(column) => (
                 plan.columns().get(column).map(|c| &c.rule),
                 ColumnRef::Column(column),
+                plan.columns().get(column).is_some_and(|c| c.in_key),
             ),
         };
         match render_for(rule, descriptor) {
@@ -150,6 +221,7 @@ fn check_file_inner<R: ChunkReader + 'static>(
                 index,
                 render,
                 max_def: descriptor.max_def_level(),
+                typed: TypedRule::for_leaf(rule, render, in_key),
             }),
             Err(expected) => {
                 findings.push(Finding {
@@ -179,14 +251,14 @@ fn check_file_inner<R: ChunkReader + 'static>(
             let column = group_reader
                 .get_column_reader(leaf.index)
                 .map_err(|e| parquet_error(&e))?;
-            columns.push((*leaf, column, ColumnBuffers::default()));
+            columns.push((leaf, column, ColumnBuffers::default()));
         }
         let mut done = 0usize;
         while done < total {
             let want = (total - done).min(CHUNK_ROWS);
             rows.clear(want);
-            for (leaf, column, buffers) in &mut columns {
-                read_chunk(leaf, column, buffers, want, &mut rows)?;
+            for (slot, (leaf, column, buffers)) in columns.iter_mut().enumerate() {
+                read_chunk(leaf, slot, column, buffers, want, &mut rows)?;
             }
             let outcome = rows.check(plan, &header, profile, &mut stage);
             done += want;
@@ -317,9 +389,12 @@ struct ColumnBuffers {
     fixed: Vec<FixedLenByteArray>,
 }
 
-/// Decodes `want` rows of one column and renders each into `rows`.
+/// Decodes `want` rows of one column (the `slot`th read) into `rows`: text stays in the
+/// decoder's buffers (handed to `rows`), values valid by type are kept as they are, the rest
+/// rendered as text.
 fn read_chunk(
     leaf: &Leaf,
+    slot: usize,
     column: &mut ColumnReader,
     b: &mut ColumnBuffers,
     want: usize,
@@ -380,40 +455,83 @@ fn read_chunk(
                 leaf.index + 1
             )));
         }
-        let out = rows.start_value(row, leaf.index);
-        let ok = match leaf.render {
-            Render::Text => b.bytes.get(k).map(|v| out.extend_from_slice(v.data())),
-            Render::Uuid16 => b.fixed.get(k).map(|v| write_uuid(v.data(), out)),
-            Render::Integer => match column {
-                ColumnReader::Int32ColumnReader(_) => {
-                    b.i32s.get(k).map(|v| write_int(i64::from(*v), out))
-                }
-                _ => b.i64s.get(k).map(|v| write_int(*v, out)),
-            },
-            Render::Bool => b
-                .bools
+        // The value as what it is, or (text, or a value that breaks a rule) as text.
+        let value = match leaf.render {
+            Render::Text => b.bytes.get(k).map(|v| Value::Text(v.data())),
+            Render::Uuid16 => b
+                .fixed
                 .get(k)
-                .map(|v| out.extend_from_slice(if *v { b"true" } else { b"false" })),
-            Render::Timestamp(unit) => b.i64s.get(k).map(|v| {
-                let nanos = i128::from(*v) * i128::from(unit);
-                write_timestamp(nanos, out);
-            }),
+                .map(|v| match <[u8; 16]>::try_from(v.data()) {
+                    Ok(bytes) => Value::Uuid(bytes),
+                    Err(_) => Value::Text(b""),
+                }),
+            Render::Integer => match column {
+                ColumnReader::Int32ColumnReader(_) => b.i32s.get(k).map(|v| i64::from(*v)),
+                _ => b.i64s.get(k).copied(),
+            }
+            .map(Value::Int),
+            Render::Bool => b.bools.get(k).map(|v| Value::Bool(*v)),
+            Render::Timestamp(unit) => b
+                .i64s
+                .get(k)
+                .map(|v| Value::Time(i128::from(*v) * i128::from(unit))),
             Render::Int96 => b.i96s.get(k).map(|v| {
                 let data = v.data();
                 let nanos_of_day = u64::from(data.first().copied().unwrap_or(0))
                     | (u64::from(data.get(1).copied().unwrap_or(0)) << 32);
                 let julian_day = i128::from(data.get(2).copied().unwrap_or(0));
-                let nanos =
-                    (julian_day - 2_440_588) * 86_400_000_000_000 + i128::from(nanos_of_day);
-                write_timestamp(nanos, out);
+                Value::Time(
+                    (julian_day - 2_440_588) * 86_400_000_000_000 + i128::from(nanos_of_day),
+                )
             }),
         };
-        if ok.is_none() {
+        let Some(value) = value else {
             return Err(corrupt("a column chunk ended early"));
+        };
+        let typed = match value {
+            Value::Text(text) => {
+                rows.set_bytes(row, leaf.index, slot, k, text);
+                continue;
+            }
+            Value::Int(v) => leaf.typed.int(v),
+            Value::Time(nanos) => leaf.typed.time(nanos),
+            Value::Bool(v) if matches!(leaf.typed, TypedRule::Bool) => Some(Typed::Bool(v)),
+            Value::Uuid(bytes) if matches!(leaf.typed, TypedRule::Uuid) => {
+                Some(Typed::Uuid(u128::from_be_bytes(bytes)))
+            }
+            _ => None,
+        };
+        if let Some(typed) = typed {
+            rows.set_typed(row, leaf.index, typed);
+            continue;
         }
-        rows.end_value(row, leaf.index, leaf.render == Render::Text);
+        let out = rows.start_value();
+        match value {
+            Value::Text(text) => out.extend_from_slice(text),
+            Value::Uuid(bytes) => write_uuid(&bytes, out),
+            Value::Int(v) => write_int(v, out),
+            Value::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
+            Value::Time(nanos) => write_timestamp(nanos, out),
+        }
+        rows.end_value(row, leaf.index);
+    }
+    // The chunk's text stays where the decoder put it: the rows take the buffer (and give
+    // back the previous chunk's, reused for the next).
+    if leaf.render == Render::Text {
+        rows.take_bytes(slot, &mut b.bytes);
     }
     Ok(())
+}
+
+/// A decoded value, before it is kept typed or rendered as text.
+#[derive(Clone, Copy)]
+enum Value<'b> {
+    Text(&'b [u8]),
+    Uuid([u8; 16]),
+    Int(i64),
+    Bool(bool),
+    /// Nanoseconds since the Unix epoch.
+    Time(i128),
 }
 
 /// An integer's decimal text, without `core::fmt` (which took a tenth of a Parquet run: every
@@ -498,16 +616,19 @@ fn write_timestamp(nanos: i128, out: &mut Vec<u8>) {
     out.push(b'Z');
 }
 
-/// A chunk of rows as rendered text, one span per header field.
+/// A chunk of rows, one cell per header field: NULL, a value kept as what it is, or text.
 struct RowChunk {
     fields: usize,
     rows: usize,
-    /// `rows × fields` spans into `text` (`None`: NULL or not read).
-    spans: Vec<Option<(usize, usize)>>,
+    /// `fields × STRIDE` cells, column by column.
+    cells: Vec<Cell>,
     /// Whether a row holds text that is not UTF-8.
     bad_utf8: Vec<bool>,
+    /// Rendered values (a value that breaks its column's rule by type).
     text: Vec<u8>,
     start: usize,
+    /// Per column read, its text values as the decoder left them.
+    bytes: Vec<Vec<ByteArray>>,
 }
 
 impl RowChunk {
@@ -515,43 +636,71 @@ impl RowChunk {
         RowChunk {
             fields,
             rows: 0,
-            spans: Vec::new(),
+            cells: Vec::new(),
             bad_utf8: Vec::new(),
             text: Vec::new(),
             start: 0,
+            bytes: Vec::new(),
         }
     }
 
     fn clear(&mut self, rows: usize) {
         self.rows = rows;
-        self.spans.clear();
-        self.spans.resize(rows * self.fields, None);
+        // Column by column (each column's decoder writes its cells in a row); every read
+        // column writes each of its cells, the others stay NULL from the start.
+        if self.cells.len() < self.fields * STRIDE {
+            self.cells.resize(self.fields * STRIDE, Cell::Null);
+        }
         self.bad_utf8.clear();
         self.bad_utf8.resize(rows, false);
         self.text.clear();
     }
 
     fn set_null(&mut self, row: usize, field: usize) {
-        if let Some(span) = self.spans.get_mut(row * self.fields + field) {
-            *span = None;
+        if let Some(cell) = self.cells.get_mut(field * STRIDE + row) {
+            *cell = Cell::Null;
         }
     }
 
-    fn start_value(&mut self, _row: usize, _field: usize) -> &mut Vec<u8> {
+    fn set_typed(&mut self, row: usize, field: usize, value: Typed) {
+        if let Some(cell) = self.cells.get_mut(field * STRIDE + row) {
+            *cell = Cell::Typed(value);
+        }
+    }
+
+    fn start_value(&mut self) -> &mut Vec<u8> {
         self.start = self.text.len();
         &mut self.text
     }
 
-    fn end_value(&mut self, row: usize, field: usize, check_utf8: bool) {
+    fn end_value(&mut self, row: usize, field: usize) {
         let span = (self.start, self.text.len());
-        if check_utf8
-            && std::str::from_utf8(self.text.get(span.0..span.1).unwrap_or_default()).is_err()
+        if let Some(cell) = self.cells.get_mut(field * STRIDE + row) {
+            *cell = Cell::Text(span.0, span.1);
+        }
+    }
+
+    /// Field `field` of row `row` is value `k` of the `slot`th column read, `text`.
+    #[inline]
+    fn set_bytes(&mut self, row: usize, field: usize, slot: usize, k: usize, text: &[u8]) {
+        if !text.is_ascii()
+            && std::str::from_utf8(text).is_err()
             && let Some(bad) = self.bad_utf8.get_mut(row)
         {
             *bad = true;
         }
-        if let Some(slot) = self.spans.get_mut(row * self.fields + field) {
-            *slot = Some(span);
+        if let Some(cell) = self.cells.get_mut(field * STRIDE + row) {
+            *cell = Cell::Bytes(slot as u32, k as u32);
+        }
+    }
+
+    /// Takes the `slot`th column's decoded text values, giving back what it held before.
+    fn take_bytes(&mut self, slot: usize, values: &mut Vec<ByteArray>) {
+        if self.bytes.len() <= slot {
+            self.bytes.resize_with(slot + 1, Vec::new);
+        }
+        if let Some(mine) = self.bytes.get_mut(slot) {
+            std::mem::swap(mine, values);
         }
     }
 
@@ -570,13 +719,27 @@ impl RowChunk {
             let record = row as u64;
             out.records += 1;
             let view = RowView { chunk: self, row };
+            // What the duplicate check compares: each field's text, or a tag and the bytes of
+            // a typed value.
             hashed.clear();
             for field in 0..self.fields {
-                match view.field(field) {
-                    TextField::Null => hashed.push(0x1E),
-                    TextField::Text(t) => {
-                        hashed.extend_from_slice(t);
+                match view.cell(field) {
+                    Cell::Null => hashed.push(0x1E),
+                    Cell::Text(..) | Cell::Bytes(..) => {
+                        if let TextField::Text(t) = view.field(field) {
+                            hashed.extend_from_slice(t);
+                        }
                         hashed.push(0x1F);
+                    }
+                    Cell::Typed(value) => {
+                        let (tag, bits) = match value {
+                            Typed::Int { value, .. } => (1, i128::from(value)),
+                            Typed::Micros(micros) => (2, i128::from(micros)),
+                            Typed::Bool(b) => (3, i128::from(b)),
+                            Typed::Uuid(u) => (4, u.cast_signed()),
+                        };
+                        hashed.push(tag);
+                        hashed.extend_from_slice(&bits.to_le_bytes());
                     }
                 }
             }
@@ -587,7 +750,7 @@ impl RowChunk {
                     record,
                     finding: text::malformed(
                         "a text column holds bytes that are not UTF-8".to_owned(),
-                        &hashed,
+                        &view.text(),
                     ),
                 });
                 continue;
@@ -625,17 +788,77 @@ struct RowView<'c> {
     row: usize,
 }
 
+impl RowView<'_> {
+    fn cell(&self, index: usize) -> Cell {
+        self.chunk
+            .cells
+            .get(index * STRIDE + self.row)
+            .copied()
+            .unwrap_or(Cell::Null)
+    }
+
+    /// The row as text, fields ended by `0x1F` (NULL: `0x1E`), typed values rendered: a
+    /// `malformed` row's value.
+    #[cold]
+    fn text(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for field in 0..self.chunk.fields {
+            match self.cell(field) {
+                Cell::Null => {
+                    out.push(0x1E);
+                    continue;
+                }
+                Cell::Text(..) | Cell::Bytes(..) => {
+                    if let TextField::Text(t) = self.field(field) {
+                        out.extend_from_slice(t);
+                    }
+                }
+                Cell::Typed(Typed::Int { value, .. }) => write_int(value, &mut out),
+                Cell::Typed(Typed::Micros(micros)) => {
+                    write_timestamp(i128::from(micros) * 1000, &mut out);
+                }
+                Cell::Typed(Typed::Bool(b)) => {
+                    out.extend_from_slice(if b { b"true" } else { b"false" });
+                }
+                Cell::Typed(Typed::Uuid(u)) => write_uuid(&u.to_be_bytes(), &mut out),
+            }
+            out.push(0x1F);
+        }
+        out
+    }
+}
+
+/// One field of a [`RowChunk`] row.
+#[derive(Debug, Clone, Copy)]
+enum Cell {
+    Null,
+    /// `text[start..end]`.
+    Text(usize, usize),
+    /// Value `k` of the `slot`th column read, in the decoder's buffer.
+    Bytes(u32, u32),
+    Typed(Typed),
+}
+
 impl RecordFields for RowView<'_> {
     fn field(&self, index: usize) -> TextField<'_> {
-        match self
-            .chunk
-            .spans
-            .get(self.row * self.chunk.fields + index)
-            .copied()
-            .flatten()
-        {
-            Some((a, b)) => TextField::Text(self.chunk.text.get(a..b).unwrap_or_default()),
-            None => TextField::Null,
+        match self.cell(index) {
+            Cell::Text(a, b) => TextField::Text(self.chunk.text.get(a..b).unwrap_or_default()),
+            Cell::Bytes(slot, k) => TextField::Text(
+                self.chunk
+                    .bytes
+                    .get(slot as usize)
+                    .and_then(|values| values.get(k as usize))
+                    .map_or(&[][..], |v| v.data()),
+            ),
+            Cell::Null | Cell::Typed(_) => TextField::Null,
+        }
+    }
+
+    #[inline]
+    fn typed(&self, index: usize) -> Option<Typed> {
+        match self.cell(index) {
+            Cell::Typed(value) => Some(value),
+            _ => None,
         }
     }
 }
@@ -820,6 +1043,76 @@ mod tests {
             ok(Some(&text), column(BYTE_ARRAY, s, 0, true)),
             None,
             "repeated"
+        );
+    }
+
+    /// Values are kept typed exactly when the text path would find them valid: at every
+    /// boundary, one side typed and the other rendered (and then a violation).
+    #[test]
+    fn typed_values_are_those_the_text_checks_accept() {
+        let plan = crate::plan::web_logs_plan();
+        let accepts = |column: &str, text: &str| {
+            let c = plan.columns().iter().position(|c| &*c.name == column);
+            let c = c.unwrap_or_else(|| panic!("{column}"));
+            let field = TextField::Text(text.as_bytes());
+            text::check_text_field(&plan, c, field, &mut Findings::default())
+                .0
+                .is_valid()
+        };
+        for v in [
+            i64::from(i32::MIN) - 1,
+            i64::from(i32::MIN),
+            -1,
+            0,
+            i64::from(i32::MAX),
+            i64::from(i32::MAX) + 1,
+        ] {
+            let typed = TypedRule::Int32.int(v).is_some();
+            assert_eq!(typed, accepts("interaction_micros", &v.to_string()), "{v}");
+            assert!(TypedRule::Int64.int(v).is_some());
+        }
+        let statuses = TypedRule::Members(vec![200, 404]);
+        assert_eq!(
+            statuses.int(404),
+            Some(Typed::Int {
+                value: 404,
+                member: Some(1)
+            })
+        );
+        assert_eq!(statuses.int(405), None);
+        let per_micro = 1_000i128;
+        for micros in [
+            MICROS_RANGE.0 - 1,
+            MICROS_RANGE.0,
+            0,
+            1_714_521_600_123_456,
+            MICROS_RANGE.1,
+            MICROS_RANGE.1 + 1,
+        ] {
+            let nanos = i128::from(micros) * per_micro;
+            let typed = TypedRule::Micros.time(nanos);
+            assert_eq!(
+                typed.is_some(),
+                crate::formats::is_timestamp(timestamp(nanos).as_bytes()),
+                "{micros}"
+            );
+            if let Some(Typed::Micros(m)) = typed {
+                assert_eq!(
+                    Some(m),
+                    crate::formats::timestamp_micros(timestamp(nanos).as_bytes())
+                );
+            }
+        }
+        assert_eq!(TypedRule::Micros.time(1_714_521_600_123_456_001), None);
+        assert_eq!(TypedRule::Text.time(0), None);
+        assert_eq!(TypedRule::Text.int(0), None);
+        // A uuid's number is the one its text parses to (key fingerprints agree across formats).
+        let bytes: [u8; 16] = std::array::from_fn(|i| (i as u8).wrapping_mul(37) ^ 0xA5);
+        let mut text = Vec::new();
+        write_uuid(&bytes, &mut text);
+        assert_eq!(
+            crate::formats::parse_uuid(&text),
+            Some(u128::from_be_bytes(bytes))
         );
     }
 

@@ -33,7 +33,9 @@
 
 use super::fingerprint_part;
 use crate::formats;
-use crate::plan::{Action, CheckPlan, Checked, ColumnRef, FieldValue, Finding, Findings, Rule};
+use crate::plan::{
+    Action, CheckPlan, Checked, ColumnRef, FieldValue, Finding, Findings, Rule, Typed,
+};
 use crate::profile::{Profile, RecordStage};
 use crate::violation::{Code, truncate_bytes};
 use canvas_logs_codegen::model::envelope;
@@ -276,6 +278,13 @@ fn duplicate(shown: &str, earlier: usize, index: usize) -> String {
 pub trait RecordFields {
     /// Field `index` (`index` < the header's field count).
     fn field(&self, index: usize) -> TextField<'_>;
+
+    /// Field `index` as a value the format read as what it is and found valid (Parquet's
+    /// numbers, times, booleans and uuids); `None`: read it with [`RecordFields::field`].
+    #[inline]
+    fn typed(&self, _index: usize) -> Option<Typed> {
+        None
+    }
 }
 
 /// Checks one readable record: every field by its slot, `meta` rules, the key fingerprint.
@@ -299,6 +308,9 @@ pub fn check_record<F: RecordFields + ?Sized>(
     for (index, slot) in header.slots.iter().enumerate() {
         match *slot {
             Slot::Ignored => {}
+            Slot::MetaTs if let Some(Typed::Micros(micros)) = fields.typed(index) => {
+                stage.observe_meta_micros(micros);
+            }
             Slot::MetaTs => match fields.field(index) {
                 TextField::Null => {
                     findings.push(
@@ -325,6 +337,20 @@ pub fn check_record<F: RecordFields + ?Sized>(
                     continue;
                 };
                 if is_delete && !column_plan.in_key {
+                    continue;
+                }
+                if let Some(typed) = fields.typed(index) {
+                    stage.observe_typed(column, typed);
+                    if column_plan.in_key {
+                        // Only a uuid key is read typed (other keys are fingerprinted as text).
+                        let uuid = match typed {
+                            Typed::Uuid(u) => Some(u),
+                            _ => None,
+                        };
+                        fingerprint_part(&mut key, uuid, &[]);
+                        valid_key_columns += 1;
+                        key_uuid = uuid;
+                    }
                     continue;
                 }
                 let field = fields.field(index);
