@@ -41,7 +41,6 @@ use crate::violation::{Code, LineNumber, Violation, truncate_value};
 use canvas_logs_codegen::Namespace;
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
-use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, mpsc};
 
 /// How a run ended, as the exit status.
@@ -478,13 +477,13 @@ fn run_batches(
         config.limits.batch_bytes,
         lanes::AHEAD_BYTES_PER_LANE * (lanes - 1),
     );
-    let next_file = AtomicUsize::new(0);
+    let work = lanes::LaneWork::new(lanes);
     std::thread::scope(|scope| {
         let mut threads = Vec::with_capacity(helpers);
         for _ in 0..lanes {
             let messages = messages_tx.clone();
-            let (pool, next_file) = (&pool, &next_file);
-            scope.spawn(move || lanes::lane(plan, config, formats, next_file, pool, messages));
+            let (pool, work) = (&pool, &work);
+            scope.spawn(move || lanes::lane(plan, config, formats, work, pool, messages));
         }
         for _ in 0..helpers {
             let messages = messages_tx.clone();
@@ -683,16 +682,24 @@ impl Pipeline<'_, '_> {
             }
             return;
         }
+        if file < self.next.0 {
+            // A file already ended (a Parquet row group after the group whose error ended it).
+            if let Event::Batch(batch, _) = event {
+                self.pool.give(batch.data);
+            }
+            return;
+        }
         if (file, seq) != self.next {
             let mut bytes = 0;
+            if let Event::Batch(batch, outcome) = &mut event
+                && !self.keeps_data
+            {
+                // Only the quarantine reads a batch's bytes after its check; a buffer held
+                // while the batch waits could leave the lane that holds the next one without.
+                self.pool.give(std::mem::take(&mut batch.data));
+                outcome.spans = Vec::new();
+            }
             if file > self.next.0 {
-                if let Event::Batch(batch, outcome) = &mut event
-                    && !self.keeps_data
-                {
-                    // Only the quarantine reads a batch's bytes after its check.
-                    self.pool.give(std::mem::take(&mut batch.data));
-                    outcome.spans = Vec::new();
-                }
                 bytes = event.waiting_bytes();
                 self.ahead_bytes += bytes;
                 self.pool.progress(self.next.0, self.ahead_bytes);

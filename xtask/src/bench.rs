@@ -23,6 +23,9 @@
 //! - Then the layout matrix ([`layouts`]): 300,000 of the records written ten ways (member
 //!   order, whitespace, escapes, explicit nulls, six-digit fractions, IPv6, all mixed), each
 //!   through `dap-validate --jobs 1` against the serde floor on the same bytes.
+//! - Then Parquet ([`parquet`]): the records as one Parquet file (written by DuckDB), through
+//!   `dap-validate` with one and default jobs, against the `parquet` crate's bare read of the
+//!   same columns, and beside the JSONL with default jobs (`bench --parquet` runs only these).
 //! - Then the engines ([`engines`]): the generated validation SQL on DuckDB and Spark
 //!   `local[2]` over the same 1,000,000-record file, beside `dap-validate` (`bench --engines`
 //!   runs only these and (d)).
@@ -30,6 +33,7 @@
 mod engines;
 mod formats;
 mod layouts;
+mod parquet;
 mod parts;
 
 use anyhow::{Context, Result, bail};
@@ -195,6 +199,8 @@ pub enum Part {
     Engines,
     /// Only the four gzip parts.
     Parts,
+    /// Only Parquet.
+    Parquet,
 }
 
 /// Runs `part` of the benchmark.
@@ -211,6 +217,7 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
                 Part::Layouts => Some("--layouts"),
                 Part::Engines => Some("--engines"),
                 Part::Parts => Some("--parts"),
+                Part::Parquet => Some("--parquet"),
             })
             .current_dir(root)
             .status()?;
@@ -254,6 +261,14 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
     if layouts_only {
         let layouts = layouts::measure(&exe, &dir, &plain)?;
         return Ok(if layouts::report(&layouts) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    if part == Part::Parquet {
+        let result = parquet::measure(&exe, &dir, &plain)?;
+        return Ok(if parquet::report(&result) {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)
@@ -341,6 +356,7 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
     results.push(ag.context("no run")?);
     results.push(dg.context("no run")?);
     let parts = parts::measure(&exe, &dir, &plain)?;
+    let parquet = parquet::measure(&exe, &dir, &plain)?;
     formats::measure(&exe, &dir, &plain, &mut results)?;
     let layouts = layouts::measure(&exe, &dir, &plain)?;
     let engines_skipped = engines::measure(root, &dir, &plain, &mut results)?;
@@ -453,6 +469,7 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
         println!("left out: {reason}");
     }
     all_met &= parts::report(&parts);
+    all_met &= parquet::report(&parquet);
     all_met &= layouts::report(&layouts);
     Ok(if all_met {
         ExitCode::SUCCESS

@@ -77,7 +77,7 @@ fn kind_of(rule: Option<&Rule>) -> Kind {
 /// out `malformed` must count in nothing, and only ever the current record is taken back
 /// (it is known readable or not before the next one starts; each column appears once in a
 /// record, a second time being a duplicate member and so `malformed`): so each column keeps
-/// what it was before the current record changed it ([`Saved`]), and [`RecordStage::reset`]
+/// what it was before the current record changed it (`Saved`), and [`RecordStage::reset`]
 /// of the next record or [`Profile::absorb`] restores the columns stamped with its number if the
 /// record was never committed. A committed record costs nothing more. Counts are folded into
 /// the file's [`Profile`] once per batch ([`Profile::absorb`]); the range and the lengths stay

@@ -8,13 +8,12 @@
 
 use super::csv::{CsvFormat, QuoteScan, QuoteState, count_lines};
 use super::jsonl::JsonlFormat;
-use super::parquet::{self, ParquetEvent};
+use super::parquet::ParquetSource;
 use super::tsv::TsvFormat;
 use super::{Limits, RecordFormat};
 use crate::files::{Format, Source};
 use crate::input::{Compression, Input};
 use crate::plan::{CheckPlan, Finding};
-use crate::profile::Profile;
 use std::io::{self, Read};
 use std::sync::OnceLock;
 
@@ -165,25 +164,15 @@ fn csv_record_end(bytes: &[u8]) -> usize {
     end.min(bytes.len())
 }
 
-/// Checks a Parquet file: read in place when it is a plain file (Parquet needs random access),
-/// otherwise (standard input, gzip) read into memory first. See [`parquet::check_file`].
-pub fn check_parquet(
-    plan: &CheckPlan,
-    source: &Source,
-    mut input: Input,
-    profile: &mut Profile,
-    emit: &mut dyn FnMut(ParquetEvent) -> bool,
-) -> io::Result<()> {
+/// Where a Parquet file's bytes are for its readers: a plain file is read in place (Parquet
+/// needs random access); standard input and gzip are read into memory first.
+pub fn parquet_source(source: &Source, mut input: Input) -> io::Result<ParquetSource> {
     match (source, input.compression()) {
-        (Source::Path(path), Compression::None) => {
-            drop(input);
-            let file = std::fs::File::open(path)?;
-            parquet::check_file(plan, file, profile, emit)
-        }
+        (Source::Path(path), Compression::None) => Ok(ParquetSource::Path(path.clone())),
         _ => {
             let mut bytes = Vec::new();
             input.read_to_end(&mut bytes)?;
-            parquet::check_file(plan, bytes::Bytes::from(bytes), profile, emit)
+            Ok(ParquetSource::Bytes(bytes::Bytes::from(bytes)))
         }
     }
 }

@@ -10,9 +10,10 @@
 //! 0), so the merge step ([`crate::engine`]) puts them back in file order whatever the lanes'
 //! timing: the report never depends on how many lanes or jobs ran.
 //!
-//! **How many lanes**: one per gzip or Parquet file, up to the job count (a gzip stream cannot
-//! be split, so one file decodes on one core; a Parquet file is decoded and checked on its lane,
-//! so several Parquet parts, as Spark writes them, are checked on as many cores); one lane when
+//! **How many lanes**: one per gzip file and as many as jobs for a Parquet file, up to the job
+//! count (a gzip stream cannot be split, so one file decodes on one core; a Parquet file's row
+//! groups are decoded and checked on whichever lane takes them, see `GroupJob`, so one file
+//! uses every core, and Spark's directory of parts too); one lane when
 //! no input is either (reading plain bytes is a copy) and when `--valid-out`/`--invalid-out` are given (the quarantine writes records in
 //! file order, so it needs each batch's bytes until its turn; see below).
 //!
@@ -26,7 +27,7 @@
 
 use super::dispatch::{self, FileFormats};
 use super::jsonl::JsonlFormat;
-use super::parquet::ParquetEvent;
+use super::parquet::{ParquetLayout, ParquetReader, ParquetSource};
 use super::{
     Batch, BatchKind, BatchOutcome, BatchSink, Batched, Batcher, KeyEntry, LocatedFinding,
 };
@@ -37,7 +38,8 @@ use crate::plan::{CheckPlan, Finding};
 use crate::profile::Profile;
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, mpsc};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, mpsc};
+use std::time::Duration;
 
 /// How far (in bytes of waiting outcomes, per lane beyond the first) reading may run ahead of
 /// the file being merged. On 2 cores a lane reading ahead gets a fifth to a third of a file
@@ -130,11 +132,15 @@ impl Drop for Farewell {
 /// core, a gzip file (decoding) or a Parquet file (decoded and checked on its lane, row group
 /// by row group), up to the job count.
 pub fn lanes_for(config: &Config, quarantine: bool) -> usize {
+    // A Parquet file's row groups are checked on every lane, so it can use them all.
     let heavy = config
         .files
         .iter()
-        .filter(|f| f.gzip || f.format == Format::Parquet)
-        .count();
+        .map(|f| match f.format {
+            Format::Parquet => config.jobs.max(1),
+            _ => usize::from(f.gzip),
+        })
+        .sum::<usize>();
     if quarantine {
         1
     } else {
@@ -249,6 +255,11 @@ impl BufferPool {
         self.changed.notify_all();
     }
 
+    /// Whether the run has stopped.
+    pub(crate) fn is_stopped(&self) -> bool {
+        self.lock().stopped
+    }
+
     /// Ends the run: every waiting and later `take` returns `None`.
     pub(crate) fn stop(&self) {
         self.lock().stopped = true;
@@ -256,12 +267,163 @@ impl BufferPool {
     }
 }
 
-/// A lane: reads the files not yet taken, one after another, until there are none.
+/// What the lanes share: the next file to take, and the row groups of the Parquet files being
+/// read, which any lane may check.
+pub(crate) struct LaneWork {
+    next_file: AtomicUsize,
+    /// Lanes reading a file (which may offer row groups): a lane with nothing to do waits for
+    /// them before it ends.
+    reading: AtomicUsize,
+    groups: Mutex<Vec<Arc<GroupJob>>>,
+    changed: Condvar,
+    /// How many row groups of a file may be taken beyond its first unfinished one: the outcomes
+    /// of groups checked ahead wait for their turn, so this bounds their memory.
+    window: usize,
+}
+
+impl LaneWork {
+    /// Work for `lanes` lanes.
+    pub(crate) fn new(lanes: usize) -> LaneWork {
+        LaneWork {
+            next_file: AtomicUsize::new(0),
+            reading: AtomicUsize::new(0),
+            groups: Mutex::new(Vec::new()),
+            changed: Condvar::new(),
+            window: 2 * lanes.max(1),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vec<Arc<GroupJob>>> {
+        self.groups.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The earliest file's next row group that may be taken now, if any (taken).
+    fn take_group(&self) -> Option<(Arc<GroupJob>, usize)> {
+        let mut jobs = self.lock();
+        let found = jobs.iter().find_map(|job| {
+            let mut state = job.lock();
+            let open = !state.failed
+                && state.next < job.layout.groups().len()
+                && state.next < state.first_unfinished + self.window;
+            open.then(|| {
+                state.next += 1;
+                (Arc::clone(job), state.next - 1)
+            })
+        });
+        // A file all of whose groups are taken needs no more lanes.
+        jobs.retain(|job| {
+            let state = job.lock();
+            !state.failed && state.next < job.layout.groups().len()
+        });
+        found
+    }
+
+    /// Waits until a row group may be taken (`true`), or none is left to take or the run has
+    /// stopped (`false`).
+    fn wait_for_groups(&self, pool: &BufferPool) -> bool {
+        let mut jobs = self.lock();
+        loop {
+            let idle = jobs.is_empty() && self.reading.load(Ordering::Acquire) == 0;
+            if idle || pool.is_stopped() {
+                return false;
+            }
+            let takeable = jobs.iter().any(|job| {
+                let state = job.lock();
+                !state.failed && state.next < state.first_unfinished + self.window
+            });
+            if takeable {
+                return true;
+            }
+            // Woken when a group finishes; the timeout only guards against a stop.
+            jobs = self
+                .changed
+                .wait_timeout(jobs, Duration::from_millis(50))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+}
+
+/// A Parquet file whose row groups the lanes check, each group on one lane. Its events are
+/// numbered in advance from the groups' sizes, so they merge in file order whoever checks
+/// them: 0 `FileStart`, 1 `FileFindings`, then per group its chunks' outcomes and its profile,
+/// then `FileEnd` (sent by the lane that finishes the last group).
+struct GroupJob {
+    file: usize,
+    source: ParquetSource,
+    layout: ParquetLayout,
+    /// Each group's first event number.
+    bases: Vec<u64>,
+    /// The `FileEnd` event's number.
+    end: u64,
+    state: Mutex<GroupState>,
+}
+
+#[derive(Debug)]
+struct GroupState {
+    /// The next group to take.
+    next: usize,
+    finished: Vec<bool>,
+    /// The first group not finished.
+    first_unfinished: usize,
+    /// Groups finished.
+    done: usize,
+    /// A group could not be read: its `FileError` ends the file, no more groups are taken.
+    failed: bool,
+}
+
+impl GroupJob {
+    fn new(file: usize, source: ParquetSource, layout: ParquetLayout) -> GroupJob {
+        let groups = layout.groups().len();
+        let mut bases = Vec::with_capacity(groups);
+        let mut seq = 2u64;
+        for group in 0..groups {
+            bases.push(seq);
+            seq += layout.chunks(group) as u64 + 1;
+        }
+        GroupJob {
+            file,
+            source,
+            layout,
+            bases,
+            end: seq,
+            state: Mutex::new(GroupState {
+                next: 0,
+                finished: vec![false; groups],
+                first_unfinished: 0,
+                done: 0,
+                failed: false,
+            }),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, GroupState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Marks `group` finished (`failed`: it ended the file); whether the file's groups are now
+    /// all finished and none failed (then the caller sends `FileEnd`).
+    fn finish(&self, group: usize, failed: bool) -> bool {
+        let mut state = self.lock();
+        state.failed |= failed;
+        if let Some(done) = state.finished.get_mut(group) {
+            *done = true;
+        }
+        while state.finished.get(state.first_unfinished) == Some(&true) {
+            state.first_unfinished += 1;
+        }
+        state.done += 1;
+        state.done == state.finished.len() && !state.failed
+    }
+}
+
+/// A lane: checks row groups of the Parquet files being read when there are some to take,
+/// else reads the next file not yet taken, until there is nothing left.
 pub(crate) fn lane(
     plan: &CheckPlan,
     config: &Config,
     formats: &FileFormats,
-    next_file: &AtomicUsize,
+    work: &LaneWork,
     pool: &BufferPool,
     messages: mpsc::SyncSender<Message>,
 ) {
@@ -269,19 +431,101 @@ pub(crate) fn lane(
         messages: messages.clone(),
         lane: true,
     };
+    // The lane's reader of the Parquet file whose groups it checks (one per lane: readers of
+    // one file never share a file offset).
+    let mut reader: Option<(usize, ParquetReader)> = None;
     loop {
-        let index = next_file.fetch_add(1, Ordering::Relaxed);
-        if index >= config.files.len() {
+        if let Some((job, group)) = work.take_group() {
+            let go_on = check_group(plan, config, &job, group, &mut reader, pool, &messages);
+            work.changed.notify_all();
+            if !go_on {
+                return;
+            }
+            continue;
+        }
+        let index = work.next_file.fetch_add(1, Ordering::Relaxed);
+        if index < config.files.len() {
+            let mut sink = LaneSink {
+                file: index,
+                seq: 0,
+                messages: &messages,
+                pool,
+            };
+            work.reading.fetch_add(1, Ordering::AcqRel);
+            let go_on = read_file(plan, config, formats, index, &mut sink, work);
+            work.reading.fetch_sub(1, Ordering::AcqRel);
+            work.changed.notify_all();
+            if !go_on {
+                return;
+            }
+            continue;
+        }
+        if !work.wait_for_groups(pool) {
             return;
         }
-        let mut sink = LaneSink {
-            file: index,
-            seq: 0,
-            messages: &messages,
-            pool,
-        };
-        if !read_file(plan, config, formats, index, &mut sink) {
-            return;
+    }
+}
+
+/// Checks row group `group` of `job`'s file, sending its events with their numbers; `false`
+/// when the run stopped.
+fn check_group(
+    plan: &CheckPlan,
+    config: &Config,
+    job: &GroupJob,
+    group: usize,
+    reader: &mut Option<(usize, ParquetReader)>,
+    pool: &BufferPool,
+    messages: &mpsc::SyncSender<Message>,
+) -> bool {
+    let file = job.file;
+    let mut seq = job.bases.get(group).copied().unwrap_or(job.end);
+    let send = |seq: u64, event: Event| messages.send(Message::Event { file, seq, event }).is_ok();
+    if reader.as_ref().is_none_or(|(f, _)| *f != file) {
+        *reader = None;
+        match ParquetReader::open(&job.source) {
+            Ok(opened) => *reader = Some((file, opened)),
+            Err(e) => {
+                job.finish(group, true);
+                return send(seq, Event::Profile(file, Box::new(Profile::new(plan))))
+                    && send(seq + 1, Event::FileError(file, e));
+            }
+        }
+    }
+    let Some((_, reader)) = reader.as_ref() else {
+        return false;
+    };
+    let mut profile = Profile::new(plan);
+    let mut stopped = false;
+    let result = job
+        .layout
+        .check_group(plan, reader, group, &mut profile, &mut |outcome| {
+            // A buffer from the pool, though no record is in it: it bounds how far later files
+            // are read ahead of the merge, like any other batch.
+            let Some(data) = pool.take(config.limits.batch_bytes, file) else {
+                stopped = true;
+                return false;
+            };
+            let batch = Batch {
+                seq: 0,
+                file,
+                data,
+                len: 0,
+                kind: BatchKind::Records,
+            };
+            let sent = send(seq, Event::Batch(batch, outcome));
+            seq += 1;
+            stopped |= !sent;
+            sent
+        });
+    if stopped || !send(seq, Event::Profile(file, Box::new(profile))) {
+        return false;
+    }
+    match result {
+        Ok(true) => !job.finish(group, false) || send(job.end, Event::FileEnd(file)),
+        Ok(false) => false,
+        Err(e) => {
+            job.finish(group, true);
+            send(seq + 1, Event::FileError(file, e))
         }
     }
 }
@@ -331,6 +575,7 @@ fn read_file(
     formats: &FileFormats,
     index: usize,
     sink: &mut LaneSink<'_>,
+    work: &LaneWork,
 ) -> bool {
     let Some(file) = config.files.get(index) else {
         return true;
@@ -344,10 +589,7 @@ fn read_file(
     };
     if file.format == Format::Parquet {
         formats.set(index, Box::new(JsonlFormat));
-        return match read_parquet(plan, config, index, input, sink) {
-            Some(event) => sink.control(event),
-            None => false,
-        };
+        return open_parquet(plan, &file.source, index, input, sink, work);
     }
     let mut text_input;
     let input: &mut dyn Read = match file.format {
@@ -379,47 +621,33 @@ fn read_file(
     sink.control(event)
 }
 
-/// Checks one Parquet file on the lane, sending its findings and row outcomes as batches with
-/// (pool) buffers that hold no records; returns the file's last event (`None`: stop the run).
-fn read_parquet(
+/// Opens Parquet file `index`, sends its schema findings (event 1) and offers its row groups
+/// to every lane (see [`GroupJob`]); `false` when the run stopped.
+fn open_parquet(
     plan: &CheckPlan,
-    config: &Config,
+    source: &crate::files::Source,
     index: usize,
     input: Input,
     sink: &mut LaneSink<'_>,
-) -> Option<Event> {
-    let file = config.files.get(index)?;
-    let mut profile = Profile::new(plan);
-    let mut stopped = false;
-    let result = dispatch::check_parquet(plan, &file.source, input, &mut profile, &mut |event| {
-        let go_on = match event {
-            ParquetEvent::FileFindings(findings) => sink.control(Event::FileFindings(findings, 0)),
-            // A buffer from the pool, though no record is in it: it bounds how far the row
-            // groups are read ahead of the merge, like any other batch.
-            ParquetEvent::Rows(outcome) => match sink.buffer(config.limits.batch_bytes) {
-                Some(data) => {
-                    let batch = Batch {
-                        seq: 0,
-                        file: index,
-                        data,
-                        len: 0,
-                        kind: BatchKind::Records,
-                    };
-                    sink.control(Event::Batch(batch, outcome))
-                }
-                None => false,
-            },
-        };
-        stopped |= !go_on;
-        go_on
-    });
-    if stopped || !sink.control(Event::Profile(index, Box::new(profile))) {
-        return None;
+    work: &LaneWork,
+) -> bool {
+    let opened = dispatch::parquet_source(source, input)
+        .and_then(|source| ParquetReader::open(&source).map(|reader| (source, reader)));
+    let (source, reader) = match opened {
+        Ok(opened) => opened,
+        Err(e) => return sink.control(Event::FileError(index, e)),
+    };
+    let (layout, findings) = ParquetLayout::map(plan, &reader);
+    if !sink.control(Event::FileFindings(findings, 0)) {
+        return false;
     }
-    Some(match result {
-        Ok(()) => Event::FileEnd(index),
-        Err(e) => Event::FileError(index, e),
-    })
+    let job = GroupJob::new(index, source, layout);
+    if job.layout.groups().is_empty() {
+        return sink.control(Event::FileEnd(index));
+    }
+    work.lock().push(Arc::new(job));
+    work.changed.notify_all();
+    true
 }
 
 #[cfg(test)]

@@ -1325,3 +1325,108 @@ fn dap_validate_judges_json_test_suite_as_rfc_8259() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A Parquet file of many row groups (DuckDB writes them 2,048 rows at least) is checked on
+/// every lane, and its report is byte for byte the same for `--jobs 1` to `4`, and the same as
+/// that of the same rows in one row group. A copy with bytes overwritten in a later row group
+/// reports the same for every job count too (the group that fails ends the file where it
+/// would with one lane).
+#[test]
+fn parquet_row_groups_on_every_lane_report_as_one_lane() {
+    let test = "parquet_row_groups_on_every_lane_report_as_one_lane";
+    let Some(python) = python_with("duckdb", test) else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("dap-parquet-groups-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let jsonl = dir.join("web_logs.jsonl");
+    let mut text = Vec::new();
+    dap_validate::synth::write_export(&mut text, 7, 20_000, 40).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&jsonl, &text).unwrap_or_else(|e| panic!("{e}"));
+    let script = r#"
+import sys, duckdb
+sys.path.insert(0, sys.argv[4])
+from write_parquet import VALUE
+value = VALUE.replace("STRING", "VARCHAR").replace("TIMESTAMP", "TIMESTAMPTZ")
+columns = {"meta": "STRUCT(ts TIMESTAMPTZ, action VARCHAR)", "key": "STRUCT(id VARCHAR)",
+  "value": "STRUCT(" + ", ".join('"%s" %s' % tuple(c.split(" ", 1)) for c in value.split(", ")) + ")"}
+con = duckdb.connect()
+con.execute("SET TimeZone = 'UTC'")
+con.execute("COPY (SELECT * FROM read_json(?, columns = %r, format = 'newline_delimited', "
+  "ignore_errors = true)) TO '%s' (FORMAT parquet, ROW_GROUP_SIZE %s)" % (columns, sys.argv[2], sys.argv[3]),
+  [sys.argv[1]])
+print(con.execute("SELECT count(DISTINCT row_group_id) FROM parquet_metadata('%s')" % sys.argv[2]).fetchone()[0])
+"#;
+    let engines = workspace_root().join("validator/tests/engines");
+    let write = |name: &str, group_rows: u32| -> (PathBuf, u64) {
+        let path = dir.join(name);
+        let output = Command::new(&python)
+            .args(["-c", script])
+            .arg(&jsonl)
+            .arg(&path)
+            .arg(group_rows.to_string())
+            .arg(&engines)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            output.status.success(),
+            "DuckDB could not write {name}:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let groups = String::from_utf8_lossy(&output.stdout).trim().parse();
+        (path, groups.unwrap_or_else(|e| panic!("{e}")))
+    };
+    let (many, groups) = write("many.parquet", 2048);
+    let (one, single) = write("one.parquet", 1_000_000);
+    assert!(groups >= 8, "{groups} row groups");
+    assert_eq!(single, 1);
+    let run = |path: &Path, jobs: u32| {
+        let output = Command::new(env!("CARGO_BIN_EXE_dap-validate"))
+            .args(["--report", "json", "--max-errors", "0", "--jobs"])
+            .arg(jobs.to_string())
+            .arg(path)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        (output.status.code(), output.stdout)
+    };
+    let first = run(&many, 1);
+    assert_eq!(first.0, Some(1), "the export has violations");
+    for jobs in 2..=4 {
+        assert!(
+            run(&many, jobs) == first,
+            "--jobs {jobs} differs from --jobs 1"
+        );
+    }
+    let last_line = |out: &[u8]| -> Value {
+        let text = String::from_utf8_lossy(out);
+        let last = text.lines().last().unwrap_or_default();
+        serde_json::from_str(last).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let (a, b) = (last_line(&first.1), last_line(&run(&one, 2).1));
+    for key in [
+        "records",
+        "valid_records",
+        "errors",
+        "by_code",
+        "open_enum_values",
+    ] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+    assert_eq!(a["profile"]["run"], b["profile"]["run"]);
+    assert!(a["errors"].as_u64().unwrap_or(0) > 0);
+    // Bytes overwritten two thirds into the file: a later row group's data.
+    let mut bytes = std::fs::read(&many).unwrap_or_else(|e| panic!("{e}"));
+    let at = bytes.len() * 2 / 3;
+    for b in bytes.iter_mut().skip(at).take(4096) {
+        *b = 0xA5;
+    }
+    let broken = dir.join("broken.parquet");
+    std::fs::write(&broken, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    let first = run(&broken, 1);
+    assert_eq!(first.0, Some(2), "a file not read to its end");
+    for jobs in 2..=4 {
+        assert!(run(&broken, jobs) == first, "broken: --jobs {jobs} differs");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -16,7 +16,7 @@ use std::process::Command;
 use std::time::Instant;
 
 /// The Python to run the engines with, if it has `module`.
-fn python_with(module: &str) -> Option<PathBuf> {
+pub(super) fn python_with(module: &str) -> Option<PathBuf> {
     let python = std::env::var_os("DAP_ENGINES_PYTHON")
         .map_or_else(|| PathBuf::from("python3"), PathBuf::from);
     Command::new(&python)
