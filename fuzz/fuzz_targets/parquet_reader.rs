@@ -8,7 +8,7 @@
 #![no_main]
 
 use dap_validate::plan::CheckPlan;
-use dap_validate::reader::parquet::{ParquetEvent, check_file};
+use dap_validate::reader::parquet::{ParquetLayout, ParquetReader, ParquetSource};
 use dap_validate::profile::Profile;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -25,20 +25,32 @@ fn plan() -> &'static CheckPlan {
 
 fuzz_target!(|data: &[u8]| {
     let plan = plan();
-    let mut profile = Profile::new(&plan);
-    let mut emit = |event: ParquetEvent| {
-        if let ParquetEvent::Rows(outcome) = event {
+    let source = ParquetSource::Bytes(bytes::Bytes::copy_from_slice(data));
+    // Each row group through a reader of its own, as the lanes read them.
+    let Ok(reader) = ParquetReader::open(&source) else {
+        return;
+    };
+    let (layout, _findings) = ParquetLayout::map(plan, &reader);
+    for group in 0..layout.groups().len() {
+        let Ok(reader) = ParquetReader::open(&source) else {
+            return;
+        };
+        let mut profile = Profile::new(plan);
+        let mut chunks = 0;
+        let mut emit = |outcome: dap_validate::reader::BatchOutcome| {
             assert!(outcome.invalid_records <= outcome.records);
             for finding in &outcome.findings {
                 assert!(finding.record < outcome.records);
             }
+            chunks += 1;
+            true
+        };
+        if layout
+            .check_group(plan, &reader, group, &mut profile, &mut emit)
+            .is_err()
+        {
+            return;
         }
-        true
-    };
-    let _ = check_file(
-        plan,
-        bytes::Bytes::copy_from_slice(data),
-        &mut profile,
-        &mut emit,
-    );
+        assert!(chunks <= layout.chunks(group));
+    }
 });
