@@ -119,6 +119,13 @@ pub fn is_timestamp(text: &[u8]) -> bool {
     let Some(t) = text.first_chunk::<20>() else {
         return false;
     };
+    // The date and hour of the last valid timestamp this thread saw: one with the same
+    // `YYYY-MM-DDThh` needs only its minutes, seconds and fraction checked (neighbouring
+    // records mostly share the hour; the calendar rule was most of the cost).
+    let hour = hour_key(t);
+    if LAST_VALID_HOUR.get() == Some(hour) {
+        return minutes_valid(t) && fraction_valid(text);
+    }
     let w0 = crate::plan::word8(t, 0); // YYYY-MM-
     let w1 = crate::plan::word8(t, 8); // DDThh:mm
     let w2 = u64::from(crate::plan::word4(t, 16)); // :ss then Z or .
@@ -141,8 +148,37 @@ pub fn is_timestamp(text: &[u8]) -> bool {
     let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
     let month = d(5) * 10 + d(6);
     let day = d(8) * 10 + d(9);
-    let (hour, minute, second) = (d(11) * 10 + d(12), d(14) * 10 + d(15), d(17) * 10 + d(18));
-    fields_valid([year, month, day, hour, minute, second]) && fraction_valid(text)
+    let (hh, minute, second) = (d(11) * 10 + d(12), d(14) * 10 + d(15), d(17) * 10 + d(18));
+    let valid = fields_valid([year, month, day, hh, minute, second]) && fraction_valid(text);
+    if valid {
+        LAST_VALID_HOUR.set(Some(hour));
+    }
+    valid
+}
+
+thread_local! {
+    /// See [`is_timestamp`]: the [`hour_key`] of the last valid timestamp checked on this thread.
+    static LAST_VALID_HOUR: std::cell::Cell<Option<(u64, u64)>> = const { std::cell::Cell::new(None) };
+}
+
+/// `YYYY-MM-DDThh` (bytes 0..13) as two overlapping words.
+#[inline(always)]
+fn hour_key(t: &[u8; 20]) -> (u64, u64) {
+    (crate::plan::word8(t, 0), crate::plan::word8(t, 5))
+}
+
+/// `:mm:ss` (bytes 13..19) of a timestamp whose date and hour are valid: the separators, the
+/// digits, minutes and seconds below 60.
+#[inline(always)]
+fn minutes_valid(t: &[u8; 20]) -> bool {
+    let w = crate::plan::word8(t, 12); // h:mm:ss then Z or .
+    // Bytes 1 and 4 are the colons; 2, 3, 5 and 6 digits; 2 and 5 at most '5'.
+    const SEPARATORS: u64 = 0x0000_00FF_0000_FF00;
+    const DIGITS: u64 = 0x0080_8000_8080_0000;
+    w & SEPARATORS == u64::from_le_bytes(*b"\0:\0\0:\0\0\0")
+        && digit_bytes(w) & DIGITS == DIGITS
+        && t[14] <= b'5'
+        && t[17] <= b'5'
 }
 
 /// The calendar and clock rule of [`is_timestamp`] on its parsed fields (year, month, day,
@@ -173,6 +209,14 @@ fn fields_valid([year, month, day, hour, minute, second]: [u32; 6]) -> bool {
 /// or a dot and 1-6 digits.
 #[inline(always)]
 fn fraction_valid(text: &[u8]) -> bool {
+    // DAP's six digits (`.ffffffZ`, bytes 19..27) as one word: the dot, then digits.
+    if let Some(w) = text.get(19..27).and_then(|w| w.first_chunk::<8>())
+        && text.len() == 27
+    {
+        const DIGITS: u64 = 0x0080_8080_8080_8000;
+        let w = u64::from_le_bytes(*w);
+        return w & 0xFF == u64::from(b'.') && digit_bytes(w) & DIGITS == DIGITS;
+    }
     match text.get(19..text.len().saturating_sub(1)) {
         Some([]) => true,
         Some([b'.', fraction @ ..]) => {
@@ -747,6 +791,20 @@ mod tests {
                         is_timestamp(&text),
                         reference_timestamp(&text),
                         "{base} {at} {b}"
+                    );
+                }
+            }
+            // Again with this thread's hour cache warm: a valid timestamp of the same date and
+            // hour just before, so only the minutes, seconds and fraction are read.
+            for at in 13..base.len() {
+                for b in 0..=255u8 {
+                    let mut text = base.as_bytes().to_vec();
+                    text[at] = b;
+                    assert!(is_timestamp(base.as_bytes()));
+                    assert_eq!(
+                        is_timestamp(&text),
+                        reference_timestamp(&text),
+                        "warm {base} {at} {b}"
                     );
                 }
             }

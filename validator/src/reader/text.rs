@@ -441,7 +441,14 @@ pub fn check_text_field<'t>(
             FieldValue::String(text)
         }
     };
-    (plan.check(column, value, findings), value)
+    // The plan's shortcuts for the two common shapes (exactly `check` for them), as the JSONL
+    // walker uses them.
+    let checked = match value {
+        FieldValue::String(s) => plan.check_string(column, s, findings),
+        FieldValue::Integer(digits) => plan.check_integer(column, digits, findings),
+        _ => plan.check(column, value, findings),
+    };
+    (checked, value)
 }
 
 fn bad_spelling<'t>(
