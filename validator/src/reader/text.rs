@@ -393,7 +393,7 @@ pub fn check_record<F: RecordFields + ?Sized>(
 /// docs); returns the verdict and the value the type read from the text (an integer's digits, a
 /// bool, or the text itself), which is what the profile keeps of a valid value: the text is
 /// classified once for both.
-#[inline]
+#[inline(always)]
 pub fn check_text_field<'t>(
     plan: &CheckPlan,
     column: usize,
