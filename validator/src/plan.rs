@@ -1085,7 +1085,7 @@ impl CheckPlan {
     }
 
     /// The DAP rule of [`CheckPlan::check_string`].
-    #[inline]
+    #[inline(always)]
     fn check_string_rule(&self, column: usize, s: &[u8], findings: &mut Findings) -> Checked {
         let valid = match self.columns.get(column).map(|c| &c.rule) {
             Some(Rule::Uuid) => formats::is_uuid(s),
