@@ -338,8 +338,11 @@ impl<'a> Scanner<'a> {
                 scratch.clear();
                 scratch.extend_from_slice(self.bytes.get(start..stop).unwrap_or_default());
                 self.pos = stop;
-                self.decode_rest(scratch)?;
-                if std::str::from_utf8(scratch).is_err() {
+                // Escapes decode to valid UTF-8 (ASCII, or a `char`), and a raw run between
+                // them ends at an ASCII byte, so the result needs checking only when a run
+                // held bytes >= 0x80.
+                let non_ascii = self.decode_rest(scratch)? | non_ascii;
+                if non_ascii && std::str::from_utf8(scratch).is_err() {
                     self.pos = start;
                     return Err(self.error(SyntaxErrorKind::InvalidUtf8));
                 }
@@ -412,13 +415,15 @@ impl<'a> Scanner<'a> {
         self.bytes.get(self.pos..self.pos + 8).map(load_word)
     }
 
-    /// Continues a string at a backslash, appending decoded bytes to `out` until the closing quote.
-    fn decode_rest(&mut self, out: &mut Vec<u8>) -> Result<()> {
+    /// Continues a string at a backslash, appending decoded bytes to `out` until the closing
+    /// quote; whether a raw run between escapes held a byte >= 0x80.
+    fn decode_rest(&mut self, out: &mut Vec<u8>) -> Result<bool> {
+        let mut non_ascii = false;
         loop {
             match self.bytes.get(self.pos) {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(());
+                    return Ok(non_ascii);
                 }
                 Some(b'\\') => {
                     self.pos += 1;
@@ -475,7 +480,8 @@ impl<'a> Scanner<'a> {
                 }
                 Some(_) => {
                     let start = self.pos;
-                    let (stop, _) = scan_string(self.bytes, start);
+                    let (stop, high) = scan_string(self.bytes, start);
+                    non_ascii |= high;
                     out.extend_from_slice(self.bytes.get(start..stop).unwrap_or_default());
                     self.pos = stop;
                     match self.bytes.get(stop) {
@@ -1061,6 +1067,18 @@ pub(crate) mod tests {
             (b"\"aaaaaaaaaaaaaaaa\xed\xa0\x80\"", false),
             (b"\"\\n\xffxx\"", false),
             (b"\"\\n\xc3\xa9\"", true),
+            // Raw runs around escapes: before, between, after, and longer than a 16-byte step.
+            (b"\"\xff\\n\"", false),
+            (b"\"\\u00e9\\/\xc3\"", false),
+            (
+                b"\"\\/aaaaaaaaaaaaaaaaaaaa\xc3\xa9\\/aaaaaaaaaaaaaaaaaaaa\"",
+                true,
+            ),
+            (
+                b"\"\\/aaaaaaaaaaaaaaaaaaaa\xc3\\/aaaaaaaaaaaaaaaaaaaa\"",
+                false,
+            ),
+            (b"\"\\/courses\\/1\\u00e9\"", true),
         ] {
             let mut s = Scanner::new(input);
             let result = s.string(&mut scratch).map(|_| ());
