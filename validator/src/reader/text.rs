@@ -290,6 +290,7 @@ pub trait RecordFields {
 /// Checks one readable record: every field by its slot, `meta` rules, the key fingerprint.
 /// Open-enum values are counted into `profile`'s tally and the fields staged in `stage` are
 /// committed to `profile` directly (the record is known to be readable). Returns the key fingerprint and uuid when every key column held a valid value.
+#[inline(always)]
 pub fn check_record<F: RecordFields + ?Sized>(
     plan: &CheckPlan,
     header: &Header,
@@ -503,23 +504,40 @@ fn classify(text: &[u8]) -> Spelling<'_> {
     }
 }
 
-/// Whether every byte is an ASCII digit: eight at a time (a byte is a digit when its high
-/// nibble is 3 and adding 6 leaves it there), then one at a time.
+/// Whether every byte is an ASCII digit (a byte is one when its high nibble is 3 and adding 6
+/// leaves it there): a literal of 4 to 16 bytes as its first and last word (of 4 or 8 bytes,
+/// overlapping), a longer one eight bytes at a time, a shorter one byte by byte. An ID of 15
+/// digits is two word tests, not a word and seven bytes.
 #[inline]
 fn all_digits(text: &[u8]) -> bool {
     const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
     const THREES: u64 = 0x3030_3030_3030_3030;
     const SIXES: u64 = 0x0606_0606_0606_0606;
-    let mut words = text.chunks_exact(8);
-    for word in &mut words {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(word);
-        let w = u64::from_le_bytes(bytes);
-        if w & HIGH != THREES || (w.wrapping_add(SIXES)) & HIGH != THREES {
-            return false;
+    let word = |w: u64| w & HIGH == THREES && w.wrapping_add(SIXES) & HIGH == THREES;
+    let half = |w: u32| {
+        let w = u64::from(w) | (THREES & !0xFFFF_FFFF);
+        word(w)
+    };
+    match text.len() {
+        8..=16 => match (text.first_chunk::<8>(), text.last_chunk::<8>()) {
+            (Some(a), Some(b)) => word(u64::from_le_bytes(*a)) && word(u64::from_le_bytes(*b)),
+            _ => false,
+        },
+        4..8 => match (text.first_chunk::<4>(), text.last_chunk::<4>()) {
+            (Some(a), Some(b)) => half(u32::from_le_bytes(*a)) && half(u32::from_le_bytes(*b)),
+            _ => false,
+        },
+        0..4 => text.iter().all(u8::is_ascii_digit),
+        _ => {
+            let mut words = text.chunks_exact(8);
+            let whole = (&mut words).all(|w| {
+                let mut bytes = [0u8; 8];
+                bytes.copy_from_slice(w);
+                word(u64::from_le_bytes(bytes))
+            });
+            whole && words.remainder().iter().all(u8::is_ascii_digit)
         }
     }
-    words.remainder().iter().all(u8::is_ascii_digit)
 }
 
 /// `digits [. digits] [e [sign] digits]` with at least one mantissa digit (sign already gone).
