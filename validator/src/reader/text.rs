@@ -530,7 +530,7 @@ fn all_digits(text: &[u8]) -> bool {
         0..4 => text.iter().all(u8::is_ascii_digit),
         _ => {
             let mut words = text.chunks_exact(8);
-            let whole = (&mut words).all(|w| {
+            let whole = words.by_ref().all(|w| {
                 let mut bytes = [0u8; 8];
                 bytes.copy_from_slice(w);
                 word(u64::from_le_bytes(bytes))
