@@ -235,9 +235,9 @@ fn insert_statement(namespace: &Namespace, table: &Table, row: &Row) -> String {
     )
 }
 
-#[test]
-fn mariadb_loads_every_valid_row_and_refuses_every_invalid_one() {
-    const TEST: &str = "mariadb";
+/// A throwaway server for test `test`, or `None` (skipped, or failed under `CI`) when the
+/// MariaDB binaries are not installed.
+fn started(test: &str) -> Option<MariaDbServer> {
     let sbin = sbin_dirs();
     let server = find_program("mariadbd", &sbin).or_else(|| find_program("mysqld", &sbin));
     let install_db = find_program("mariadb-install-db", &sbin)
@@ -245,14 +245,21 @@ fn mariadb_loads_every_valid_row_and_refuses_every_invalid_one() {
     let client = find_program("mariadb", &sbin);
     let (Some(server), Some(install_db), Some(client)) = (server, install_db, client) else {
         skip_or_fail(
-            TEST,
+            test,
             "MariaDB binaries (mariadbd, mariadb-install-db, mariadb) not found; \
              apt-get install mariadb-server mariadb-client",
         );
+        return None;
+    };
+    Some(MariaDbServer::start(&server, &install_db, &client).unwrap_or_else(|e| panic!("{e}")))
+}
+
+#[test]
+fn mariadb_loads_every_valid_row_and_refuses_every_invalid_one() {
+    const TEST: &str = "mariadb";
+    let Some(server) = started(TEST) else {
         return;
     };
-    let server =
-        MariaDbServer::start(&server, &install_db, &client).unwrap_or_else(|e| panic!("{e}"));
     let (namespace, table) = crate::web_logs();
     let ddl = crate::checked_in_ddl("mysql");
 
@@ -484,20 +491,9 @@ impl crate::migration_proof::Target for MariaDbTarget<'_> {
 #[test]
 fn mariadb_migrations_keep_every_row_and_end_as_a_fresh_new_table() {
     const TEST: &str = "mariadb migrations";
-    let sbin = sbin_dirs();
-    let server = find_program("mariadbd", &sbin).or_else(|| find_program("mysqld", &sbin));
-    let install_db = find_program("mariadb-install-db", &sbin)
-        .or_else(|| find_program("mysql_install_db", &sbin));
-    let client = find_program("mariadb", &sbin);
-    let (Some(server), Some(install_db), Some(client)) = (server, install_db, client) else {
-        skip_or_fail(
-            TEST,
-            "MariaDB binaries (mariadbd, mariadb-install-db, mariadb) not found",
-        );
+    let Some(server) = started(TEST) else {
         return;
     };
-    let server =
-        MariaDbServer::start(&server, &install_db, &client).unwrap_or_else(|e| panic!("{e}"));
     crate::migration_proof::prove(&MariaDbTarget(&server));
 }
 
@@ -507,20 +503,9 @@ fn mariadb_migrations_keep_every_row_and_end_as_a_fresh_new_table() {
 #[test]
 fn mariadb_helper_restarts_a_server_lost_under_a_query() {
     const TEST: &str = "mariadb restart";
-    let sbin = sbin_dirs();
-    let server = find_program("mariadbd", &sbin).or_else(|| find_program("mysqld", &sbin));
-    let install_db = find_program("mariadb-install-db", &sbin)
-        .or_else(|| find_program("mysql_install_db", &sbin));
-    let client = find_program("mariadb", &sbin);
-    let (Some(server), Some(install_db), Some(client)) = (server, install_db, client) else {
-        skip_or_fail(
-            TEST,
-            "MariaDB binaries (mariadbd, mariadb-install-db, mariadb) not found",
-        );
+    let Some(server) = started(TEST) else {
         return;
     };
-    let server =
-        MariaDbServer::start(&server, &install_db, &client).unwrap_or_else(|e| panic!("{e}"));
     let created = server.sql(
         None,
         &format!(
