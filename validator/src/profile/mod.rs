@@ -2,16 +2,16 @@
 //! verdicts. A stage of its own between the check plan and the reporters:
 //!
 //! ```text
-//! reader ─ plan.check(field) ─▶ RecordStage::observe (an entry in the column's batch log)
+//! reader ─ plan.check(field) ─▶ RecordStage::observe* (counted in the stage's column, undoable)
 //!        ─ record readable ──▶ Profile::commit (counted; a malformed one is taken back)
-//!        ─ end of batch ─────▶ Profile::absorb (logs folded, per worker, per file)
+//!        ─ end of batch ─────▶ Profile::absorb (counts moved, per worker, per file)
 //! engine ─ workers' Profiles merged by file ─▶ output::ProfileReport (per file and the run)
 //!        ─ report (JSON "profile", --profile-out, HTML) and drift::compare against a baseline
 //! ```
 //!
-//! A record's fields are logged and count in the file's [`Profile`] only once the record is
-//! known to be readable, like the open-enum tally: a record that turns out `malformed` counts in
-//! no column. Every statistic is a sum, a minimum or a maximum, so the merge of the workers'
+//! A record's fields count in the file's [`Profile`] only if the record is readable, like the
+//! open-enum tally: a record that turns out `malformed` is taken back from the stage and counts
+//! in no column. Every statistic is a sum, a minimum or a maximum, so the merge of the workers'
 //! profiles does not depend on how records were spread over threads: the profile is
 //! byte-identical for every `--jobs`.
 //!
