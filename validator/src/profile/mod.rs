@@ -136,6 +136,30 @@ struct StageColumn {
     record: u64,
 }
 
+impl StageColumn {
+    /// Counts a valid value of record `record` that changes nothing else (yet: the caller may
+    /// set `saved` to what else it changes).
+    #[inline(always)]
+    fn count(&mut self, record: u64) {
+        self.record = record;
+        self.values += 1;
+        self.saved = Saved::Count;
+    }
+
+    /// Counts a timestamp of `hour` in the runs, starting one when the hour changed, and
+    /// saves the range (which the caller may widen) for the undo.
+    #[inline]
+    fn enter_run(&mut self, hour: i64) {
+        let started = self.run.hour != hour;
+        self.saved = Saved::Stamp(self.known.range, started);
+        if started {
+            self.runs.push(self.run);
+            self.run = Run { hour, ..Run::NONE };
+        }
+        self.run.count += 1;
+    }
+}
+
 /// What a record changed in a column beyond one in `values` (or `invalid`), to undo it.
 #[derive(Debug, Clone, Copy)]
 enum Saved {
@@ -530,11 +554,8 @@ impl RecordStage {
         };
         match col.kind {
             Kind::Text => {
-                col.record = self.record;
-                col.values += 1;
-                if text.len() <= col.max_chars as usize {
-                    col.saved = Saved::Count;
-                } else {
+                col.count(self.record);
+                if text.len() > col.max_chars as usize {
                     col.saved = Saved::Lengths(col.max_bytes, col.max_chars);
                     let bytes = u32::try_from(text.len()).unwrap_or(u32::MAX);
                     let chars = u32::try_from(count_chars(text)).unwrap_or(u32::MAX);
@@ -543,10 +564,7 @@ impl RecordStage {
                 }
             }
             Kind::Timestamp => self.count_stamp(column, text),
-            Kind::Enum => {
-                let member = member_of(plan, column, FieldValue::String(text));
-                self.count_member(column, member);
-            }
+            Kind::Enum => self.observe_verdict(plan, column, FieldValue::String(text), checked),
             Kind::Plain | Kind::Integer | Kind::Bool => self.count_only(column),
         }
     }
@@ -571,20 +589,14 @@ impl RecordStage {
         };
         match col.kind {
             Kind::Integer => {
-                col.record = self.record;
-                col.values += 1;
-                if col.known.holds(text) {
-                    col.saved = Saved::Count;
-                } else {
+                col.count(self.record);
+                if !col.known.holds(text) {
                     col.saved = Saved::Range(col.known);
                     let v = formats::small_integer(text).unwrap_or_default();
                     col.known.widen_integer(v, text);
                 }
             }
-            Kind::Enum => {
-                let member = member_of(plan, column, FieldValue::Integer(text));
-                self.count_member(column, member);
-            }
+            Kind::Enum => self.observe_verdict(plan, column, FieldValue::Integer(text), checked),
             _ => self.count_only(column),
         }
     }
@@ -602,13 +614,7 @@ impl RecordStage {
         match checked {
             Checked::Member(id) => self.count_member(column, u64::from(id)),
             Checked::OpenEnumValue(_) => self.count_member(column, UNLISTED),
-            Checked::Invalid => {
-                if let Some(col) = self.columns.get_mut(column) {
-                    col.record = self.record;
-                    col.invalid += 1;
-                    col.saved = Saved::Invalid;
-                }
-            }
+            Checked::Invalid => self.count_invalid(column),
             Checked::Valid => match self.columns.get(column).map(|c| c.kind) {
                 Some(Kind::Enum) => self.count_member(column, member_of(plan, column, value)),
                 _ => self.count_only(column),
@@ -620,9 +626,16 @@ impl RecordStage {
     #[inline(always)]
     fn count_only(&mut self, column: usize) {
         if let Some(col) = self.columns.get_mut(column) {
+            col.count(self.record);
+        }
+    }
+
+    /// Counts a value that broke its column's rule.
+    fn count_invalid(&mut self, column: usize) {
+        if let Some(col) = self.columns.get_mut(column) {
             col.record = self.record;
-            col.values += 1;
-            col.saved = Saved::Count;
+            col.invalid += 1;
+            col.saved = Saved::Invalid;
         }
     }
 
@@ -630,8 +643,7 @@ impl RecordStage {
     #[inline(always)]
     fn count_member(&mut self, column: usize, member: u64) {
         if let Some(col) = self.columns.get_mut(column) {
-            col.record = self.record;
-            col.values += 1;
+            col.count(self.record);
             match col.counts.get_mut(member as usize) {
                 Some(n) if member != UNLISTED => *n += 1,
                 _ => col.unlisted += 1,
@@ -646,8 +658,7 @@ impl RecordStage {
         let Some(col) = self.columns.get_mut(column) else {
             return;
         };
-        col.record = self.record;
-        col.values += 1;
+        col.count(self.record);
         let hour = self.clock.hour(text);
         match tail_key(text) {
             Some(tail) if col.run.hour == hour => {
@@ -656,18 +667,15 @@ impl RecordStage {
                 col.run.lo = col.run.lo.min(tail);
                 col.run.hi = col.run.hi.max(tail);
             }
-            tail => {
-                let started = col.run.hour != hour;
-                col.saved = Saved::Stamp(col.known.range, started);
-                if started {
-                    col.runs.push(col.run);
-                    col.run = Run { hour, ..Run::NONE };
-                }
-                col.run.count += 1;
-                match tail {
-                    Some(tail) => (col.run.lo, col.run.hi) = (tail, tail),
-                    None => col.known.widen(self.clock.micros(text)),
-                }
+            // A new run (its first six-digit timestamp is its least and greatest), or a
+            // timestamp in another form (straight into the range).
+            Some(tail) => {
+                col.enter_run(hour);
+                (col.run.lo, col.run.hi) = (tail, tail);
+            }
+            None => {
+                col.enter_run(hour);
+                col.known.widen(self.clock.micros(text));
             }
         }
     }
@@ -708,9 +716,7 @@ impl RecordStage {
         if col.kind != Kind::Integer {
             return self.count_only(column);
         }
-        col.record = self.record;
-        col.values += 1;
-        col.saved = Saved::Count;
+        col.count(self.record);
         if !col.known.range.is_some_and(|(lo, hi)| lo <= v && v <= hi) {
             col.saved = Saved::Range(col.known);
             col.known.widen_number(v);
@@ -723,16 +729,8 @@ impl RecordStage {
         let Some(col) = self.columns.get_mut(column) else {
             return;
         };
-        col.record = self.record;
-        col.values += 1;
-        let hour = micros.div_euclid(MICROS_PER_HOUR);
-        let started = col.run.hour != hour;
-        col.saved = Saved::Stamp(col.known.range, started);
-        if started {
-            col.runs.push(col.run);
-            col.run = Run { hour, ..Run::NONE };
-        }
-        col.run.count += 1;
+        col.count(self.record);
+        col.enter_run(micros.div_euclid(MICROS_PER_HOUR));
         col.known.widen(micros);
     }
 
@@ -746,13 +744,7 @@ impl RecordStage {
         match value {
             FieldValue::Null => {}
             FieldValue::String(text) if valid => self.count_stamp(slot, text),
-            _ => {
-                if let Some(col) = self.columns.get_mut(slot) {
-                    col.record = self.record;
-                    col.invalid += 1;
-                    col.saved = Saved::Invalid;
-                }
-            }
+            _ => self.count_invalid(slot),
         }
     }
 }
