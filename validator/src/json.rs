@@ -270,6 +270,23 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// [`Scanner::try_member`] at `offset` rather than the current offset (moves there only
+    /// when the pattern matches).
+    #[inline]
+    pub fn try_member_at(&mut self, offset: usize, pattern: &[u8]) -> bool {
+        let end = offset + pattern.len();
+        if self
+            .bytes
+            .get(offset..end)
+            .is_some_and(|candidate| crate::plan::bytes_eq(candidate, pattern))
+        {
+            self.pos = end;
+            true
+        } else {
+            false
+        }
+    }
+
     /// If the next member name is exactly `name` (which holds no `"`, `\\` or control
     /// character) followed by `:`, consumes both and returns `true`; otherwise moves nothing.
     /// A fast path for names known in advance: no scanning, no unescaping.
@@ -413,6 +430,12 @@ impl<'a> Scanner<'a> {
     #[inline]
     pub fn next_word(&self) -> Option<u64> {
         self.bytes.get(self.pos..self.pos + 8).map(load_word)
+    }
+
+    /// The 8 bytes at `offset` as a little-endian word, when 8 bytes remain there.
+    #[inline]
+    pub fn word_at(&self, offset: usize) -> Option<u64> {
+        self.bytes.get(offset..offset + 8).map(load_word)
     }
 
     /// Continues a string at a backslash, appending decoded bytes to `out` until the closing

@@ -498,7 +498,7 @@ impl Walker {
     }
 
     /// The usual `key` of a one-column key, written plainly: `{"<name>":"<plain ASCII string>"}`
-    /// starting exactly at the scanner. When it matches in full, consumes it, checks the value
+    /// (or `": "` before the value) starting exactly at the scanner. When it matches in full, consumes it, checks the value
     /// as [`Walker::walk_columns`] would and returns `true`; otherwise moves nothing, changes
     /// nothing and returns `false` (then `walk_columns` reads `key`).
     #[inline]
@@ -508,6 +508,7 @@ impl Walker {
         };
         let start = s.offset();
         let text = if s.try_member(b"{") && s.try_member(e.pattern()) {
+            skip_one_space(s);
             s.plain_ascii_string()
         } else {
             None
@@ -895,8 +896,9 @@ fn find_first<'p>(
 /// expected members after the previous one, then those before it (the slot learns which).
 /// One path for every producer's order: schema order, a `value` written in reverse, Spark's
 /// writer; a member the order does not predict (a nullable column present in one record and
-/// absent in the next) costs a scan of the quick filter. Moves nothing when no expected member
-/// follows.
+/// absent in the next) costs a scan of the quick filter. One path for both separators too:
+/// after `, ` (Python's `json.dumps`) the quick filter reads the word after the space with the
+/// comma put back in front, and the space after the colon is stepped over. Moves nothing when no expected member follows.
 #[inline]
 fn find_next<'p>(
     s: &mut Scanner<'_>,
@@ -910,21 +912,31 @@ fn find_next<'p>(
         return None;
     }
     let hint = successor.get_mut(slot)?;
-    if (word >> 8) & 0xFF == u64::from(b' ') {
-        return find_expected_spaced(s, expected, hint, from);
+    let start = s.offset();
+    if (word >> 8) & 0xFF != u64::from(b' ') {
+        if let Some(e) = expected.get(*hint)
+            && e.may_start(word)
+            && s.try_member(e.comma_pattern())
+        {
+            return Some((*hint, e));
+        }
+        return scan_expected(s, expected, word, hint, from, start + 1);
     }
-    if let Some(e) = expected.get(*hint)
-        && e.may_start(word)
-        && s.try_member(e.comma_pattern())
-    {
-        return Some((*hint, e));
+    let word = (s.word_at(start + 1)? & !0xFF) | u64::from(b',');
+    let found = match expected.get(*hint) {
+        Some(e) if e.may_start(word) && s.try_member_at(start + 2, e.pattern()) => Some((*hint, e)),
+        _ => scan_expected(s, expected, word, hint, from, start + 2),
+    };
+    if found.is_some() {
+        skip_one_space(s);
     }
-    scan_expected(s, expected, word, hint, from)
+    found
 }
 
 /// [`find_next`] when the learnt member did not follow: the quick filter over the expected
 /// members after the previous one (`from` on: in schema order, the columns between were
-/// absent), then before it.
+/// absent), then before it, each tried at `at` (after the comma and its space). Moves nothing
+/// when no expected member follows.
 #[inline(never)]
 fn scan_expected<'p>(
     s: &mut Scanner<'_>,
@@ -932,45 +944,15 @@ fn scan_expected<'p>(
     word: u64,
     hint: &mut usize,
     from: usize,
+    at: usize,
 ) -> Option<(usize, &'p ExpectedMember)> {
     let from = from.min(expected.len());
     let order = (from..expected.len()).chain(0..from);
     let found = order
         .filter_map(|k| expected.get(k).map(|e| (k, e)))
-        .find(|(_, e)| e.may_start(word) && s.try_member(e.comma_pattern()))?;
+        .find(|(_, e)| e.may_start(word) && s.try_member_at(at, e.pattern()))?;
     *hint = found.0;
     Some(found)
-}
-
-/// [`find_next`] after `, ` (Python's `json.dumps` separators): the same quick filter on the
-/// word after the space with a comma put back in front, then `"name":` after the space, from
-/// the learnt member, then from `from` on (the hint learns too). Moves nothing when no expected
-/// member follows.
-#[inline(never)]
-fn find_expected_spaced<'p>(
-    s: &mut Scanner<'_>,
-    expected: &'p [ExpectedMember],
-    hint: &mut usize,
-    from: usize,
-) -> Option<(usize, &'p ExpectedMember)> {
-    let start = s.offset();
-    s.seek(start + 1);
-    let word = (s.next_word().unwrap_or(0) & !0xFF) | u64::from(b',');
-    s.seek(start + 2);
-    let from = from.min(expected.len());
-    let order = [*hint]
-        .into_iter()
-        .chain(from..expected.len())
-        .chain(0..from);
-    let found = order
-        .filter_map(|k| expected.get(k).map(|e| (k, e)))
-        .find(|(_, e)| e.may_start(word) && s.try_member(e.pattern()));
-    match found {
-        Some((k, _)) => *hint = k,
-        None => s.seek(start),
-    }
-    skip_one_space(s);
-    found
 }
 
 /// Steps over one space after a member's colon (`"name": value`), so that the value's fast
@@ -984,7 +966,8 @@ fn skip_one_space(s: &mut Scanner<'_>) {
 }
 
 /// The usual `meta`, written plainly: `{"ts":"<plain ASCII string>"` and then
-/// `,"action":"U"}`, `,"action":"D"}` or `}`, starting exactly at the scanner. When it matches in
+/// `,"action":"U"}`, `,"action":"D"}` or `}`, starting exactly at the scanner; or the same with
+/// Python's separators (`": "`, `", "`), the other common way to write it. When it matches in
 /// full, consumes it and returns the timestamp's text and the action (valid by construction, so
 /// `check_meta_action` would add nothing); otherwise moves nothing and the general path reads
 /// `meta`. Nothing is checked before the whole object matched, so a fall back starts clean.
@@ -994,12 +977,13 @@ fn plain_meta<'a>(s: &mut Scanner<'a>) -> Option<(&'a [u8], Option<Action>)> {
     if !s.try_member(b"{\"ts\":") {
         return None;
     }
+    skip_one_space(s);
     let ts = s.plain_ascii_string().map(|(_, ts)| ts);
     let action = if ts.is_none() {
         None
-    } else if s.try_member(b",\"action\":\"U\"}") {
+    } else if s.try_member(b",\"action\":\"U\"}") || s.try_member(b", \"action\": \"U\"}") {
         Some(Some(Action::Upsert))
-    } else if s.try_member(b",\"action\":\"D\"}") {
+    } else if s.try_member(b",\"action\":\"D\"}") || s.try_member(b", \"action\": \"D\"}") {
         Some(Some(Action::Delete))
     } else if s.try_member(b"}") {
         Some(None)
@@ -1554,6 +1538,20 @@ mod tests {
                     ("\"U\"}", "\"U\" }"),
                 ],
             );
+            // Python's separators take the fast path too, and agree with the general one.
+            let compact = record(meta, &base);
+            let spaced = compact
+                .replace("{\"ts\":", "{\"ts\": ")
+                .replace(",\"action\":", ", \"action\": ");
+            assert_eq!(full_findings(&spaced), full_findings(&compact), "{spaced}");
+            same_findings_after_rewrites(
+                &spaced,
+                &[
+                    ("{\"ts\":", "{ \"ts\":"),
+                    ("\"U\"}", "\"U\" }"),
+                    ("\"ts\": ", "\"ts\":  "),
+                ],
+            );
         }
         // Also the truncated line, ending inside meta.
         for meta in &metas {
@@ -1604,6 +1602,14 @@ mod tests {
                     ("{\"id\":", "{\"id\" :"),
                     ("},\"value\"", " },\"value\""),
                 ],
+            );
+            // `": "` before the value takes the fast path too, and agrees with the general one.
+            let compact = format!("{{\"meta\":{META},\"key\":{key},\"value\":{base}}}");
+            let spaced = compact.replace("{\"id\":", "{\"id\": ");
+            assert_eq!(full_findings(&spaced), full_findings(&compact), "{spaced}");
+            same_findings_after_rewrites(
+                &spaced,
+                &[("{\"id\": ", "{ \"id\": "), ("{\"id\": ", "{\"id\":  ")],
             );
             // Key last, and a key that ends the line.
             let last = format!("{{\"meta\":{META},\"value\":{base},\"key\":{key}}}");
