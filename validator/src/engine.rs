@@ -477,7 +477,7 @@ fn run_batches(
         config.limits.batch_bytes,
         lanes::AHEAD_BYTES_PER_LANE * (lanes - 1),
     );
-    let work = lanes::LaneWork::new(lanes);
+    let work = lanes::LaneWork::new(lanes, config.jobs.max(1));
     std::thread::scope(|scope| {
         let mut threads = Vec::with_capacity(helpers);
         for _ in 0..lanes {

