@@ -18,10 +18,10 @@
 //!   reusable buffer, so checking allocates nothing per field.
 
 use super::bytescan::Positions;
+use super::csv::count_lines;
 use super::text::{self, Header, RecordFields, TextField};
-use super::{
-    BatchOutcome, KeyEntry, LineFrame, LocatedFinding, RecordFormat, WorkerState, frame_lines,
-};
+use super::{BatchOutcome, KeyEntry, LineFrame, LocatedFinding, RecordFormat, WorkerState};
+use crate::dedup::record_hash;
 use crate::plan::{CheckPlan, Finding, Findings};
 
 /// TSV with a mapped header (one per file).
@@ -60,35 +60,23 @@ impl RecordFormat for TsvFormat {
         memchr::memchr(b'\n', bytes).map(|i| i + 1)
     }
 
-    fn frame(&self, batch: &[u8], frames: &mut Vec<LineFrame>) {
-        frame_lines(batch, frames, |line| {
-            let text = strip_line_end(line);
-            (!text.is_empty()).then_some(text)
-        });
-    }
-
     fn check_batch(
         &self,
         plan: &CheckPlan,
         batch: &[u8],
-        frames: &[LineFrame],
+        _frames: &[LineFrame],
         state: &mut WorkerState,
         out: &mut BatchOutcome,
     ) {
-        let mut own = std::mem::take(&mut state.frames);
-        let frames = if frames.is_empty() {
-            self.frame(batch, &mut own);
-            &own
-        } else {
-            frames
-        };
         let fields = self.header.fields();
         let mut spans: Vec<Span> = Vec::with_capacity(fields);
         let mut decoded: Vec<u8> = Vec::new();
         let mut findings = Findings::default();
         let mut start = 0usize;
-        for (line, frame) in (0u64..).zip(frames) {
-            let end = frame.end;
+        let mut line = 0u64;
+        while start < batch.len() {
+            let rest = batch.get(start..).unwrap_or_default();
+            let end = memchr::memchr(b'\n', rest).map_or(batch.len(), |i| start + i);
             let text = strip_line_end(batch.get(start..end).unwrap_or_default());
             if !text.is_empty() {
                 let record = out.records;
@@ -133,17 +121,17 @@ impl RecordFormat for TsvFormat {
                                 line,
                                 record,
                                 key,
-                                record_hash: frame.hash,
+                                record_hash: record_hash(text),
                                 uuid,
                             });
                         }
                     }
                 }
             }
+            line += 1;
             start = end + 1;
         }
-        out.lines = frames.len() as u64;
-        state.frames = own;
+        out.lines = count_lines(batch);
         state.profile.absorb(&mut state.stage);
     }
 }
