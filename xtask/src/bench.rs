@@ -201,6 +201,8 @@ pub enum Part {
     Parts,
     /// Only Parquet.
     Parquet,
+    /// Only CSV and TSV.
+    Formats,
 }
 
 /// Runs `part` of the benchmark.
@@ -218,6 +220,7 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
                 Part::Engines => Some("--engines"),
                 Part::Parts => Some("--parts"),
                 Part::Parquet => Some("--parquet"),
+                Part::Formats => Some("--formats"),
             })
             .current_dir(root)
             .status()?;
@@ -269,6 +272,24 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
     if part == Part::Parquet {
         let result = parquet::measure(&exe, &dir, &plain)?;
         return Ok(if parquet::report(&result) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    if part == Part::Formats {
+        let mut results = Vec::new();
+        formats::measure(&exe, &dir, &plain, &mut results)?;
+        for m in &results {
+            println!(
+                "{:<36} {:>9.3} s {:>13.0} records/s {:>10.1} MB/s",
+                m.label,
+                m.seconds,
+                m.records_per_s(),
+                m.mb_per_s()
+            );
+        }
+        return Ok(if formats::report(&results) {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)
@@ -459,9 +480,7 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
             println!("{label:<40} {ratio:>8.2}");
         }
     }
-    for (label, value) in formats::ratios(&results) {
-        println!("{label:<48} {value:>8.2}");
-    }
+    all_met &= formats::report(&results);
     for (label, value) in engines::ratios(&results) {
         println!("{label:<48} {value:>8.1}");
     }

@@ -4,7 +4,7 @@
 //! - `codegen --check`: change nothing; exit 1 naming each stale file and the command to run.
 //! - `samples`: regenerate the validator's sample exports in `samples/` (see `bench.rs`).
 //! - `bench`: the validator benchmark (1,000,000 generated records; see `bench.rs`);
-//!   `bench --layouts` runs only the layout matrix, `bench --engines` only the engines, `bench --parts` only the four gzip parts, `bench --parquet` only Parquet.
+//!   `bench --layouts` runs only the layout matrix, `bench --engines` only the engines, `bench --parts` only the four gzip parts, `bench --parquet` only Parquet, `bench --formats` only CSV and TSV.
 //! - `import-dap FILE [--table NAME] [--out PATH]`, `diff OLD NEW [--format human|json]`:
 //!   following DAP's schema as it changes (see `evolve.rs`).
 //! - `dist`: the man page and shell completions (also kept fresh by `codegen`), then the wheel
@@ -38,7 +38,8 @@ commands:
   bench --layouts    only the layout matrix (the same records written ten ways)
   bench --engines    only the validation SQL on DuckDB and Spark local[2], beside dap-validate
   bench --parts      only four gzip parts of the records (all cores on many files)
-  bench --parquet    only the records as Parquet, beside the parquet crate's bare read";
+  bench --parquet    only the records as Parquet, beside the parquet crate's bare read
+  bench --formats    only the records as CSV and TSV, beside the csv crate's bare parse";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -62,6 +63,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
         ["bench", "--engines"] => bench::bench_with(&workspace_root(), bench::Part::Engines),
         ["bench", "--parts"] => bench::bench_with(&workspace_root(), bench::Part::Parts),
         ["bench", "--parquet"] => bench::bench_with(&workspace_root(), bench::Part::Parquet),
+        ["bench", "--formats"] => bench::bench_with(&workspace_root(), bench::Part::Formats),
         ["dist"] => dist::build_wheel(&workspace_root()),
         ["import-dap", rest @ ..] => evolve::import_dap(&workspace_root(), rest),
         ["diff", rest @ ..] => evolve::diff(&workspace_root(), rest),
