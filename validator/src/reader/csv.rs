@@ -422,23 +422,30 @@ impl Split {
     }
 
     /// Ends the field in `state` at `end` (its delimiter, line end or the batch's end).
+    ///
+    /// Each branch pushes its own field: built in one place and then pushed, the field went
+    /// through the stack, and its 16-byte reload right after narrower stores (a failed store
+    /// forward) took a fifth of the CSV checker's samples (perf annotate, 300,000 records).
     fn close_field(&mut self, batch: &[u8], state: FieldState, end: usize) {
-        let field = match state {
-            FieldState::Plain { start } => Field {
+        match state {
+            FieldState::Plain { start } => self.fields.push(Field {
                 text: Text::Batch(start, end),
                 quoted: false,
-            },
+            }),
             // Open at the end of the file: what there is (the record is malformed anyway).
             FieldState::Quoted { content, doubled } => {
-                self.decode(batch, content, end, doubled, end)
+                let field = self.decode(batch, content, end, doubled, end);
+                self.fields.push(field);
             }
             FieldState::Closed {
                 content,
                 close,
                 doubled,
-            } => self.decode(batch, content, close, doubled, end),
-        };
-        self.fields.push(field);
+            } => {
+                let field = self.decode(batch, content, close, doubled, end);
+                self.fields.push(field);
+            }
+        }
     }
 
     /// A quoted field: its text `batch[content..close]` with each `""` made one `"`, then

@@ -1138,9 +1138,8 @@ mod tests {
             let c = plan.columns().iter().position(|c| &*c.name == column);
             let c = c.unwrap_or_else(|| panic!("{column}"));
             let field = TextField::Text(text.as_bytes());
-            text::check_text_field(&plan, c, field, &mut Findings::default())
-                .0
-                .is_valid()
+            let mut stage = crate::profile::RecordStage::new(&plan);
+            text::check_text_field(&plan, c, field, &mut Findings::default(), &mut stage).is_valid()
         };
         for v in [
             i64::from(i32::MIN) - 1,
