@@ -198,13 +198,31 @@ pub enum Checked {
     /// the index in an integer enum's sorted values), for the profile's histogram.
     Member(u32),
     /// Valid, and a value outside the listed members of an open enum: the caller counts it in
-    /// [`crate::summary::OpenEnumTally`] slot `0` once it knows the record is readable.
-    OpenEnumValue(usize),
+    /// [`crate::summary::OpenEnumTally`] slot `0` once it knows the record is readable. (A
+    /// `u32`, so that a `Checked` fits one register: with a `usize` it came back through
+    /// memory, and the reload stalled the CSV checker.)
+    OpenEnumValue(u32),
     /// At least one finding was added.
     Invalid,
 }
 
 impl Checked {
+    /// An open-enum value of slot `slot` (slots number the open-enum columns, far fewer than
+    /// `u32::MAX`).
+    #[inline]
+    pub fn open(slot: usize) -> Checked {
+        Checked::OpenEnumValue(u32::try_from(slot).unwrap_or(u32::MAX))
+    }
+
+    /// The open-enum slot of an [`Checked::OpenEnumValue`].
+    #[inline]
+    pub fn open_slot(self) -> Option<usize> {
+        match self {
+            Checked::OpenEnumValue(slot) => Some(slot as usize),
+            _ => None,
+        }
+    }
+
     /// Whether the value passed (a member, an open-enum value or any other valid value).
     pub fn is_valid(self) -> bool {
         self != Checked::Invalid
@@ -1036,7 +1054,7 @@ impl CheckPlan {
                     return Checked::Member(id as u32);
                 }
                 if let Some(slot) = open_slot {
-                    return Checked::OpenEnumValue(*slot);
+                    return Checked::open(*slot);
                 }
                 let message = enum_message(name, listing, s, members);
                 findings.push(col(), Code::Enum, message, value.report_text());
@@ -1063,7 +1081,7 @@ impl CheckPlan {
                     }
                 }
                 FieldValue::String(_) if open_slot.is_some() => {
-                    Checked::OpenEnumValue(open_slot.unwrap_or_default())
+                    Checked::open(open_slot.unwrap_or_default())
                 }
                 _ => wrong_type(findings, &format!("an integer ({name})")),
             },
@@ -1098,7 +1116,7 @@ impl CheckPlan {
                 if let Some(id) = members.get(s) {
                     return Checked::Member(id as u32);
                 } else if let Some(slot) = open_slot {
-                    return Checked::OpenEnumValue(*slot);
+                    return Checked::open(*slot);
                 } else {
                     false
                 }
@@ -1106,7 +1124,7 @@ impl CheckPlan {
             Some(Rule::IntegerEnum {
                 open_slot: Some(slot),
                 ..
-            }) => return Checked::OpenEnumValue(*slot),
+            }) => return Checked::open(*slot),
             _ => false,
         };
         if valid {
@@ -1760,10 +1778,10 @@ mod tests {
             p.check(controller, Str(b"_dap_unspecified_"), &mut findings),
             canonical
         );
-        let slot = match p.check(controller, Str(b"courses"), &mut findings) {
-            Checked::OpenEnumValue(slot) => slot,
-            other => panic!("{other:?}"),
-        };
+        let checked = p.check(controller, Str(b"courses"), &mut findings);
+        let slot = checked
+            .open_slot()
+            .unwrap_or_else(|| panic!("{checked:?}"));
         assert_eq!(p.open_enum_columns().get(slot), Some(&controller));
         assert_eq!(
             p.check(controller, Integer(b"3"), &mut findings),

@@ -547,7 +547,7 @@ impl Walker {
         self.stage
             .observe(plan, e.column, FieldValue::String(text), checked);
         self.stage.sections(true, false);
-        if let Checked::OpenEnumValue(slot) = checked {
+        if let Some(slot) = checked.open_slot() {
             self.pending.push(PendingValue {
                 slot,
                 in_line: true,
@@ -734,7 +734,7 @@ impl Walker {
                     checked
                 }
             };
-            if let Checked::OpenEnumValue(slot) = checked {
+            if let Some(slot) = checked.open_slot() {
                 let pending = match in_line {
                     Some((start, end)) => PendingValue {
                         slot,

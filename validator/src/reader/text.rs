@@ -359,7 +359,7 @@ pub fn check_record<F: RecordFields + ?Sized>(
                 match checked {
                     Checked::OpenEnumValue(slot) => {
                         if let TextField::Text(text) = field {
-                            profile.tally.observe(slot, text);
+                            profile.tally.observe(slot as usize, text);
                         }
                     }
                     Checked::Valid | Checked::Member(_) if column_plan.in_key => {
