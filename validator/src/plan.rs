@@ -1779,9 +1779,7 @@ mod tests {
             canonical
         );
         let checked = p.check(controller, Str(b"courses"), &mut findings);
-        let slot = checked
-            .open_slot()
-            .unwrap_or_else(|| panic!("{checked:?}"));
+        let slot = checked.open_slot().unwrap_or_else(|| panic!("{checked:?}"));
         assert_eq!(p.open_enum_columns().get(slot), Some(&controller));
         assert_eq!(
             p.check(controller, Integer(b"3"), &mut findings),

@@ -986,38 +986,49 @@ fn skip_one_space(s: &mut Scanner<'_>) {
     }
 }
 
-/// The usual `meta`, written plainly: `{"ts":"<plain ASCII string>"` and then
-/// `,"action":"U"}`, `,"action":"D"}` or `}`, starting exactly at the scanner; or the same with
-/// Python's separators (`": "`, `", "`), the other common way to write it. When it matches in
-/// full, consumes it and returns the timestamp's text and the action (valid by construction, so
-/// `check_meta_action` would add nothing); otherwise moves nothing and the general path reads
-/// `meta`. Nothing is checked before the whole object matched, so a fall back starts clean.
+/// The usual `meta`, written plainly: `{`, then `"ts":"<plain ASCII string>"` and optionally
+/// `"action":"U"` or `"action":"D"` in either order, separated by `,` (or Python's `", "` and
+/// `": "`), then `}`, starting exactly at the scanner. When it matches in full, consumes it and
+/// returns the timestamp's text and the action (valid by construction, so `check_meta_action`
+/// would add nothing); otherwise moves nothing and the general path reads `meta` (and reports a
+/// repeated member, an unknown one, another action or a value of another type). Nothing is
+/// checked before the whole object matched, so a fall back starts clean.
 #[inline]
 fn plain_meta<'a>(s: &mut Scanner<'a>) -> Option<(&'a [u8], Option<Action>)> {
     let start = s.offset();
-    if !s.try_member(b"{\"ts\":") {
-        return None;
-    }
-    skip_one_space(s);
-    let ts = s.plain_ascii_string().map(|(_, ts)| ts);
-    let action = if ts.is_none() {
-        None
-    } else if s.try_member(b",\"action\":\"U\"}") || s.try_member(b", \"action\": \"U\"}") {
-        Some(Some(Action::Upsert))
-    } else if s.try_member(b",\"action\":\"D\"}") || s.try_member(b", \"action\": \"D\"}") {
-        Some(Some(Action::Delete))
-    } else if s.try_member(b"}") {
-        Some(None)
-    } else {
-        None
-    };
-    match (ts, action) {
-        (Some(ts), Some(action)) => Some((ts, action)),
-        _ => {
-            s.seek(start);
-            None
+    let (mut ts, mut action) = (None, None);
+    let mut open = s.try_member(b"{");
+    while open {
+        if ts.is_none() && s.try_member(b"\"ts\":") {
+            skip_one_space(s);
+            ts = s.plain_ascii_string().map(|(_, text)| text);
+            open = ts.is_some();
+        } else if action.is_none() && s.try_member(b"\"action\":") {
+            skip_one_space(s);
+            action = if s.try_member(b"\"U\"") {
+                Some(Action::Upsert)
+            } else if s.try_member(b"\"D\"") {
+                Some(Action::Delete)
+            } else {
+                None
+            };
+            open = action.is_some();
+        } else {
+            open = false;
+        }
+        if open && s.try_member(b"}") {
+            if let Some(ts) = ts {
+                return Some((ts, action));
+            }
+            open = false;
+        }
+        open = open && s.try_member(b",");
+        if open {
+            skip_one_space(s);
         }
     }
+    s.seek(start);
+    None
 }
 
 /// Marks `column` seen in this record; returns whether it was seen already (a duplicate key).
@@ -1575,6 +1586,12 @@ mod tests {
             META.replace("\"2024-05-01T10:00:00Z\"", "5"),
             META.replace("\"2024-05-01T10:00:00Z\"", "null"),
             r#"{"action":"U","ts":"2024-05-01T10:00:00Z"}"#.to_owned(),
+            r#"{"action":"D","ts":"2024-05-01T10:00:00Z"}"#.to_owned(),
+            r#"{"action":"U","ts":"2024-05-01T10:00:00Z","action":"U"}"#.to_owned(),
+            r#"{"action":"U","ts":"yesterday"}"#.to_owned(),
+            r#"{"action":"U"}"#.to_owned(),
+            r#"{"ts":"2024-05-01T10:00:00Z",}"#.to_owned(),
+            r#"{"ts":"2024-05-01T10:00:00Z","action":"U",}"#.to_owned(),
             r#"{"ts":"2024-05-01T10:00:00Z","action":"D","action":"D"}"#.to_owned(),
             r#"{"ts":"2024-05-01T10:00:00Z","ts":"2024-05-01T10:00:00Z"}"#.to_owned(),
             r#"{"ts":"2024-05-01T10:00:00Z","other":1}"#.to_owned(),
@@ -1594,6 +1611,7 @@ mod tests {
                     ("{\"ts\":", "{ \"ts\":"),
                     ("{\"ts\":", "{\"t\\u0073\":"),
                     ("\"action\":", "\"action\" :"),
+                    ("{\"action\":", "{ \"action\":"),
                     ("\"U\"}", "\"U\" }"),
                 ],
             );
