@@ -250,9 +250,15 @@ impl RecordFormat for CsvFormat {
                 });
             }
         }
-        out.lines = count_lines(batch);
+        out.lines = split_lines(batch, line);
         state.profile.absorb(&mut state.stage);
     }
+}
+
+/// The lines of `batch` once the splitter read it to the end, having counted `newlines` line
+/// ends (every `\n`, in quotes or not): [`count_lines`] without another pass.
+fn split_lines(batch: &[u8], newlines: u64) -> u64 {
+    newlines + u64::from(batch.last().is_some_and(|&b| b != b'\n'))
 }
 
 /// Where a field's text is.
@@ -701,6 +707,16 @@ mod tests {
                     String::from_utf8_lossy(&input)
                 );
             }
+            // The splitter counts every line end, so the batch's lines need no other pass.
+            let mut split = Split::default();
+            let (mut at, mut line) = (0, 0);
+            while split.next_record(&input, &mut at, &mut line).is_some() {}
+            assert_eq!(
+                split_lines(&input, line),
+                count_lines(&input),
+                "{:?}",
+                String::from_utf8_lossy(&input)
+            );
             // An open quote at the end is what makes the last record unterminated.
             let open =
                 QuoteScan::scan(&input, QuoteState::FieldStart, false).1 == QuoteState::Quoted;
