@@ -475,7 +475,7 @@ fn run_batches(
     let pool = BufferPool::new(
         max_buffers,
         config.limits.batch_bytes,
-        lanes::AHEAD_BYTES_PER_LANE * (lanes - 1),
+        lanes::ahead_limit(lanes),
     );
     let work = lanes::LaneWork::new(lanes, config.jobs.max(1));
     std::thread::scope(|scope| {
