@@ -90,13 +90,25 @@ pub struct QuoteScan;
 impl QuoteScan {
     /// Scans `bytes` from `state`; returns the first (`first_only`) or last record end found and
     /// the state after the scan (after the first record end, when `first_only`).
-    pub fn scan(
+    pub fn scan(bytes: &[u8], state: QuoteState, first_only: bool) -> (Option<usize>, QuoteState) {
+        let mut found = None;
+        let state = QuoteScan::each_end(bytes, state, |end| {
+            found = Some(end);
+            !first_only
+        });
+        (found, state)
+    }
+
+    /// Scans `bytes` from `state`, calling `on_end` with each record end (the byte after its
+    /// `\n`) until it returns `false`; returns the state after the scan (after the record end
+    /// where it stopped).
+    #[inline]
+    pub fn each_end(
         bytes: &[u8],
         mut state: QuoteState,
-        first_only: bool,
-    ) -> (Option<usize>, QuoteState) {
+        mut on_end: impl FnMut(usize) -> bool,
+    ) -> QuoteState {
         let mut i = 0usize;
-        let mut found = None;
         while let Some(&byte) = bytes.get(i) {
             match state {
                 QuoteState::Quoted => {
@@ -115,9 +127,8 @@ impl QuoteScan {
                             QuoteState::Quoted
                         }
                         (_, b'\n') => {
-                            found = Some(i);
-                            if first_only {
-                                return (found, QuoteState::FieldStart);
+                            if !on_end(i) {
+                                return QuoteState::FieldStart;
                             }
                             QuoteState::FieldStart
                         }
@@ -132,10 +143,9 @@ impl QuoteScan {
                             let at = i + p;
                             if run.get(p) == Some(&b'\n') {
                                 i = at + 1;
-                                found = Some(i);
                                 state = QuoteState::FieldStart;
-                                if first_only {
-                                    return (found, state);
+                                if !on_end(i) {
+                                    return state;
                                 }
                             } else {
                                 let opens = p > 0 && matches!(run.get(p - 1), Some(b',' | b'\r'));
@@ -155,7 +165,7 @@ impl QuoteScan {
                 }
             }
         }
-        (found, state)
+        state
     }
 }
 
@@ -173,15 +183,40 @@ impl RecordFormat for CsvFormat {
         found
     }
 
+    /// The lines that end in a `\n` outside quotes, as [`QuoteScan`] finds them (a batch
+    /// starts at a record's start), each with the hash of its text without the line end. A
+    /// record the splitter ends elsewhere (a lone `\r`, the end of the batch) hashes itself.
+    fn frame(&self, batch: &[u8], frames: &mut Vec<LineFrame>) {
+        frames.clear();
+        let mut start = 0usize;
+        QuoteScan::each_end(batch, QuoteState::FieldStart, |after| {
+            let text = trim_line_end(batch.get(start..after).unwrap_or_default());
+            let hash = if text.is_empty() {
+                0
+            } else {
+                record_hash(text)
+            };
+            frames.push(LineFrame {
+                end: after - 1,
+                hash,
+            });
+            start = after;
+            true
+        });
+    }
+
     fn check_batch(
         &self,
         plan: &CheckPlan,
         batch: &[u8],
-        _frames: &[LineFrame],
+        frames: &[LineFrame],
         state: &mut WorkerState,
         out: &mut BatchOutcome,
     ) {
         let fields = self.header.fields();
+        // The lane's frames, in step with the records: `frame` is the next unused one and
+        // `frame_start` where its line starts.
+        let (mut frame, mut frame_start) = (0usize, 0usize);
         let mut split = Split::default();
         let mut findings = Findings::default();
         let mut at = 0usize;
@@ -241,11 +276,19 @@ impl RecordFormat for CsvFormat {
                 }
             }
             if let Some((key, uuid)) = key {
+                // The lane hashed the record if a line of its frames is exactly the record.
+                while frames.get(frame).is_some_and(|f| f.end + 1 <= record.start) {
+                    frame_start = frames.get(frame).map_or(0, |f| f.end + 1);
+                    frame += 1;
+                }
+                let framed = frames
+                    .get(frame)
+                    .filter(|f| frame_start == record.start && f.end + 1 == record.end);
                 out.keys.push(KeyEntry {
                     line: record.line,
                     record: record_index,
                     key,
-                    record_hash: record_hash(raw_text),
+                    record_hash: framed.map_or_else(|| record_hash(raw_text), |f| f.hash),
                     uuid,
                 });
             }
@@ -750,6 +793,48 @@ mod tests {
         };
         let nulls: Vec<bool> = (0..6).map(|i| view.field(i) == TextField::Null).collect();
         assert_eq!(nulls, [false, true, false, true, false, false]);
+    }
+
+    /// Records hashed by the lane's frames hash as the checker hashes them, whatever ends them
+    /// (CRLF, a lone CR, a quoted newline, empty lines, no line end at the batch's end).
+    #[test]
+    fn lane_framed_batches_check_as_unframed_ones() {
+        let plan = crate::plan::web_logs_plan();
+        let (format, _) = CsvFormat::from_header(&plan, b"meta.ts,key.id,value.url\n");
+        let id = |n: u32| format!("0a1b2c3d-4e5f-4789-abcd-ef01234567{n:02}");
+        let batch = format!(
+            "2024-05-01T10:00:00Z,{},/a\r\n\n2024-05-01T10:00:00Z,{},\"/b\nc\"\n\
+             2024-05-01T10:00:00Z,{},/d\r2024-05-01T10:00:00Z,{},/e\n\r\n\
+             2024-05-01T10:00:00Z,{},/f",
+            id(1),
+            id(2),
+            id(3),
+            id(4),
+            id(5)
+        );
+        let mut frames = Vec::new();
+        format.frame(batch.as_bytes(), &mut frames);
+        assert!(frames.len() >= 4, "{frames:?}");
+        let check = |frames: &[LineFrame]| {
+            let mut state = WorkerState::new(&plan);
+            let mut out = BatchOutcome::default();
+            format.check_batch(&plan, batch.as_bytes(), frames, &mut state, &mut out);
+            out
+        };
+        let (lane, own) = (check(&frames), check(&[]));
+        assert_eq!(lane.keys.len(), 5, "{:?}", lane.findings);
+        assert_eq!(lane.keys, own.keys);
+        assert_eq!(lane.findings, own.findings);
+        assert_eq!((lane.lines, lane.records), (own.lines, own.records));
+        // The frames are used where a line is exactly a record (the first two) and nowhere
+        // else: with every frame's hash made 7, those two change and only those.
+        let marked: Vec<LineFrame> = frames.iter().map(|f| LineFrame { hash: 7, ..*f }).collect();
+        let hashes: Vec<bool> = check(&marked)
+            .keys
+            .iter()
+            .map(|k| k.record_hash == 7)
+            .collect();
+        assert_eq!(hashes, [true, true, false, false, false]);
     }
 
     #[test]
