@@ -277,7 +277,7 @@ impl RecordFormat for CsvFormat {
             }
             if let Some((key, uuid)) = key {
                 // The lane hashed the record if a line of its frames is exactly the record.
-                while frames.get(frame).is_some_and(|f| f.end + 1 <= record.start) {
+                while frames.get(frame).is_some_and(|f| f.end < record.start) {
                     frame_start = frames.get(frame).map_or(0, |f| f.end + 1);
                     frame += 1;
                 }
