@@ -1088,6 +1088,18 @@ impl CheckPlan {
         }
     }
 
+    /// The character limit of text column `column` (`Some(None)`: none) when checking its
+    /// values needs only their length, as when no `--target` rule reads them; `None` for any
+    /// other column. A value within the limit is valid, one over it gets the finding
+    /// [`CheckPlan::check`] gives (which needs the text).
+    #[inline]
+    pub fn measured_text(&self, column: usize) -> Option<Option<u32>> {
+        match self.columns.get(column).map(|c| &c.rule) {
+            Some(Rule::Text { max_chars, .. }) if self.target.is_none() => Some(*max_chars),
+            _ => None,
+        }
+    }
+
     /// Checks a string field of column `column`: exactly [`CheckPlan::check`] with
     /// [`FieldValue::String`], deciding the valid cases (and the open-enum values) directly by
     /// the column's rule and leaving every finding to [`CheckPlan::check`]. The common case of

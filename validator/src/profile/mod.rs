@@ -137,6 +137,20 @@ struct StageColumn {
 }
 
 impl StageColumn {
+    /// Keeps a counted text value's length, `bytes` and `chars()` characters, if it is the
+    /// longest yet (`chars` is called only then: a text no longer in bytes than the longest in
+    /// characters changes neither).
+    #[inline]
+    fn lengths(&mut self, bytes: usize, chars: impl FnOnce() -> usize) {
+        if bytes > self.max_chars as usize {
+            self.saved = Saved::Lengths(self.max_bytes, self.max_chars);
+            let bytes = u32::try_from(bytes).unwrap_or(u32::MAX);
+            let chars = u32::try_from(chars()).unwrap_or(u32::MAX);
+            self.max_bytes = self.max_bytes.max(bytes);
+            self.max_chars = self.max_chars.max(chars);
+        }
+    }
+
     /// Counts a valid value of record `record` that changes nothing else (yet: the caller may
     /// set `saved` to what else it changes).
     #[inline(always)]
@@ -534,6 +548,19 @@ impl RecordStage {
         }
     }
 
+    /// A valid value of text column `column` known by its length only, `bytes` and `chars`
+    /// characters (see [`crate::json::Scanner::measure_string`]): what
+    /// [`RecordStage::observe_string`] keeps of a valid text.
+    pub fn observe_text_len(&mut self, column: usize, bytes: usize, chars: usize) {
+        if !self.enabled {
+            return;
+        }
+        if let Some(col) = self.columns.get_mut(column) {
+            col.count(self.record);
+            col.lengths(bytes, || chars);
+        }
+    }
+
     /// A string value and its check.
     #[inline(always)]
     pub fn observe_string(
@@ -555,13 +582,7 @@ impl RecordStage {
         match col.kind {
             Kind::Text => {
                 col.count(self.record);
-                if text.len() > col.max_chars as usize {
-                    col.saved = Saved::Lengths(col.max_bytes, col.max_chars);
-                    let bytes = u32::try_from(text.len()).unwrap_or(u32::MAX);
-                    let chars = u32::try_from(count_chars(text)).unwrap_or(u32::MAX);
-                    col.max_bytes = col.max_bytes.max(bytes);
-                    col.max_chars = col.max_chars.max(chars);
-                }
+                col.lengths(text.len(), || count_chars(text));
             }
             Kind::Timestamp => self.count_stamp(column, text),
             Kind::Enum => self.observe_verdict(plan, column, FieldValue::String(text), checked),

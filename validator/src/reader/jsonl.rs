@@ -40,7 +40,7 @@ use super::{
 };
 use crate::dedup::KeyFingerprint;
 use crate::formats;
-use crate::json::{Peek, Scanner, SyntaxError, SyntaxErrorKind};
+use crate::json::{Measure, Peek, Scanner, SyntaxError, SyntaxErrorKind};
 use crate::keyset::KeySet;
 use crate::plan::{
     Action, CheckPlan, Checked, ColumnRef, ExpectedMember, FieldValue, Finding, Findings,
@@ -682,6 +682,14 @@ impl Walker {
                     Some(checked)
                 };
                 (FieldValue::String(text), Some((start, end)), checked)
+            } else if let Some(measure) =
+                (!in_key).then(|| measured_text(plan, column, s)).flatten()
+            {
+                // A text with escapes within its column's limit: valid, and its length is all
+                // the profile keeps, so it is not decoded (`value` is not read again).
+                self.stage
+                    .observe_text_len(column, measure.bytes, measure.chars);
+                (FieldValue::Null, None, Some(Checked::Valid))
             } else if let Some(text) = s.plain_integer() {
                 let checked = if in_key {
                     None
@@ -845,6 +853,22 @@ impl Walker {
         }
         let uuid = if needed == 1 { self.key_uuid } else { None };
         Some((self.key.finish(), uuid))
+    }
+}
+
+/// A string of text column `column` measured without decoding (see
+/// [`Scanner::measure_string`]) when its rule needs no more and it is within the column's
+/// limit; otherwise moves nothing (then the general path decodes it and reports).
+#[inline(never)]
+fn measured_text(plan: &CheckPlan, column: usize, s: &mut Scanner<'_>) -> Option<Measure> {
+    let limit = plan.measured_text(column)?;
+    let start = s.offset();
+    let measure = s.measure_string()?;
+    if limit.is_none_or(|max| measure.chars <= max as usize) {
+        Some(measure)
+    } else {
+        s.seek(start);
+        None
     }
 }
 
@@ -1472,6 +1496,40 @@ mod tests {
                 assert_eq!(stats[ua].invalid, u64::from(!delete), "{line}");
                 assert_eq!(stats[url].values, u64::from(!delete), "{line}");
             }
+        }
+    }
+
+    /// A text with escapes is measured, not decoded, and finds what its decoded spelling
+    /// finds: `user_agent` (at most 255 characters) at 255 and 256 characters, with `\/`,
+    /// `\u00e9` (two bytes, one character) and a surrogate pair, and with invalid escapes.
+    #[test]
+    fn measured_texts_find_what_decoded_ones_find() {
+        for (plain, escaped) in [
+            ("/".repeat(255), "\\/".repeat(255)),
+            ("/".repeat(256), "\\/".repeat(256)),
+            ("\u{e9}".repeat(255), "\\u00e9".repeat(255)),
+            ("\u{e9}".repeat(256), "\\u00E9".repeat(256)),
+            (
+                format!("{}\u{1F600}", "a".repeat(254)),
+                format!("{}\\ud83d\\ude00", "a".repeat(254)),
+            ),
+            (
+                format!("{}\u{1F600}", "a".repeat(255)),
+                format!("{}\\ud83d\\ude00", "a".repeat(255)),
+            ),
+        ] {
+            let line = |text: &str| record(META, &value(&format!(",\"user_agent\":\"{text}\"")));
+            let too_long = plain.chars().count() > 255;
+            let (plain, escaped) = (line(&plain), line(&escaped));
+            let found = full_findings(&escaped);
+            assert_eq!(found, full_findings(&plain), "{escaped}");
+            assert_eq!(found.len(), usize::from(too_long), "{escaped}: {found:?}");
+        }
+        for bad in ["a\\x", "\\ud800", "a\\u12", "\\ude00x"] {
+            let line = record(META, &value(&format!(",\"user_agent\":\"{bad}\"")));
+            let found = full_findings(&line);
+            assert_eq!(found.len(), 1, "{line}: {found:?}");
+            assert_eq!(found[0].1, "malformed", "{line}");
         }
     }
 
