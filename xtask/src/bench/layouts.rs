@@ -1,7 +1,7 @@
 //! The benchmark's layout matrix (issue 13): the same 300,000 records written the ways other
 //! producers write them, each timed through `dap-validate --jobs 1` against serde_json's
 //! parse-only floor (`IgnoredAny`, per line) on the same bytes, alternating, the fastest of
-//! five each. A validator whose speed holds only on its own generator's layout is not fast.
+//! five each in each of two passes over the matrix. A validator whose speed holds only on its own generator's layout is not fast.
 //!
 //! Layouts (files cached in `target/bench/layouts/`, made from the first 300,000 lines of the
 //! bench export; a line that is not a JSON object, one of the generator's malformed records,
@@ -34,8 +34,10 @@ use std::time::Instant;
 
 /// Records per layout file.
 pub const LAYOUT_RECORDS: usize = 300_000;
-/// Runs of each measurement (the fastest is kept).
+/// Runs of each measurement in a pass (the fastest of all passes is kept).
 const RUNS: usize = 5;
+/// Passes over the whole matrix.
+const PASSES: usize = 2;
 
 /// The layouts, in the order they are printed.
 const LAYOUTS: [&str; 10] = [
@@ -73,31 +75,39 @@ pub fn measure(exe: &Path, dir: &Path, jsonl: &Path) -> Result<Vec<LayoutResult>
         eprintln!("writing the layout matrix into {} ...", dir.display());
         write_layouts(jsonl, &files)?;
     }
-    let mut results = Vec::new();
-    for (name, file) in LAYOUTS.iter().zip(&files) {
-        eprintln!("layout {name} ...");
-        let bytes = std::fs::metadata(file)?.len();
-        let _ = std::fs::read(file)?.len();
-        let (mut validate, mut floor): (Option<Measure>, Option<Measure>) = (None, None);
-        for _ in 0..RUNS {
-            let v = run(exe, file, bytes)?;
-            validate = Some(match validate {
-                Some(best) if best.seconds <= v.seconds => best,
-                _ => v,
-            });
-            let f = floor_of(file, bytes)?;
-            floor = Some(match floor {
-                Some(best) if best.seconds <= f.seconds => best,
-                _ => f,
-            });
+    // Each layout's fastest of RUNS, in PASSES passes over the matrix: a noisy stretch of
+    // the shared machine that slows every run of one layout (its floor read 0.197 s against
+    // 0.158 s in one pass) gets a second chance a minute later.
+    let mut best: Vec<(Option<Measure>, Option<Measure>)> =
+        LAYOUTS.iter().map(|_| (None, None)).collect();
+    for pass in 0..PASSES {
+        for ((name, file), (validate, floor)) in LAYOUTS.iter().zip(&files).zip(&mut best) {
+            eprintln!("layout {name} (pass {}) ...", pass + 1);
+            let bytes = std::fs::metadata(file)?.len();
+            let _ = std::fs::read(file)?.len();
+            for _ in 0..RUNS {
+                let v = run(exe, file, bytes)?;
+                if validate.as_ref().is_none_or(|b| v.seconds < b.seconds) {
+                    *validate = Some(v);
+                }
+                let f = floor_of(file, bytes)?;
+                if floor.as_ref().is_none_or(|b| f.seconds < b.seconds) {
+                    *floor = Some(f);
+                }
+            }
         }
-        results.push(LayoutResult {
-            name,
-            validate: validate.context("no run")?,
-            floor: floor.context("no run")?,
-        });
     }
-    Ok(results)
+    LAYOUTS
+        .iter()
+        .zip(best)
+        .map(|(name, (validate, floor))| {
+            Ok(LayoutResult {
+                name,
+                validate: validate.context("no run")?,
+                floor: floor.context("no run")?,
+            })
+        })
+        .collect()
 }
 
 /// Prints the matrix and its targets; returns whether they were met.
