@@ -263,45 +263,21 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
     let exe = target_dir(root).join("release").join("dap-validate");
     if layouts_only {
         let layouts = layouts::measure(&exe, &dir, &plain)?;
-        return Ok(if layouts::report(&layouts) {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        });
+        return Ok(exit_code(layouts::report(&layouts)));
     }
     if part == Part::Parquet {
         let result = parquet::measure(&exe, &dir, &plain)?;
-        return Ok(if parquet::report(&result) {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        });
+        return Ok(exit_code(parquet::report(&result)));
     }
     if part == Part::Formats {
         let mut results = Vec::new();
         formats::measure(&exe, &dir, &plain, &mut results)?;
-        for m in &results {
-            println!(
-                "{:<36} {:>9.3} s {:>13.0} records/s {:>10.1} MB/s",
-                m.label,
-                m.seconds,
-                m.records_per_s(),
-                m.mb_per_s()
-            );
-        }
-        return Ok(if formats::report(&results) {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        });
+        print_measures(&results);
+        return Ok(exit_code(formats::report(&results)));
     }
     if part == Part::Parts {
         let result = parts::measure(&exe, &dir, &plain)?;
-        return Ok(if parts::report(&result) {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        });
+        return Ok(exit_code(parts::report(&result)));
     }
     let jobs = std::thread::available_parallelism().map_or(1, usize::from);
     // Warm the page cache so every measurement reads from memory.
@@ -311,15 +287,7 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
             run_validator(&exe, &plain, None, "d  dap-validate default jobs", bytes)
         })?];
         let skipped = engines::measure(root, &dir, &plain, &mut results)?;
-        for m in &results {
-            println!(
-                "{:<36} {:>9.3} s {:>13.0} records/s {:>10.1} MB/s",
-                m.label,
-                m.seconds,
-                m.records_per_s(),
-                m.mb_per_s()
-            );
-        }
+        print_measures(&results);
         for (label, value) in engines::ratios(&results) {
             println!("{label:<48} {value:>8.1}");
         }
@@ -490,11 +458,29 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
     all_met &= parts::report(&parts);
     all_met &= parquet::report(&parquet);
     all_met &= layouts::report(&layouts);
-    Ok(if all_met {
+    Ok(exit_code(all_met))
+}
+
+/// Prints each measurement's time, records/s and MB/s, one a line.
+fn print_measures(results: &[Measure]) {
+    for m in results {
+        println!(
+            "{:<36} {:>9.3} s {:>13.0} records/s {:>10.1} MB/s",
+            m.label,
+            m.seconds,
+            m.records_per_s(),
+            m.mb_per_s()
+        );
+    }
+}
+
+/// The bench's exit status: 0 when every target was met, 1 otherwise.
+fn exit_code(met: bool) -> ExitCode {
+    if met {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    })
+    }
 }
 
 /// Prints each (label, value, met) as a line padded to `width`; `true` when every one is met.
