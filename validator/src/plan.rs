@@ -375,6 +375,9 @@ pub struct CheckPlan {
     /// member pattern: what the JSONL reader expects next.
     key_expected: Vec<ExpectedMember>,
     value_expected: Vec<ExpectedMember>,
+    /// `key_expected` and `value_expected` by name (see [`MemberIndex`]).
+    key_index: MemberIndex,
+    value_index: MemberIndex,
     open_enum_slots: Vec<usize>,
     /// Whether readers hand on each record's key and hash for the duplicate check.
     duplicate_check: bool,
@@ -487,6 +490,62 @@ impl ExpectedMember {
     pub fn name(&self) -> &[u8] {
         self.comma_pattern
             .get(2..self.comma_pattern.len().saturating_sub(2))
+            .unwrap_or_default()
+    }
+}
+
+/// The expected members of a section by the first two characters of their names: the JSONL
+/// walker looks a member up here when the learnt one did not follow (`scan_expected`), rather
+/// than trying every member's word filter in turn (about 120 instructions a scan on
+/// `web_logs`, 6% of the mixed layout's).
+#[derive(Debug, Clone)]
+pub struct MemberIndex {
+    /// Per bucket, where its positions start in `positions` (the next bucket's start ends
+    /// them).
+    starts: [u16; MemberIndex::BUCKETS + 1],
+    /// Member positions in the section, grouped by bucket.
+    positions: Vec<u16>,
+}
+
+impl MemberIndex {
+    const BUCKETS: usize = 64;
+
+    /// The bucket of `word`, the 8 bytes at a `,"name":` pattern: a hash of its bytes 2 and 3
+    /// (the name's first two characters, or its first and the closing quote; every pattern
+    /// holds them, the shortest, `,"":`, has four bytes).
+    #[inline]
+    fn bucket(word: u64) -> usize {
+        let chars = (word >> 16) & 0xFFFF;
+        (chars.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+    }
+
+    /// The index of `members`.
+    fn new(members: &[ExpectedMember]) -> MemberIndex {
+        let mut by_bucket: Vec<(usize, u16)> = members
+            .iter()
+            .enumerate()
+            .filter_map(|(k, e)| Some((MemberIndex::bucket(e.head), u16::try_from(k).ok()?)))
+            .collect();
+        by_bucket.sort_unstable();
+        let mut starts = [0u16; MemberIndex::BUCKETS + 1];
+        for (bucket, start) in starts.iter_mut().enumerate() {
+            let before = by_bucket.iter().filter(|(b, _)| *b < bucket).count();
+            *start = u16::try_from(before).unwrap_or(u16::MAX);
+        }
+        MemberIndex {
+            starts,
+            positions: by_bucket.into_iter().map(|(_, k)| k).collect(),
+        }
+    }
+
+    /// The positions of the members whose pattern may start with `word`.
+    #[inline]
+    pub fn candidates(&self, word: u64) -> &[u16] {
+        let bucket = MemberIndex::bucket(word);
+        let from = self.starts.get(bucket).copied().unwrap_or(0);
+        let to = self.starts.get(bucket + 1).copied().unwrap_or(0);
+        self.positions
+            .get(usize::from(from)..usize::from(to))
             .unwrap_or_default()
     }
 }
@@ -684,6 +743,8 @@ impl CheckPlan {
             required_key_columns,
             required_value_columns,
             section_position,
+            key_index: MemberIndex::new(&key_expected),
+            value_index: MemberIndex::new(&value_expected),
             key_expected,
             value_expected,
             open_enum_slots,
@@ -850,6 +911,16 @@ impl CheckPlan {
             &self.key_expected
         } else {
             &self.value_expected
+        }
+    }
+
+    /// [`CheckPlan::expected_members`] by the first characters of their names.
+    #[inline]
+    pub fn member_index(&self, in_key: bool) -> &MemberIndex {
+        if in_key {
+            &self.key_index
+        } else {
+            &self.value_index
         }
     }
 
@@ -1302,6 +1373,37 @@ pub(crate) fn web_logs_plan() -> CheckPlan {
 
 #[cfg(test)]
 mod tests {
+    /// Every expected member is a candidate of its own pattern's first word, in both sections
+    /// (and of a word that only starts the same way: the index looks at two characters).
+    #[test]
+    fn the_member_index_finds_every_member() {
+        let plan = web_logs_plan();
+        for in_key in [true, false] {
+            let members = plan.expected_members(in_key);
+            let index = plan.member_index(in_key);
+            for (k, e) in members.iter().enumerate() {
+                let candidates = index.candidates(e.head);
+                assert!(
+                    candidates.contains(&u16::try_from(k).unwrap_or(u16::MAX)),
+                    "{}",
+                    String::from_utf8_lossy(e.name())
+                );
+                assert!(candidates.len() <= 6, "{candidates:?}");
+                let near = (e.head & 0xFFFF_FFFF) | (u64::from(b'~') << 40);
+                assert!(
+                    index
+                        .candidates(near)
+                        .contains(&u16::try_from(k).unwrap_or(0))
+                );
+            }
+            let most: usize = (0..=u16::MAX)
+                .map(|c| index.candidates(u64::from(c) << 16).len())
+                .max()
+                .unwrap_or(0);
+            assert!(most <= members.len());
+        }
+    }
+
     use super::*;
 
     fn plan() -> CheckPlan {

@@ -44,7 +44,7 @@ use crate::json::{Measure, Peek, Scanner, SyntaxError, SyntaxErrorKind};
 use crate::keyset::KeySet;
 use crate::plan::{
     Action, CheckPlan, Checked, ColumnRef, ExpectedMember, FieldValue, Finding, Findings,
-    FixedForm, Rule,
+    FixedForm, MemberIndex, Rule,
 };
 use crate::profile::RecordStage;
 use crate::violation::{Code, truncate_bytes};
@@ -605,6 +605,7 @@ impl Walker {
         self.unknown_names.clear();
         let in_key = section == Section::Key;
         let expected = plan.expected_members(in_key);
+        let index = plan.member_index(in_key);
         let mut next_column = 0usize;
         let mut first = true;
         // This section's successor slots (see `find_next`), and the slot of the member before.
@@ -624,7 +625,7 @@ impl Walker {
                 first = fast.is_none();
                 fast
             } else {
-                find_next(s, expected, &mut self.successor, slot, next_column)
+                find_next(s, expected, &mut self.successor, slot, index)
             };
             // Each branch marks its column seen (a column seen before is a duplicate key), so
             // only the general path keeps the name it read.
@@ -950,7 +951,7 @@ fn find_next<'p>(
     expected: &'p [ExpectedMember],
     successor: &mut [usize],
     slot: usize,
-    from: usize,
+    index: &MemberIndex,
 ) -> Option<(usize, &'p ExpectedMember)> {
     let word = s.next_word()?;
     if word & 0xFF != u64::from(b',') {
@@ -965,12 +966,12 @@ fn find_next<'p>(
         {
             return Some((*hint, e));
         }
-        return scan_expected(s, expected, word, hint, from, start + 1);
+        return scan_expected(s, expected, index, word, hint, start + 1);
     }
     let word = (s.word_at(start + 1)? & !0xFF) | u64::from(b',');
     let found = match expected.get(*hint) {
         Some(e) if e.may_start(word) && s.try_member_at(start + 2, e.pattern()) => Some((*hint, e)),
-        _ => scan_expected(s, expected, word, hint, from, start + 2),
+        _ => scan_expected(s, expected, index, word, hint, start + 2),
     };
     if found.is_some() {
         skip_one_space(s);
@@ -978,22 +979,24 @@ fn find_next<'p>(
     found
 }
 
-/// [`find_next`] when the learnt member did not follow: the quick filter over the expected
-/// members after the previous one (`from` on: in schema order, the columns between were
-/// absent), then before it, each tried at `at` (after the comma and its space). Moves nothing
-/// when no expected member follows.
+/// [`find_next`] when the learnt member did not follow: the members whose names start as the
+/// input's does ([`MemberIndex`]), each tried at `at` (after the comma and its space). Moves
+/// nothing when no expected member follows. On the mixed layout (each line another producer's)
+/// this took the scans from 61M to 14M instructions per 100k records (compact 1-3% faster in
+/// time too).
 #[inline(never)]
 fn scan_expected<'p>(
     s: &mut Scanner<'_>,
     expected: &'p [ExpectedMember],
+    index: &MemberIndex,
     word: u64,
     hint: &mut usize,
-    from: usize,
     at: usize,
 ) -> Option<(usize, &'p ExpectedMember)> {
-    let from = from.min(expected.len());
-    let order = (from..expected.len()).chain(0..from);
-    let found = order
+    let found = index
+        .candidates(word)
+        .iter()
+        .map(|&k| usize::from(k))
         .filter_map(|k| expected.get(k).map(|e| (k, e)))
         .find(|(_, e)| e.may_start(word) && s.try_member_at(at, e.pattern()))?;
     *hint = found.0;
