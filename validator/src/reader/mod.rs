@@ -73,8 +73,9 @@ pub struct Batch {
     pub frames: Vec<LineFrame>,
 }
 
-/// One line of a batch of a line-framed format (JSONL, TSV): where it ends, and the hash of
-/// its record's bytes for the duplicate-key check ([`crate::dedup::record_hash`]).
+/// One line of a batch (a JSONL line, or a CSV line that ends outside quotes): where it ends,
+/// and the hash of its record's bytes for the duplicate-key check
+/// ([`crate::dedup::record_hash`]).
 ///
 /// Finding the lines and hashing them reads every byte once more; a lane that reads a file has
 /// the cycles to spare while its checking threads walk the records (with up to two checking
@@ -250,8 +251,9 @@ pub trait RecordFormat: Sync {
     /// oversized record).
     fn next_boundary(&self, bytes: &[u8]) -> Option<usize>;
 
-    /// Frames a batch of records into lines (see [`LineFrame`]), clearing `frames` first. A
-    /// format whose records are not lines (CSV, Parquet) leaves it empty.
+    /// Frames a batch of records into lines (see [`LineFrame`]), clearing `frames` first. By
+    /// default it leaves them empty (Parquet has no lines; TSV finds its lines as it checks
+    /// them, see [`LineFrame`]); JSONL and CSV frame.
     fn frame(&self, batch: &[u8], frames: &mut Vec<LineFrame>) {
         let _ = batch;
         frames.clear();
