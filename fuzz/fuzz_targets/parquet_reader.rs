@@ -8,8 +8,8 @@
 #![no_main]
 
 use dap_validate::plan::CheckPlan;
-use dap_validate::reader::parquet::{ParquetLayout, ParquetReader, ParquetSource};
 use dap_validate::profile::Profile;
+use dap_validate::reader::parquet::{ParquetLayout, ParquetReader, ParquetSource};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
