@@ -7,11 +7,13 @@
 //! inside its batch, every record span inside the batch, one span per record.
 #![no_main]
 
+#[path = "framing.rs"]
+mod framing;
+
 use dap_validate::plan::CheckPlan;
 use dap_validate::reader::jsonl::JsonlFormat;
 use dap_validate::reader::{
-    Batch, BatchKind, BatchOutcome, BatchSink, Batcher, Limits, RecordFormat, WorkerState,
-    check_batch,
+    Batch, BatchKind, BatchSink, Batcher, Limits, WorkerState, check_batch,
 };
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -42,7 +44,7 @@ impl BatchSink for Check {
     fn batch(&mut self, batch: Batch) -> bool {
         let plan = plan();
         let outcome = check_batch(&JsonlFormat, plan, &batch, &mut self.state);
-        same_unframed(&JsonlFormat, &batch, &outcome, &mut self.unframed);
+        framing::same_unframed(&JsonlFormat, plan, &batch, &outcome, &mut self.unframed);
         match batch.kind {
             BatchKind::Records => {
                 self.bytes += batch.len as u64;
@@ -103,32 +105,3 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(sink.bytes, file.len() as u64, "every byte lands in a batch");
     assert_eq!(sink.pieces, 0, "no oversized record is left unfinished");
 });
-
-/// A batch the batcher framed (as a reading lane does) checks exactly as the same batch
-/// without its frames (as a checking thread frames it): same lines, records, spans, keys with
-/// their record hashes, and findings.
-fn same_unframed(
-    format: &dyn RecordFormat,
-    batch: &Batch,
-    framed: &BatchOutcome,
-    state: &mut WorkerState,
-) {
-    if batch.frames.is_empty() {
-        return;
-    }
-    let bare = Batch {
-        seq: batch.seq,
-        file: batch.file,
-        data: batch.data.clone(),
-        len: batch.len,
-        kind: batch.kind,
-        frames: Vec::new(),
-    };
-    let unframed = check_batch(format, plan(), &bare, state);
-    assert_eq!(framed.lines, unframed.lines);
-    assert_eq!(framed.records, unframed.records);
-    assert_eq!(framed.invalid_records, unframed.invalid_records);
-    assert_eq!(framed.spans, unframed.spans);
-    assert_eq!(framed.keys, unframed.keys);
-    assert_eq!(framed.findings, unframed.findings);
-}

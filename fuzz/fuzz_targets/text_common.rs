@@ -4,12 +4,14 @@
 //! must never panic; the header and batches must account for every byte; every finding must
 //! point inside its batch; there is one record span per record.
 
+#[path = "framing.rs"]
+mod framing;
+
 use dap_validate::files::Format;
 use dap_validate::plan::CheckPlan;
 use dap_validate::reader::dispatch::open_text;
 use dap_validate::reader::{
-    Batch, BatchKind, BatchOutcome, BatchSink, Batcher, Limits, RecordFormat, WorkerState,
-    check_batch,
+    Batch, BatchKind, BatchSink, Batcher, Limits, RecordFormat, WorkerState, check_batch,
 };
 use std::io::Read;
 use std::sync::OnceLock;
@@ -39,7 +41,7 @@ impl BatchSink for Check<'_> {
     }
     fn batch(&mut self, batch: Batch) -> bool {
         let outcome = check_batch(self.format, plan(), &batch, &mut self.state);
-        same_unframed(self.format, &batch, &outcome, &mut self.unframed);
+        framing::same_unframed(self.format, plan(), &batch, &outcome, &mut self.unframed);
         match batch.kind {
             BatchKind::Records => {
                 self.bytes += batch.len as u64;
@@ -98,33 +100,4 @@ pub fn run(format: Format, data: &[u8]) {
         "every byte after the header is read"
     );
     assert_eq!(sink.pieces, 0, "no oversized record is left unfinished");
-}
-
-/// A batch the batcher framed (as a reading lane does) checks exactly as the same batch
-/// without its frames (as a checking thread frames it): same lines, records, spans, keys with
-/// their record hashes, and findings.
-fn same_unframed(
-    format: &dyn RecordFormat,
-    batch: &Batch,
-    framed: &BatchOutcome,
-    state: &mut WorkerState,
-) {
-    if batch.frames.is_empty() {
-        return;
-    }
-    let bare = Batch {
-        seq: batch.seq,
-        file: batch.file,
-        data: batch.data.clone(),
-        len: batch.len,
-        kind: batch.kind,
-        frames: Vec::new(),
-    };
-    let unframed = check_batch(format, plan(), &bare, state);
-    assert_eq!(framed.lines, unframed.lines);
-    assert_eq!(framed.records, unframed.records);
-    assert_eq!(framed.invalid_records, unframed.invalid_records);
-    assert_eq!(framed.spans, unframed.spans);
-    assert_eq!(framed.keys, unframed.keys);
-    assert_eq!(framed.findings, unframed.findings);
 }
