@@ -36,9 +36,8 @@
 
 use super::{
     BatchOutcome, KeyEntry, LineFrame, LocatedFinding, RecordFormat, WorkerState, fingerprint_part,
-    frame_lines,
 };
-use crate::dedup::KeyFingerprint;
+use crate::dedup::{KeyFingerprint, record_hash};
 use crate::formats;
 use crate::json::{Measure, Peek, Scanner, SyntaxError, SyntaxErrorKind};
 use crate::keyset::KeySet;
@@ -63,10 +62,23 @@ impl RecordFormat for JsonlFormat {
         memchr::memchr(b'\n', bytes).map(|i| i + 1)
     }
 
+    /// The lines are those of a loop that searches each `\n` from the previous one's end (a
+    /// `\n` ending the batch does not start another line); a blank line's hash is 0.
     fn frame(&self, batch: &[u8], frames: &mut Vec<LineFrame>) {
-        frame_lines(batch, frames, |text| {
-            (!is_blank(text)).then(|| trim_end(text))
-        });
+        frames.clear();
+        let mut start = 0usize;
+        while start < batch.len() {
+            let end = memchr::memchr(b'\n', batch.get(start..).unwrap_or_default())
+                .map_or(batch.len(), |i| start + i);
+            let text = batch.get(start..end).unwrap_or_default();
+            let hash = if is_blank(text) {
+                0
+            } else {
+                record_hash(trim_end(text))
+            };
+            frames.push(LineFrame { end, hash });
+            start = end + 1;
+        }
     }
 
     fn check_batch(
@@ -1370,6 +1382,12 @@ mod tests {
             for key in &lane.keys {
                 assert_eq!(key.record_hash, crate::dedup::record_hash(good.as_bytes()));
             }
+            // And it is the frame's: with every frame's hash made 7, every key's is 7.
+            let marked: Vec<LineFrame> =
+                frames.iter().map(|f| LineFrame { hash: 7, ..*f }).collect();
+            let marked = check(&marked);
+            assert_eq!(marked.keys.len(), lane.keys.len());
+            assert!(marked.keys.iter().all(|k| k.record_hash == 7), "{batch:?}");
         }
     }
 

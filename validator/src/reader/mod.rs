@@ -94,27 +94,6 @@ pub struct LineFrame {
     pub hash: u64,
 }
 
-/// Frames `batch` into lines (clearing `frames` first): `record_text` gives a line's record
-/// text, or `None` for a line that holds none. The lines are those of a loop that searches
-/// each `\n` from the previous one's end: a `\n` ending the batch does not start another
-/// line.
-pub(crate) fn frame_lines(
-    batch: &[u8],
-    frames: &mut Vec<LineFrame>,
-    record_text: impl Fn(&[u8]) -> Option<&[u8]>,
-) {
-    frames.clear();
-    let mut start = 0usize;
-    while start < batch.len() {
-        let end = memchr::memchr(b'\n', batch.get(start..).unwrap_or_default())
-            .map_or(batch.len(), |i| start + i);
-        let text = batch.get(start..end).unwrap_or_default();
-        let hash = record_text(text).map_or(0, crate::dedup::record_hash);
-        frames.push(LineFrame { end, hash });
-        start = end + 1;
-    }
-}
-
 /// What a [`Batch`] holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BatchKind {
