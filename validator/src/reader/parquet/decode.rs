@@ -40,6 +40,9 @@ fn parquet_error(error: &parquet::errors::ParquetError) -> io::Error {
 #[derive(Default)]
 pub struct TextValues {
     bufs: Vec<Bytes>,
+    /// Per buffer, whether all of it is ASCII (then so is every value in it, and none needs a
+    /// UTF-8 check of its own: a page of short values, length prefixes included, usually is).
+    ascii: Vec<bool>,
     /// `(buffer, start, end)`.
     spans: Vec<(u32, u32, u32)>,
 }
@@ -47,22 +50,32 @@ pub struct TextValues {
 impl TextValues {
     fn clear(&mut self) {
         self.bufs.clear();
+        self.ascii.clear();
         self.spans.clear();
     }
 
-    /// Keeps `buf` alive for this chunk; its number for spans.
-    fn keep(&mut self, buf: &Bytes) -> u32 {
+    /// Keeps `buf` (`ascii`: all ASCII) alive for this chunk; its number for spans.
+    fn keep(&mut self, buf: &Bytes, ascii: bool) -> u32 {
         self.bufs.push(buf.clone());
+        self.ascii.push(ascii);
         (self.bufs.len() - 1) as u32
     }
 
     /// Value `k`.
     #[inline]
     pub fn get(&self, k: usize) -> Option<&[u8]> {
+        self.get_ascii(k).map(|(text, _)| text)
+    }
+
+    /// Value `k`, and whether it is known to be ASCII (`false`: not known either way).
+    #[inline]
+    pub fn get_ascii(&self, k: usize) -> Option<(&[u8], bool)> {
         let &(buf, start, end) = self.spans.get(k)?;
-        self.bufs
+        let text = self
+            .bufs
             .get(buf as usize)?
-            .get(start as usize..end as usize)
+            .get(start as usize..end as usize)?;
+        Some((text, self.ascii.get(buf as usize).copied().unwrap_or(false)))
     }
 
     pub fn len(&self) -> usize {
@@ -187,8 +200,8 @@ enum Dictionary {
     Bools(Vec<bool>),
     Ints(Vec<i64>),
     Int96(Vec<[u32; 3]>),
-    /// The dictionary page's buffer and each entry's span in it.
-    Text(Bytes, Vec<(u32, u32)>),
+    /// The dictionary page's buffer, whether it is all ASCII, and each entry's span in it.
+    Text(Bytes, bool, Vec<(u32, u32)>),
 }
 
 /// How a data page's values are encoded.
@@ -204,6 +217,8 @@ enum Values {
 /// The data page being read.
 struct DataPage {
     buf: Bytes,
+    /// Whether the page is all ASCII (found when a text value is first taken from it).
+    ascii: Option<bool>,
     /// Rows (levels) not yet read.
     left: usize,
     /// Definition levels (`None`: the column cannot be null).
@@ -308,14 +323,16 @@ impl PageDecoder {
                         out.int96.extend(bytes.chunks_exact(12).map(int96));
                     }
                     Kind::Bytes => {
-                        let id = *page_buf.get_or_insert_with(|| out.text.keep(buf));
+                        let ascii = *page.ascii.get_or_insert_with(|| buf.is_ascii());
+                        let id = *page_buf.get_or_insert_with(|| out.text.keep(buf, ascii));
                         for _ in 0..present {
                             let (start, end) = plain_text(buf, at)?;
                             out.text.spans.push((id, start, end));
                         }
                     }
                     Kind::Fixed(width) => {
-                        let id = *page_buf.get_or_insert_with(|| out.text.keep(buf));
+                        let ascii = *page.ascii.get_or_insert_with(|| buf.is_ascii());
+                        let id = *page_buf.get_or_insert_with(|| out.text.keep(buf, ascii));
                         let start = *at;
                         plain_fixed(buf, at, present, width)?;
                         out.text.spans.extend((0..present).map(|i| {
@@ -340,8 +357,8 @@ impl PageDecoder {
                     Dictionary::Int96(values) => {
                         lookup(hybrid, buf, present, values, |v| v, &mut out.int96)?;
                     }
-                    Dictionary::Text(dict, spans) => {
-                        let id = *dict_buf.get_or_insert_with(|| out.text.keep(dict));
+                    Dictionary::Text(dict, ascii, spans) => {
+                        let id = *dict_buf.get_or_insert_with(|| out.text.keep(dict, *ascii));
                         let map = |(start, end)| (id, start, end);
                         lookup(hybrid, buf, present, spans, map, &mut out.text.spans)?;
                     }
@@ -420,6 +437,7 @@ impl PageDecoder {
                     let values = self.values(encoding, &buf, at)?;
                     self.page = Some(DataPage {
                         buf,
+                        ascii: None,
                         left: rows,
                         def,
                         values,
@@ -445,6 +463,7 @@ impl PageDecoder {
                     let values = self.values(encoding, &buf, end)?;
                     self.page = Some(DataPage {
                         buf,
+                        ascii: None,
                         left: rows,
                         def,
                         values,
@@ -517,7 +536,7 @@ impl PageDecoder {
                 for _ in 0..count {
                     spans.push(plain_text(&buf, &mut at)?);
                 }
-                Dictionary::Text(buf, spans)
+                Dictionary::Text(buf.clone(), buf.is_ascii(), spans)
             }
             Kind::Fixed(width) => {
                 plain_fixed(&buf, &mut at, count, width)?;
@@ -527,7 +546,7 @@ impl PageDecoder {
                         (from, from + width as u32)
                     })
                     .collect();
-                Dictionary::Text(buf, spans)
+                Dictionary::Text(buf.clone(), buf.is_ascii(), spans)
             }
         })
     }
@@ -918,7 +937,8 @@ impl CrateDecoder {
                 copy.extend_from_slice(text);
                 spans.push((start, copy.len() as u32));
             }
-            let id = out.text.keep(&Bytes::from(copy));
+            let ascii = copy.is_ascii();
+            let id = out.text.keep(&Bytes::from(copy), ascii);
             out.text
                 .spans
                 .extend(spans.into_iter().map(|(start, end)| (id, start, end)));

@@ -491,10 +491,13 @@ fn read_chunk(
         }
         // The value as what it is, or (text, or a value that breaks a rule) as text.
         let value = match leaf.render {
-            Render::Text => d.text.get(k).map(Value::Text),
+            Render::Text => d
+                .text
+                .get_ascii(k)
+                .map(|(text, ascii)| Value::Text(text, ascii)),
             Render::Uuid16 => d.text.get(k).map(|v| match <[u8; 16]>::try_from(v) {
                 Ok(bytes) => Value::Uuid(bytes),
-                Err(_) => Value::Text(b""),
+                Err(_) => Value::Text(b"", true),
             }),
             Render::Integer => d.ints.get(k).copied().map(Value::Int),
             Render::Bool => d.bools.get(k).map(|v| Value::Bool(*v)),
@@ -514,8 +517,8 @@ fn read_chunk(
             return Err(corrupt("a column chunk ended early"));
         };
         let typed = match value {
-            Value::Text(text) => {
-                rows.set_bytes(row, leaf.index, slot, k, text);
+            Value::Text(text, ascii) => {
+                rows.set_bytes(row, leaf.index, slot, k, text, ascii);
                 continue;
             }
             Value::Int(v) => leaf.typed.int(v),
@@ -532,7 +535,7 @@ fn read_chunk(
         }
         let out = rows.start_value();
         match value {
-            Value::Text(text) => out.extend_from_slice(text),
+            Value::Text(text, _) => out.extend_from_slice(text),
             Value::Uuid(bytes) => write_uuid(&bytes, out),
             Value::Int(v) => write_int(v, out),
             Value::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
@@ -551,7 +554,8 @@ fn read_chunk(
 /// A decoded value, before it is kept typed or rendered as text.
 #[derive(Clone, Copy)]
 enum Value<'b> {
-    Text(&'b [u8]),
+    /// Text, and whether it is known to be ASCII.
+    Text(&'b [u8], bool),
     Uuid([u8; 16]),
     Int(i64),
     Bool(bool),
@@ -707,8 +711,17 @@ impl RowChunk {
 
     /// Field `field` of row `row` is value `k` of the `slot`th column read, `text`.
     #[inline]
-    fn set_bytes(&mut self, row: usize, field: usize, slot: usize, k: usize, text: &[u8]) {
-        if !text.is_ascii()
+    fn set_bytes(
+        &mut self,
+        row: usize,
+        field: usize,
+        slot: usize,
+        k: usize,
+        text: &[u8],
+        ascii: bool,
+    ) {
+        if !ascii
+            && !text.is_ascii()
             && std::str::from_utf8(text).is_err()
             && let Some(bad) = self.bad_utf8.get_mut(row)
         {
@@ -740,23 +753,30 @@ impl RowChunk {
         let mut out = BatchOutcome::default();
         let mut findings = Findings::default();
         let mut hashed: Vec<u8> = Vec::new();
+        // The row's fields, each cell resolved once (for the duplicate check and the checks).
+        let mut resolved = Resolved(Vec::with_capacity(self.fields));
         for row in 0..self.rows {
             let record = row as u64;
             out.records += 1;
             let view = RowView { chunk: self, row };
+            resolved.0.clear();
+            resolved
+                .0
+                .extend((0..self.fields).map(|field| match view.cell(field) {
+                    Cell::Typed(value) => Field::Typed(value),
+                    cell => Field::Text(view.text_of(cell)),
+                }));
             // What the duplicate check compares: each field's text, or a tag and the bytes of
             // a typed value.
             hashed.clear();
-            for field in 0..self.fields {
-                match view.cell(field) {
-                    Cell::Null => hashed.push(0x1E),
-                    Cell::Text(..) | Cell::Bytes(..) => {
-                        if let TextField::Text(t) = view.field(field) {
-                            hashed.extend_from_slice(t);
-                        }
+            for field in &resolved.0 {
+                match *field {
+                    Field::Text(TextField::Null) => hashed.push(0x1E),
+                    Field::Text(TextField::Text(t)) => {
+                        hashed.extend_from_slice(t);
                         hashed.push(0x1F);
                     }
-                    Cell::Typed(value) => {
+                    Field::Typed(value) => {
                         let (tag, bits) = match value {
                             Typed::Int { value, .. } => (1, i128::from(value)),
                             Typed::Micros(micros) => (2, i128::from(micros)),
@@ -781,7 +801,7 @@ impl RowChunk {
                 continue;
             }
             findings.clear();
-            let key = text::check_record(plan, header, &view, &mut findings, profile, stage);
+            let key = text::check_record(plan, header, &resolved, &mut findings, profile, stage);
             if !findings.is_empty() {
                 out.invalid_records += 1;
                 for finding in findings.drain() {
@@ -864,9 +884,11 @@ enum Cell {
     Typed(Typed),
 }
 
-impl RecordFields for RowView<'_> {
-    fn field(&self, index: usize) -> TextField<'_> {
-        match self.cell(index) {
+impl<'c> RowView<'c> {
+    /// A cell's text (NULL for a typed one).
+    #[inline]
+    fn text_of(&self, cell: Cell) -> TextField<'c> {
+        match cell {
             Cell::Text(a, b) => TextField::Text(self.chunk.text.get(a..b).unwrap_or_default()),
             Cell::Bytes(slot, k) => TextField::Text(
                 self.chunk
@@ -879,10 +901,34 @@ impl RecordFields for RowView<'_> {
         }
     }
 
+    fn field(&self, index: usize) -> TextField<'c> {
+        self.text_of(self.cell(index))
+    }
+}
+
+/// A field of a row, its cell resolved.
+#[derive(Clone, Copy)]
+enum Field<'c> {
+    Text(TextField<'c>),
+    Typed(Typed),
+}
+
+/// A row's fields, resolved: what the checks read.
+struct Resolved<'c>(Vec<Field<'c>>);
+
+impl RecordFields for Resolved<'_> {
+    #[inline]
+    fn field(&self, index: usize) -> TextField<'_> {
+        match self.0.get(index) {
+            Some(Field::Text(text)) => *text,
+            _ => TextField::Null,
+        }
+    }
+
     #[inline]
     fn typed(&self, index: usize) -> Option<Typed> {
-        match self.cell(index) {
-            Cell::Typed(value) => Some(value),
+        match self.0.get(index) {
+            Some(Field::Typed(value)) => Some(*value),
             _ => None,
         }
     }
