@@ -162,8 +162,15 @@ impl TypedRule {
         if !matches!(self, TypedRule::Micros) || nanos % 1000 != 0 {
             return None;
         }
-        let micros = i64::try_from(nanos / 1000).ok()?;
-        (MICROS_RANGE.0 <= micros && micros <= MICROS_RANGE.1).then_some(Typed::Micros(micros))
+        self.micros(i64::try_from(nanos / 1000).ok()?)
+    }
+
+    /// A time in microseconds since the epoch (`INT64` micros: no 128-bit division) as a
+    /// [`Typed`] value, when it is valid as one.
+    #[inline]
+    fn micros(&self, micros: i64) -> Option<Typed> {
+        (matches!(self, TypedRule::Micros) && MICROS_RANGE.0 <= micros && micros <= MICROS_RANGE.1)
+            .then_some(Typed::Micros(micros))
     }
 }
 
@@ -501,10 +508,10 @@ fn read_chunk(
             }),
             Render::Integer => d.ints.get(k).copied().map(Value::Int),
             Render::Bool => d.bools.get(k).map(|v| Value::Bool(*v)),
-            Render::Timestamp(unit) => d
-                .ints
-                .get(k)
-                .map(|v| Value::Time(i128::from(*v) * i128::from(unit))),
+            Render::Timestamp(unit) => d.ints.get(k).map(|v| match unit {
+                1_000 => Value::Micros(*v),
+                _ => Value::Time(i128::from(*v) * i128::from(unit)),
+            }),
             Render::Int96 => d.int96.get(k).map(|data| {
                 let nanos_of_day = u64::from(data[0]) | (u64::from(data[1]) << 32);
                 let julian_day = i128::from(data[2]);
@@ -523,6 +530,7 @@ fn read_chunk(
             }
             Value::Int(v) => leaf.typed.int(v),
             Value::Time(nanos) => leaf.typed.time(nanos),
+            Value::Micros(micros) => leaf.typed.micros(micros),
             Value::Bool(v) if matches!(leaf.typed, TypedRule::Bool) => Some(Typed::Bool(v)),
             Value::Uuid(bytes) if matches!(leaf.typed, TypedRule::Uuid) => {
                 Some(Typed::Uuid(u128::from_be_bytes(bytes)))
@@ -540,6 +548,7 @@ fn read_chunk(
             Value::Int(v) => write_int(v, out),
             Value::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
             Value::Time(nanos) => write_timestamp(nanos, out),
+            Value::Micros(micros) => write_timestamp(i128::from(micros) * 1000, out),
         }
         rows.end_value(row, leaf.index);
     }
@@ -561,6 +570,8 @@ enum Value<'b> {
     Bool(bool),
     /// Nanoseconds since the Unix epoch.
     Time(i128),
+    /// Microseconds since the Unix epoch (`INT64` micros, as Spark and DuckDB write times).
+    Micros(i64),
 }
 
 /// An integer's decimal text, without `core::fmt` (which took a tenth of a Parquet run: every
@@ -1161,6 +1172,8 @@ mod tests {
         ] {
             let nanos = i128::from(micros) * per_micro;
             let typed = TypedRule::Micros.time(nanos);
+            // `INT64` micros take the direct path to the same verdict.
+            assert_eq!(TypedRule::Micros.micros(micros), typed, "{micros}");
             assert_eq!(
                 typed.is_some(),
                 crate::formats::is_timestamp(timestamp(nanos).as_bytes()),
@@ -1175,6 +1188,7 @@ mod tests {
         }
         assert_eq!(TypedRule::Micros.time(1_714_521_600_123_456_001), None);
         assert_eq!(TypedRule::Text.time(0), None);
+        assert_eq!(TypedRule::Text.micros(0), None);
         assert_eq!(TypedRule::Text.int(0), None);
         // A uuid's number is the one its text parses to (key fingerprints agree across formats).
         let bytes: [u8; 16] = std::array::from_fn(|i| (i as u8).wrapping_mul(37) ^ 0xA5);
