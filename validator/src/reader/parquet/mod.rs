@@ -42,8 +42,9 @@
 //!   group is then checked, 2,048 rows at a time, by whichever lane takes it, through its own
 //!   reader of the file ([`super::lanes`]: the events are numbered in advance from the groups'
 //!   sizes, so the report is the same for any `--jobs`). The 1,000,000 bench records as one
-//!   DuckDB file (9 row groups): 0.64 s with 2 jobs against 1.12 s with one; the `parquet`
-//!   crate's bare read of the same columns takes 0.43 s (`cargo xtask bench --parquet`).
+//!   DuckDB file (9 row groups): 0.46–0.54 s with 2 jobs against 0.80–0.92 s with one; the
+//!   `parquet` crate's bare read of the same columns takes 0.42–0.48 s (`cargo xtask bench
+//!   --parquet`).
 
 mod decode;
 
