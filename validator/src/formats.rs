@@ -46,6 +46,14 @@ pub fn parse_uuid(text: &[u8]) -> Option<u128> {
     if !is_uuid(text) {
         return None;
     }
+    checked_uuid_value(text)
+}
+
+/// The value of a uuid already found valid by [`is_uuid`] (a key column's value that passed its
+/// check: testing the form again was 70 instructions per record). `None` only when `text` is
+/// not 36 bytes; any other text gives some number, meaningless.
+#[inline]
+pub fn checked_uuid_value(text: &[u8]) -> Option<u128> {
     let bytes: &[u8; 36] = text.try_into().ok()?;
     let word8 = |at: usize| crate::plan::word8(bytes, at);
     let word4 = |at: usize| u64::from(crate::plan::word4(bytes, at));
@@ -730,6 +738,9 @@ mod tests {
                 text[at] = b;
                 assert_eq!(parse_uuid(&text), reference_uuid(&text), "{at} {b}");
                 assert_eq!(is_uuid(&text), reference_uuid(&text).is_some(), "{at} {b}");
+                if let Some(value) = reference_uuid(&text) {
+                    assert_eq!(checked_uuid_value(&text), Some(value), "{at} {b}");
+                }
             }
         }
     }

@@ -365,7 +365,8 @@ pub fn check_record<F: RecordFields + ?Sized>(
                     Checked::Valid | Checked::Member(_) if column_plan.in_key => {
                         if let TextField::Text(text) = field {
                             let uuid = match column_plan.rule {
-                                Rule::Uuid => formats::parse_uuid(text),
+                                // Valid: the check found it a uuid.
+                                Rule::Uuid => formats::checked_uuid_value(text),
                                 _ => None,
                             };
                             fingerprint_part(&mut key, uuid, text);

@@ -481,11 +481,75 @@ fn read_chunk(
     rows: &mut RowChunk,
 ) -> io::Result<()> {
     column.read(want, d)?;
+    // One loop per kind of column (the kind decided once, not per value).
+    match leaf.render {
+        Render::Text => place_values(leaf, slot, d, want, rows, |d, k| {
+            d.text
+                .get_ascii(k)
+                .map(|(text, ascii)| Value::Text(text, ascii))
+        })?,
+        Render::Uuid16 => place_values(leaf, slot, d, want, rows, |d, k| {
+            d.text.get(k).map(|v| match <[u8; 16]>::try_from(v) {
+                Ok(bytes) => Value::Uuid(bytes),
+                Err(_) => Value::Text(b"", true),
+            })
+        })?,
+        Render::Integer => place_values(leaf, slot, d, want, rows, |d, k| {
+            d.ints.get(k).copied().map(Value::Int)
+        })?,
+        Render::Bool => place_values(leaf, slot, d, want, rows, |d, k| {
+            d.bools.get(k).map(|v| Value::Bool(*v))
+        })?,
+        Render::Timestamp(1_000) => place_values(leaf, slot, d, want, rows, |d, k| {
+            d.ints.get(k).copied().map(Value::Micros)
+        })?,
+        Render::Timestamp(unit) => place_values(leaf, slot, d, want, rows, |d, k| {
+            d.ints
+                .get(k)
+                .map(|v| Value::Time(i128::from(*v) * i128::from(unit)))
+        })?,
+        Render::Int96 => place_values(leaf, slot, d, want, rows, |d, k| {
+            d.int96.get(k).map(|data| {
+                let nanos_of_day = u64::from(data[0]) | (u64::from(data[1]) << 32);
+                let julian_day = i128::from(data[2]);
+                Value::Time(
+                    (julian_day - 2_440_588) * 86_400_000_000_000 + i128::from(nanos_of_day),
+                )
+            })
+        })?,
+    }
+    // The chunk's text stays where the decoder put it: the rows take the buffer (and give
+    // back the previous chunk's, reused for the next).
+    if leaf.render == Render::Text {
+        rows.take_bytes(slot, &mut d.text);
+    }
+    Ok(())
+}
+
+/// Puts each of the chunk's `want` rows of one column into `rows`: NULL, or value `k` as
+/// `value_of` reads it from `d`, kept as what it is or (text, or a value that breaks a rule)
+/// as text. When every row holds a value (no NULL in the chunk), row `k` is value `k`.
+#[inline(always)]
+fn place_values<'d>(
+    leaf: &Leaf,
+    slot: usize,
+    d: &'d Decoded,
+    want: usize,
+    rows: &mut RowChunk,
+    value_of: impl Fn(&'d Decoded, usize) -> Option<Value<'d>>,
+) -> io::Result<()> {
     let values = d.values();
+    let ended = || corrupt("a column chunk ended early");
+    if leaf.max_def == 0 || values == want {
+        for row in 0..want {
+            let value = value_of(d, row).ok_or_else(ended)?;
+            place(leaf, slot, row, row, value, rows);
+        }
+        return Ok(());
+    }
     let mut next_value = 0usize;
     for row in 0..want {
-        let present = leaf.max_def == 0 || d.def.get(row) == Some(&leaf.max_def);
-        if !present {
+        if d.def.get(row) != Some(&leaf.max_def) {
             rows.set_null(row, leaf.index);
             continue;
         }
@@ -497,68 +561,43 @@ fn read_chunk(
                 leaf.index + 1
             )));
         }
-        // The value as what it is, or (text, or a value that breaks a rule) as text.
-        let value = match leaf.render {
-            Render::Text => d
-                .text
-                .get_ascii(k)
-                .map(|(text, ascii)| Value::Text(text, ascii)),
-            Render::Uuid16 => d.text.get(k).map(|v| match <[u8; 16]>::try_from(v) {
-                Ok(bytes) => Value::Uuid(bytes),
-                Err(_) => Value::Text(b"", true),
-            }),
-            Render::Integer => d.ints.get(k).copied().map(Value::Int),
-            Render::Bool => d.bools.get(k).map(|v| Value::Bool(*v)),
-            Render::Timestamp(unit) => d.ints.get(k).map(|v| match unit {
-                1_000 => Value::Micros(*v),
-                _ => Value::Time(i128::from(*v) * i128::from(unit)),
-            }),
-            Render::Int96 => d.int96.get(k).map(|data| {
-                let nanos_of_day = u64::from(data[0]) | (u64::from(data[1]) << 32);
-                let julian_day = i128::from(data[2]);
-                Value::Time(
-                    (julian_day - 2_440_588) * 86_400_000_000_000 + i128::from(nanos_of_day),
-                )
-            }),
-        };
-        let Some(value) = value else {
-            return Err(corrupt("a column chunk ended early"));
-        };
-        let typed = match value {
-            Value::Text(text, ascii) => {
-                rows.set_bytes(row, leaf.index, slot, k, text, ascii);
-                continue;
-            }
-            Value::Int(v) => leaf.typed.int(v),
-            Value::Time(nanos) => leaf.typed.time(nanos),
-            Value::Micros(micros) => leaf.typed.micros(micros),
-            Value::Bool(v) if matches!(leaf.typed, TypedRule::Bool) => Some(Typed::Bool(v)),
-            Value::Uuid(bytes) if matches!(leaf.typed, TypedRule::Uuid) => {
-                Some(Typed::Uuid(u128::from_be_bytes(bytes)))
-            }
-            _ => None,
-        };
-        if let Some(typed) = typed {
-            rows.set_typed(row, leaf.index, typed);
-            continue;
-        }
-        let out = rows.start_value();
-        match value {
-            Value::Text(text, _) => out.extend_from_slice(text),
-            Value::Uuid(bytes) => write_uuid(&bytes, out),
-            Value::Int(v) => write_int(v, out),
-            Value::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
-            Value::Time(nanos) => write_timestamp(nanos, out),
-            Value::Micros(micros) => write_timestamp(i128::from(micros) * 1000, out),
-        }
-        rows.end_value(row, leaf.index);
-    }
-    // The chunk's text stays where the decoder put it: the rows take the buffer (and give
-    // back the previous chunk's, reused for the next).
-    if leaf.render == Render::Text {
-        rows.take_bytes(slot, &mut d.text);
+        let value = value_of(d, k).ok_or_else(ended)?;
+        place(leaf, slot, row, k, value, rows);
     }
     Ok(())
+}
+
+/// Puts value `k` of the `slot`th column read into row `row`.
+#[inline(always)]
+fn place(leaf: &Leaf, slot: usize, row: usize, k: usize, value: Value<'_>, rows: &mut RowChunk) {
+    let typed = match value {
+        Value::Text(text, ascii) => {
+            rows.set_bytes(row, leaf.index, slot, k, text, ascii);
+            return;
+        }
+        Value::Int(v) => leaf.typed.int(v),
+        Value::Time(nanos) => leaf.typed.time(nanos),
+        Value::Micros(micros) => leaf.typed.micros(micros),
+        Value::Bool(v) if matches!(leaf.typed, TypedRule::Bool) => Some(Typed::Bool(v)),
+        Value::Uuid(bytes) if matches!(leaf.typed, TypedRule::Uuid) => {
+            Some(Typed::Uuid(u128::from_be_bytes(bytes)))
+        }
+        _ => None,
+    };
+    if let Some(typed) = typed {
+        rows.set_typed(row, leaf.index, typed);
+        return;
+    }
+    let out = rows.start_value();
+    match value {
+        Value::Text(text, _) => out.extend_from_slice(text),
+        Value::Uuid(bytes) => write_uuid(&bytes, out),
+        Value::Int(v) => write_int(v, out),
+        Value::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
+        Value::Time(nanos) => write_timestamp(nanos, out),
+        Value::Micros(micros) => write_timestamp(i128::from(micros) * 1000, out),
+    }
+    rows.end_value(row, leaf.index);
 }
 
 /// A decoded value, before it is kept typed or rendered as text.
