@@ -334,6 +334,12 @@ fn corpus(with_type_cases: bool) -> Corpus {
     again.cells[url] = s("/redelivered");
     again.expected = vec![("id", "duplicate_key")];
     corpus.records.push(again);
+    // A redelivered record (the same content): an identical duplicate in every format (Parquet
+    // hashes a row's values, JSONL and CSV its text).
+    let mut same = corpus.records[0].clone();
+    assert!(same.expected.is_empty(), "the first record is valid");
+    same.expected = vec![("id", "duplicate_key")];
+    corpus.records.push(same);
     if with_type_cases {
         add(
             &mut corpus,
@@ -884,7 +890,12 @@ fn one_corpus_gives_the_same_violations_in_every_format() {
     let jsonl_summary = summary_of(&dir.join("web_logs.jsonl"));
     let profile = &jsonl_summary["profile"]["run"]["columns"];
     assert_eq!(profile["user_agent"]["max_chars"], 255, "{profile}");
-    assert_eq!(profile["http_method"]["values"]["SEARCH"], 30, "{profile}");
+    assert_eq!(profile["http_method"]["values"]["SEARCH"], 31, "{profile}");
+    assert_eq!(
+        jsonl_summary["duplicates"],
+        serde_json::json!({"identical": 1, "conflicting": 1}),
+        "{jsonl_summary}"
+    );
     let controllers = &jsonl_summary["open_enum_values"]["web_application_controller"]["values"];
     assert!(
         controllers.as_object().is_some_and(|m| !m.is_empty()),

@@ -709,7 +709,22 @@ struct RowChunk {
     start: usize,
     /// Per column read, its text values as the decoder left them.
     bytes: Vec<TextValues>,
+    /// Per row, the hash the duplicate check compares, built a column at a time as the cells
+    /// are set (each field's value, in the file's column order).
+    hashes: Vec<u64>,
 }
+
+/// The row hash's step: the 128-bit product of the hash so far (with the field's own hash
+/// mixed in) and an odd constant, folded to 64 bits (as `foldhash` mixes). Order-sensitive,
+/// so the same values in other columns give another hash.
+#[inline(always)]
+fn mix(hash: u64, field: u64) -> u64 {
+    let product = u128::from(hash ^ field) * 0x9E37_79B9_7F4A_7C15_u128;
+    (product as u64) ^ ((product >> 64) as u64)
+}
+
+/// A NULL field's hash.
+const NULL_HASH: u64 = 0x1E1E_1E1E_1E1E_1E1E;
 
 impl RowChunk {
     fn new(fields: usize) -> RowChunk {
@@ -721,6 +736,7 @@ impl RowChunk {
             text: Vec::new(),
             start: 0,
             bytes: Vec::new(),
+            hashes: Vec::new(),
         }
     }
 
@@ -734,15 +750,34 @@ impl RowChunk {
         self.bad_utf8.clear();
         self.bad_utf8.resize(rows, false);
         self.text.clear();
+        self.hashes.clear();
+        self.hashes.resize(rows, 0);
+    }
+
+    /// Mixes a field's hash into row `row`'s.
+    #[inline(always)]
+    fn hash(&mut self, row: usize, field: u64) {
+        if let Some(hash) = self.hashes.get_mut(row) {
+            *hash = mix(*hash, field);
+        }
     }
 
     fn set_null(&mut self, row: usize, field: usize) {
+        self.hash(row, NULL_HASH);
         if let Some(cell) = self.cells.get_mut(field * STRIDE + row) {
             *cell = Cell::Null;
         }
     }
 
     fn set_typed(&mut self, row: usize, field: usize, value: Typed) {
+        // A typed value's bits, told from another kind's by a constant per kind.
+        let bits = match value {
+            Typed::Int { value, .. } => value as u64,
+            Typed::Micros(micros) => (micros as u64) ^ 0x2222_2222_2222_2222,
+            Typed::Bool(b) => u64::from(b) ^ 0x3333_3333_3333_3333,
+            Typed::Uuid(u) => mix(u as u64, (u >> 64) as u64) ^ 0x4444_4444_4444_4444,
+        };
+        self.hash(row, bits);
         if let Some(cell) = self.cells.get_mut(field * STRIDE + row) {
             *cell = Cell::Typed(value);
         }
@@ -755,6 +790,8 @@ impl RowChunk {
 
     fn end_value(&mut self, row: usize, field: usize) {
         let span = (self.start, self.text.len());
+        let text_hash = record_hash(self.text.get(span.0..span.1).unwrap_or_default());
+        self.hash(row, text_hash);
         if let Some(cell) = self.cells.get_mut(field * STRIDE + row) {
             *cell = Cell::Text(span.0, span.1);
         }
@@ -778,6 +815,7 @@ impl RowChunk {
         {
             *bad = true;
         }
+        self.hash(row, record_hash(text));
         if let Some(cell) = self.cells.get_mut(field * STRIDE + row) {
             *cell = Cell::Bytes(slot as u32, k as u32);
         }
@@ -803,42 +841,10 @@ impl RowChunk {
     ) -> BatchOutcome {
         let mut out = BatchOutcome::default();
         let mut findings = Findings::default();
-        let mut hashed: Vec<u8> = Vec::new();
-        // The row's fields, each cell resolved once (for the duplicate check and the checks).
-        let mut resolved = Resolved(Vec::with_capacity(self.fields));
         for row in 0..self.rows {
             let record = row as u64;
             out.records += 1;
             let view = RowView { chunk: self, row };
-            resolved.0.clear();
-            resolved
-                .0
-                .extend((0..self.fields).map(|field| match view.cell(field) {
-                    Cell::Typed(value) => Field::Typed(value),
-                    cell => Field::Text(view.text_of(cell)),
-                }));
-            // What the duplicate check compares: each field's text, or a tag and the bytes of
-            // a typed value.
-            hashed.clear();
-            for field in &resolved.0 {
-                match *field {
-                    Field::Text(TextField::Null) => hashed.push(0x1E),
-                    Field::Text(TextField::Text(t)) => {
-                        hashed.extend_from_slice(t);
-                        hashed.push(0x1F);
-                    }
-                    Field::Typed(value) => {
-                        let (tag, bits) = match value {
-                            Typed::Int { value, .. } => (1, i128::from(value)),
-                            Typed::Micros(micros) => (2, i128::from(micros)),
-                            Typed::Bool(b) => (3, i128::from(b)),
-                            Typed::Uuid(u) => (4, u.cast_signed()),
-                        };
-                        hashed.push(tag);
-                        hashed.extend_from_slice(&bits.to_le_bytes());
-                    }
-                }
-            }
             if self.bad_utf8.get(row).copied().unwrap_or(false) {
                 out.invalid_records += 1;
                 out.findings.push(LocatedFinding {
@@ -852,7 +858,7 @@ impl RowChunk {
                 continue;
             }
             findings.clear();
-            let key = text::check_record(plan, header, &resolved, &mut findings, profile, stage);
+            let key = text::check_record(plan, header, &view, &mut findings, profile, stage);
             if !findings.is_empty() {
                 out.invalid_records += 1;
                 for finding in findings.drain() {
@@ -868,7 +874,8 @@ impl RowChunk {
                     line: 0,
                     record,
                     key,
-                    record_hash: record_hash(&hashed),
+                    // The fields' hashes folded once more (the last field's spread to every bit).
+                    record_hash: mix(self.hashes.get(row).copied().unwrap_or(0), NULL_HASH),
                     uuid,
                 });
             }
@@ -951,35 +958,18 @@ impl<'c> RowView<'c> {
             Cell::Null | Cell::Typed(_) => TextField::Null,
         }
     }
-
-    fn field(&self, index: usize) -> TextField<'c> {
-        self.text_of(self.cell(index))
-    }
 }
 
-/// A field of a row, its cell resolved.
-#[derive(Clone, Copy)]
-enum Field<'c> {
-    Text(TextField<'c>),
-    Typed(Typed),
-}
-
-/// A row's fields, resolved: what the checks read.
-struct Resolved<'c>(Vec<Field<'c>>);
-
-impl RecordFields for Resolved<'_> {
+impl RecordFields for RowView<'_> {
     #[inline]
     fn field(&self, index: usize) -> TextField<'_> {
-        match self.0.get(index) {
-            Some(Field::Text(text)) => *text,
-            _ => TextField::Null,
-        }
+        self.text_of(self.cell(index))
     }
 
     #[inline]
     fn typed(&self, index: usize) -> Option<Typed> {
-        match self.0.get(index) {
-            Some(Field::Typed(value)) => Some(*value),
+        match self.cell(index) {
+            Cell::Typed(value) => Some(value),
             _ => None,
         }
     }
