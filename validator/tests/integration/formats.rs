@@ -17,12 +17,13 @@
 
 use canvas_logs_codegen::model::{ColumnType, EnumRepr};
 use parquet::basic::{
-    Compression, GzipLevel, LogicalType, Repetition, TimeUnit, Type as PhysicalType,
+    Compression, Encoding, GzipLevel, LogicalType, Repetition, TimeUnit, Type as PhysicalType,
 };
 use parquet::data_type::{
     BoolType, ByteArray, ByteArrayType, Int32Type, Int64Type, Int96, Int96Type,
 };
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{WriterProperties, WriterVersion};
+use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
 use std::collections::BTreeSet;
@@ -588,7 +589,19 @@ fn parquet_leaves(corpus: &Corpus) -> Vec<(String, Kind)> {
 
 /// Writes the corpus as Parquet. `override_kind` replaces one leaf's type (a wrong-type file).
 fn parquet(corpus: &Corpus, layout: Layout, override_kind: Option<(&str, Kind)>) -> Vec<u8> {
-    parquet_with(corpus, layout, override_kind, None)
+    parquet_with(corpus, layout, override_kind, None, Pages::Dictionary)
+}
+
+/// How a Parquet writer encodes the pages' values.
+#[derive(Clone, Copy)]
+enum Pages {
+    /// parquet-rs's default: dictionaries, data pages v1.
+    Dictionary,
+    /// No dictionary, data pages v1: every value `PLAIN`.
+    Plain,
+    /// No dictionary, data pages v2: `DELTA_BINARY_PACKED` numbers, `DELTA_BYTE_ARRAY` text,
+    /// `RLE` booleans (what a writer's v2 setting gives).
+    Delta,
 }
 
 /// [`parquet`] with `codec` instead of the layout's usual one.
@@ -597,6 +610,7 @@ fn parquet_with(
     layout: Layout,
     override_kind: Option<(&str, Kind)>,
     codec: Option<Compression>,
+    pages: Pages,
 ) -> Vec<u8> {
     let leaves: Vec<(String, Kind)> = parquet_leaves(corpus)
         .into_iter()
@@ -645,6 +659,11 @@ fn parquet_with(
     let mut out = Vec::new();
     let props = Arc::new(
         WriterProperties::builder()
+            .set_dictionary_enabled(matches!(pages, Pages::Dictionary))
+            .set_writer_version(match pages {
+                Pages::Delta => WriterVersion::PARQUET_2_0,
+                Pages::Dictionary | Pages::Plain => WriterVersion::PARQUET_1_0,
+            })
             .set_max_row_group_row_count(Some(40))
             // Spark's default codec for the struct layout, gzip for the flat one.
             .set_compression(codec.unwrap_or(match layout {
@@ -863,11 +882,18 @@ fn one_corpus_gives_the_same_violations_in_every_format() {
                 Layout::Struct,
                 None,
                 Some(Compression::ZSTD(Default::default())),
+                Pages::Dictionary,
             ),
         ),
         (
             "lz4_raw.parquet",
-            parquet_with(&corpus, Layout::Struct, None, Some(Compression::LZ4_RAW)),
+            parquet_with(
+                &corpus,
+                Layout::Struct,
+                None,
+                Some(Compression::LZ4_RAW),
+                Pages::Dictionary,
+            ),
         ),
         (
             "brotli.parquet",
@@ -876,12 +902,43 @@ fn one_corpus_gives_the_same_violations_in_every_format() {
                 Layout::Struct,
                 None,
                 Some(Compression::BROTLI(Default::default())),
+                Pages::Dictionary,
             ),
+        ),
+        // Every value PLAIN (dap-validate's page decoder, text straight from the pages), and
+        // the delta encodings of a writer's v2 setting (the parquet crate's column readers).
+        (
+            "plain.parquet",
+            parquet_with(&corpus, Layout::Struct, None, None, Pages::Plain),
+        ),
+        (
+            "delta.parquet",
+            parquet_with(&corpus, Layout::Flat, None, None, Pages::Delta),
         ),
     ];
     for (name, bytes) in &files {
         std::fs::write(dir.join(name), bytes).unwrap_or_else(|e| panic!("{e}"));
     }
+    // The pages are encoded as their names say.
+    let url_encodings = |name: &str| -> Vec<Encoding> {
+        let bytes = files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| b.clone());
+        let reader = SerializedFileReader::new(bytes::Bytes::from(bytes.unwrap_or_default()))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let group = reader.metadata().row_group(0);
+        let url = group
+            .columns()
+            .iter()
+            .find(|c| c.column_path().string().ends_with("url"))
+            .unwrap_or_else(|| panic!("{name}: no url column"));
+        url.encodings().collect()
+    };
+    assert!(url_encodings("struct.parquet").contains(&Encoding::RLE_DICTIONARY));
+    assert!(!url_encodings("plain.parquet").contains(&Encoding::RLE_DICTIONARY));
+    assert!(url_encodings("plain.parquet").contains(&Encoding::PLAIN));
+    assert!(url_encodings("delta.parquet").contains(&Encoding::DELTA_BYTE_ARRAY));
     let (jsonl_found, jsonl_lines) = violations(&dir.join("web_logs.jsonl"));
     assert_eq!(jsonl_found, want, "JSONL against the corpus's expectations");
     assert!(jsonl_lines);

@@ -20,6 +20,7 @@
 //!   bounds-checked, a run or dictionary longer than its bytes is corrupt, vectors grow with
 //!   the bytes actually present.
 
+use crate::dedup::record_hash;
 use bytes::Bytes;
 use parquet::basic::{Encoding, Type as PhysicalType};
 use parquet::column::page::{Page, PageReader};
@@ -40,42 +41,66 @@ fn parquet_error(error: &parquet::errors::ParquetError) -> io::Error {
 #[derive(Default)]
 pub struct TextValues {
     bufs: Vec<Bytes>,
-    /// Per buffer, whether all of it is ASCII (then so is every value in it, and none needs a
-    /// UTF-8 check of its own: a page of short values, length prefixes included, usually is).
-    ascii: Vec<bool>,
-    /// `(buffer, start, end)`.
-    spans: Vec<(u32, u32, u32)>,
+    spans: Vec<TextSpan>,
+}
+
+/// One text value: where it is, its hash (what the duplicate check mixes into its row's) and
+/// whether it is UTF-8, found by the decoder (once per dictionary entry for a dictionary's).
+#[derive(Debug, Clone, Copy, Default)]
+struct TextSpan {
+    hash: u64,
+    buf: u32,
+    start: u32,
+    end: u32,
+    utf8: bool,
+}
+
+impl TextSpan {
+    /// `buf[start..end]` of buffer `id`, hashed and tested (no UTF-8 test when `ascii`: its
+    /// buffer is all ASCII).
+    #[inline]
+    fn of(id: u32, buf: &[u8], start: u32, end: u32, ascii: bool) -> TextSpan {
+        let text = buf.get(start as usize..end as usize).unwrap_or_default();
+        TextSpan {
+            hash: record_hash(text),
+            buf: id,
+            start,
+            end,
+            utf8: ascii || text.is_ascii() || std::str::from_utf8(text).is_ok(),
+        }
+    }
 }
 
 impl TextValues {
     fn clear(&mut self) {
         self.bufs.clear();
-        self.ascii.clear();
         self.spans.clear();
     }
 
-    /// Keeps `buf` (`ascii`: all ASCII) alive for this chunk; its number for spans.
-    fn keep(&mut self, buf: &Bytes, ascii: bool) -> u32 {
+    /// Keeps `buf` alive for this chunk; its number for spans.
+    fn keep(&mut self, buf: &Bytes) -> u32 {
         self.bufs.push(buf.clone());
-        self.ascii.push(ascii);
         (self.bufs.len() - 1) as u32
     }
 
     /// Value `k`.
     #[inline]
     pub fn get(&self, k: usize) -> Option<&[u8]> {
-        self.get_ascii(k).map(|(text, _)| text)
+        let span = self.spans.get(k)?;
+        self.bufs
+            .get(span.buf as usize)?
+            .get(span.start as usize..span.end as usize)
     }
 
-    /// Value `k`, and whether it is known to be ASCII (`false`: not known either way).
+    /// Value `k`, its hash, and whether it is UTF-8.
     #[inline]
-    pub fn get_ascii(&self, k: usize) -> Option<(&[u8], bool)> {
-        let &(buf, start, end) = self.spans.get(k)?;
+    pub fn get_checked(&self, k: usize) -> Option<(&[u8], u64, bool)> {
+        let span = self.spans.get(k)?;
         let text = self
             .bufs
-            .get(buf as usize)?
-            .get(start as usize..end as usize)?;
-        Some((text, self.ascii.get(buf as usize).copied().unwrap_or(false)))
+            .get(span.buf as usize)?
+            .get(span.start as usize..span.end as usize)?;
+        Some((text, span.hash, span.utf8))
     }
 
     pub fn len(&self) -> usize {
@@ -200,8 +225,8 @@ enum Dictionary {
     Bools(Vec<bool>),
     Ints(Vec<i64>),
     Int96(Vec<[u32; 3]>),
-    /// The dictionary page's buffer, whether it is all ASCII, and each entry's span in it.
-    Text(Bytes, bool, Vec<(u32, u32)>),
+    /// The dictionary page's buffer and its entries (spans in buffer 0, hashed and tested).
+    Text(Bytes, Vec<TextSpan>),
 }
 
 /// How a data page's values are encoded.
@@ -217,7 +242,9 @@ enum Values {
 /// The data page being read.
 struct DataPage {
     buf: Bytes,
-    /// Whether the page is all ASCII (found when a text value is first taken from it).
+    /// Whether the page is all ASCII (found when a text value is first taken from it): then
+    /// so is each value in it, and none needs a UTF-8 test of its own (a page of short values,
+    /// length prefixes included, usually is).
     ascii: Option<bool>,
     /// Rows (levels) not yet read.
     left: usize,
@@ -324,20 +351,28 @@ impl PageDecoder {
                     }
                     Kind::Bytes => {
                         let ascii = *page.ascii.get_or_insert_with(|| buf.is_ascii());
-                        let id = *page_buf.get_or_insert_with(|| out.text.keep(buf, ascii));
+                        let id = *page_buf.get_or_insert_with(|| out.text.keep(buf));
                         for _ in 0..present {
                             let (start, end) = plain_text(buf, at)?;
-                            out.text.spans.push((id, start, end));
+                            out.text
+                                .spans
+                                .push(TextSpan::of(id, buf, start, end, ascii));
                         }
                     }
                     Kind::Fixed(width) => {
-                        let ascii = *page.ascii.get_or_insert_with(|| buf.is_ascii());
-                        let id = *page_buf.get_or_insert_with(|| out.text.keep(buf, ascii));
+                        // Uuids: kept as numbers, never read as text (no hash, no test).
+                        let id = *page_buf.get_or_insert_with(|| out.text.keep(buf));
                         let start = *at;
                         plain_fixed(buf, at, present, width)?;
                         out.text.spans.extend((0..present).map(|i| {
                             let from = (start + i * width) as u32;
-                            (id, from, from + width as u32)
+                            TextSpan {
+                                hash: 0,
+                                buf: id,
+                                start: from,
+                                end: from + width as u32,
+                                utf8: true,
+                            }
                         }));
                     }
                 },
@@ -357,10 +392,10 @@ impl PageDecoder {
                     Dictionary::Int96(values) => {
                         lookup(hybrid, buf, present, values, |v| v, &mut out.int96)?;
                     }
-                    Dictionary::Text(dict, ascii, spans) => {
-                        let id = *dict_buf.get_or_insert_with(|| out.text.keep(dict, *ascii));
-                        let map = |(start, end)| (id, start, end);
-                        lookup(hybrid, buf, present, spans, map, &mut out.text.spans)?;
+                    Dictionary::Text(dict, entries) => {
+                        let id = *dict_buf.get_or_insert_with(|| out.text.keep(dict));
+                        let map = |entry: TextSpan| TextSpan { buf: id, ..entry };
+                        lookup(hybrid, buf, present, entries, map, &mut out.text.spans)?;
                     }
                 },
             }
@@ -532,21 +567,23 @@ impl PageDecoder {
                     .collect(),
             ),
             Kind::Bytes => {
-                let mut spans = Vec::with_capacity(count.min(buf.len() / 4));
+                let ascii = buf.is_ascii();
+                let mut entries = Vec::with_capacity(count.min(buf.len() / 4));
                 for _ in 0..count {
-                    spans.push(plain_text(&buf, &mut at)?);
+                    let (start, end) = plain_text(&buf, &mut at)?;
+                    entries.push(TextSpan::of(0, &buf, start, end, ascii));
                 }
-                Dictionary::Text(buf.clone(), buf.is_ascii(), spans)
+                Dictionary::Text(buf, entries)
             }
             Kind::Fixed(width) => {
                 plain_fixed(&buf, &mut at, count, width)?;
-                let spans = (0..count)
+                let entries = (0..count)
                     .map(|i| {
                         let from = (i * width) as u32;
-                        (from, from + width as u32)
+                        TextSpan::of(0, &buf, from, from + width as u32, false)
                     })
                     .collect();
-                Dictionary::Text(buf.clone(), buf.is_ascii(), spans)
+                Dictionary::Text(buf, entries)
             }
         })
     }
@@ -937,11 +974,13 @@ impl CrateDecoder {
                 copy.extend_from_slice(text);
                 spans.push((start, copy.len() as u32));
             }
-            let ascii = copy.is_ascii();
-            let id = out.text.keep(&Bytes::from(copy), ascii);
-            out.text
-                .spans
-                .extend(spans.into_iter().map(|(start, end)| (id, start, end)));
+            let copy = Bytes::from(copy);
+            let id = out.text.keep(&copy);
+            out.text.spans.extend(
+                spans
+                    .into_iter()
+                    .map(|(start, end)| TextSpan::of(id, &copy, start, end, false)),
+            );
         }
         Ok(())
     }

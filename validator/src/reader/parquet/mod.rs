@@ -485,13 +485,13 @@ fn read_chunk(
     match leaf.render {
         Render::Text => place_values(leaf, slot, d, want, rows, |d, k| {
             d.text
-                .get_ascii(k)
-                .map(|(text, ascii)| Value::Text(text, ascii))
+                .get_checked(k)
+                .map(|(text, hash, utf8)| Value::Text(text, hash, utf8))
         })?,
         Render::Uuid16 => place_values(leaf, slot, d, want, rows, |d, k| {
             d.text.get(k).map(|v| match <[u8; 16]>::try_from(v) {
                 Ok(bytes) => Value::Uuid(bytes),
-                Err(_) => Value::Text(b"", true),
+                Err(_) => Value::Text(b"", record_hash(b""), true),
             })
         })?,
         Render::Integer => place_values(leaf, slot, d, want, rows, |d, k| {
@@ -571,8 +571,8 @@ fn place_values<'d>(
 #[inline(always)]
 fn place(leaf: &Leaf, slot: usize, row: usize, k: usize, value: Value<'_>, rows: &mut RowChunk) {
     let typed = match value {
-        Value::Text(text, ascii) => {
-            rows.set_bytes(row, leaf.index, slot, k, text, ascii);
+        Value::Text(_, hash, utf8) => {
+            rows.set_bytes(row, leaf.index, slot, k, hash, utf8);
             return;
         }
         Value::Int(v) => leaf.typed.int(v),
@@ -590,7 +590,7 @@ fn place(leaf: &Leaf, slot: usize, row: usize, k: usize, value: Value<'_>, rows:
     }
     let out = rows.start_value();
     match value {
-        Value::Text(text, _) => out.extend_from_slice(text),
+        Value::Text(text, ..) => out.extend_from_slice(text),
         Value::Uuid(bytes) => write_uuid(&bytes, out),
         Value::Int(v) => write_int(v, out),
         Value::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
@@ -603,8 +603,8 @@ fn place(leaf: &Leaf, slot: usize, row: usize, k: usize, value: Value<'_>, rows:
 /// A decoded value, before it is kept typed or rendered as text.
 #[derive(Clone, Copy)]
 enum Value<'b> {
-    /// Text, and whether it is known to be ASCII.
-    Text(&'b [u8], bool),
+    /// Text, its hash, and whether it is UTF-8.
+    Text(&'b [u8], u64, bool),
     Uuid([u8; 16]),
     Int(i64),
     Bool(bool),
@@ -797,7 +797,8 @@ impl RowChunk {
         }
     }
 
-    /// Field `field` of row `row` is value `k` of the `slot`th column read, `text`.
+    /// Field `field` of row `row` is value `k` of the `slot`th column read, whose hash is
+    /// `hash` (`utf8`: whether it is UTF-8; a row holding text that is not is `malformed`).
     #[inline]
     fn set_bytes(
         &mut self,
@@ -805,17 +806,13 @@ impl RowChunk {
         field: usize,
         slot: usize,
         k: usize,
-        text: &[u8],
-        ascii: bool,
+        hash: u64,
+        utf8: bool,
     ) {
-        if !ascii
-            && !text.is_ascii()
-            && std::str::from_utf8(text).is_err()
-            && let Some(bad) = self.bad_utf8.get_mut(row)
-        {
+        if !utf8 && let Some(bad) = self.bad_utf8.get_mut(row) {
             *bad = true;
         }
-        self.hash(row, record_hash(text));
+        self.hash(row, hash);
         if let Some(cell) = self.cells.get_mut(field * STRIDE + row) {
             *cell = Cell::Bytes(slot as u32, k as u32);
         }
