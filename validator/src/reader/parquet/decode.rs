@@ -20,10 +20,10 @@
 //!   bounds-checked, a run or dictionary longer than its bytes is corrupt, vectors grow with
 //!   the bytes actually present.
 
+use super::pages::{PageSource, RawPage};
 use crate::dedup::record_hash;
 use bytes::Bytes;
 use parquet::basic::{Encoding, Type as PhysicalType};
-use parquet::column::page::{Page, PageReader};
 use parquet::column::reader::ColumnReader;
 use parquet::data_type::{ByteArray, FixedLenByteArray, Int96};
 use std::io;
@@ -161,6 +161,7 @@ impl ColumnDecoder {
         group: &dyn parquet::file::reader::RowGroupReader,
         index: usize,
         max_def: i16,
+        bytes: ChunkBytes<'_>,
     ) -> io::Result<ColumnDecoder> {
         let meta = group.metadata().column(index);
         let descriptor = meta.column_descr();
@@ -188,9 +189,35 @@ impl ColumnDecoder {
         });
         match kind {
             Some(kind) if ours => {
-                let pages = group
-                    .get_column_page_reader(index)
-                    .map_err(|e| parquet_error(&e))?;
+                let pages = if super::pages::reads_own(meta.compression()) {
+                    let (start, len) = meta.byte_range();
+                    let len = usize::try_from(len)
+                        .map_err(|_| corrupt("a column chunk is larger than memory"))?;
+                    let chunk = match bytes {
+                        ChunkBytes::File(file) => super::pages::read_chunk(file, start, len)?,
+                        ChunkBytes::Memory(all) => {
+                            let start = usize::try_from(start).unwrap_or(usize::MAX);
+                            let end = start
+                                .checked_add(len)
+                                .filter(|&end| end <= all.len())
+                                .ok_or_else(|| {
+                                    corrupt("a column chunk lies past the file's end")
+                                })?;
+                            all.slice(start..end)
+                        }
+                    };
+                    PageSource::Own {
+                        chunk,
+                        at: 0,
+                        snappy: meta.compression() == parquet::basic::Compression::SNAPPY,
+                    }
+                } else {
+                    PageSource::Crate(
+                        group
+                            .get_column_page_reader(index)
+                            .map_err(|e| parquet_error(&e))?,
+                    )
+                };
                 Ok(ColumnDecoder::Pages(Box::new(PageDecoder::new(
                     pages, kind, max_def,
                 ))))
@@ -217,6 +244,13 @@ impl ColumnDecoder {
             ColumnDecoder::Crate(reader) => reader.read(rows, out),
         }
     }
+}
+
+/// Where a column chunk's bytes can be read from, for the pages read here.
+#[derive(Clone, Copy)]
+pub enum ChunkBytes<'a> {
+    File(&'a std::fs::File),
+    Memory(&'a Bytes),
 }
 
 /// The dictionary of a column chunk, decoded once.
@@ -265,12 +299,28 @@ enum Levels {
 
 /// A column chunk's pages, decoded here.
 pub struct PageDecoder {
-    pages: Box<dyn PageReader>,
+    pages: PageSource,
     kind: Kind,
     max_def: i16,
     def_width: u8,
     dictionary: Dictionary,
     page: Option<DataPage>,
+}
+
+impl Drop for PageDecoder {
+    /// The buffers go back to the lane's pool.
+    fn drop(&mut self) {
+        if let Some(page) = self.page.take() {
+            super::pages::retire(page.buf);
+        }
+        if let Dictionary::Text(buf, _) = std::mem::replace(&mut self.dictionary, Dictionary::None)
+        {
+            super::pages::retire(buf);
+        }
+        if let PageSource::Own { chunk, .. } = &mut self.pages {
+            super::pages::retire(std::mem::take(chunk));
+        }
+    }
 }
 
 /// Bits needed for values up to `max`.
@@ -279,7 +329,7 @@ fn bit_width(max: u64) -> u8 {
 }
 
 impl PageDecoder {
-    fn new(pages: Box<dyn PageReader>, kind: Kind, max_def: i16) -> PageDecoder {
+    fn new(pages: PageSource, kind: Kind, max_def: i16) -> PageDecoder {
         PageDecoder {
             pages,
             kind,
@@ -408,15 +458,17 @@ impl PageDecoder {
         loop {
             let page = self
                 .pages
-                .get_next_page()
-                .map_err(|e| parquet_error(&e))?
+                .next()?
                 .ok_or_else(|| corrupt("a column chunk holds fewer rows than its row group"))?;
+            // The page read before goes back to the pool (reused once no chunk refers to it).
+            if let Some(done) = self.page.take() {
+                super::pages::retire(done.buf);
+            }
             match page {
-                Page::DictionaryPage {
+                RawPage::Dictionary {
                     buf,
                     num_values,
                     encoding,
-                    ..
                 } => {
                     if !matches!(encoding, Encoding::PLAIN | Encoding::PLAIN_DICTIONARY) {
                         return Err(corrupt(format!(
@@ -425,12 +477,11 @@ impl PageDecoder {
                     }
                     self.dictionary = self.decode_dictionary(buf, num_values as usize)?;
                 }
-                Page::DataPage {
+                RawPage::V1 {
                     buf,
                     num_values,
                     encoding,
-                    def_level_encoding,
-                    ..
+                    def_encoding: def_level_encoding,
                 } => {
                     let rows = num_values as usize;
                     let mut at = 0;
@@ -479,13 +530,12 @@ impl PageDecoder {
                     });
                     return Ok(());
                 }
-                Page::DataPageV2 {
+                RawPage::V2 {
                     buf,
                     num_values,
                     encoding,
-                    def_levels_byte_len,
-                    rep_levels_byte_len,
-                    ..
+                    def_len: def_levels_byte_len,
+                    rep_len: rep_levels_byte_len,
                 } => {
                     let rows = num_values as usize;
                     let start = rep_levels_byte_len as usize;
@@ -1152,7 +1202,7 @@ mod tests {
 
     /// Every leaf read both ways, in chunks of `chunk` rows: the same levels and values.
     fn same_as_the_crate(file: Bytes, chunk: usize, expect_own: bool) {
-        let reader = SerializedFileReader::new(file).expect("reader");
+        let reader = SerializedFileReader::new(file.clone()).expect("reader");
         let group = reader.get_row_group(0).expect("group");
         let leaves = reader
             .metadata()
@@ -1165,8 +1215,9 @@ mod tests {
                 .column(index)
                 .column_descr()
                 .max_def_level();
-            let mut ours = ColumnDecoder::new(&*group, index, max_def).expect("decoder");
-            let own_pages = matches!(ours, ColumnDecoder::Pages(_));
+            let mut ours = ColumnDecoder::new(&*group, index, max_def, ChunkBytes::Memory(&file))
+                .expect("decoder");
+            let own_pages = matches!(&ours, ColumnDecoder::Pages(p) if matches!(p.pages, PageSource::Own { .. }));
             let mut theirs = ColumnDecoder::Crate(Box::new(CrateDecoder {
                 reader: group.get_column_reader(index).expect("column reader"),
                 max_def,
@@ -1327,7 +1378,8 @@ mod tests {
             .map(|i| {
                 let max_def = group.metadata().column(i).column_descr().max_def_level();
                 matches!(
-                    ColumnDecoder::new(&*group, i, max_def).expect("decoder"),
+                    ColumnDecoder::new(&*group, i, max_def, ChunkBytes::Memory(&file))
+                        .expect("decoder"),
                     ColumnDecoder::Pages(_)
                 )
             })

@@ -47,6 +47,7 @@
 //!   --parquet`).
 
 mod decode;
+mod pages;
 
 use super::text::{self, Header, RecordFields, Slot, TextField};
 use super::{BatchOutcome, KeyEntry, LocatedFinding};
@@ -54,7 +55,7 @@ use crate::dedup::record_hash;
 use crate::plan::{CheckPlan, ColumnRef, Finding, Findings, Rule, Typed};
 use crate::profile::{Profile, RecordStage};
 use crate::violation::Code;
-use decode::{ColumnDecoder, Decoded, TextValues};
+use decode::{ChunkBytes, ColumnDecoder, Decoded, TextValues};
 use parquet::basic::{ConvertedType, LogicalType, TimeUnit, Type as PhysicalType};
 use parquet::file::reader::{FileReader, RowGroupReader, SerializedFileReader};
 use parquet::schema::types::ColumnDescriptor;
@@ -188,10 +189,11 @@ pub enum ParquetSource {
 
 /// One reader of a Parquet file's row groups.
 pub enum ParquetReader {
-    /// Of a plain file, through its own handle.
-    File(SerializedFileReader<std::fs::File>),
+    /// Of a plain file, through its own handle (the second one, for positioned reads of
+    /// column chunks, shares it).
+    File(SerializedFileReader<std::fs::File>, std::fs::File),
     /// Of bytes in memory.
-    Bytes(SerializedFileReader<bytes::Bytes>),
+    Bytes(SerializedFileReader<bytes::Bytes>, bytes::Bytes),
 }
 
 impl ParquetReader {
@@ -200,28 +202,36 @@ impl ParquetReader {
         guarded(|| match source {
             ParquetSource::Path(path) => {
                 let file = std::fs::File::open(path)?;
+                let chunks = file.try_clone()?;
                 let reader = SerializedFileReader::new(file).map_err(|e| parquet_error(&e))?;
-                Ok(ParquetReader::File(reader))
+                Ok(ParquetReader::File(reader, chunks))
             }
             ParquetSource::Bytes(bytes) => {
                 let reader =
                     SerializedFileReader::new(bytes.clone()).map_err(|e| parquet_error(&e))?;
-                Ok(ParquetReader::Bytes(reader))
+                Ok(ParquetReader::Bytes(reader, bytes.clone()))
             }
         })
     }
 
     fn metadata(&self) -> &parquet::file::metadata::ParquetMetaData {
         match self {
-            ParquetReader::File(r) => r.metadata(),
-            ParquetReader::Bytes(r) => r.metadata(),
+            ParquetReader::File(r, _) => r.metadata(),
+            ParquetReader::Bytes(r, _) => r.metadata(),
+        }
+    }
+
+    fn chunk_bytes(&self) -> ChunkBytes<'_> {
+        match self {
+            ParquetReader::File(_, file) => ChunkBytes::File(file),
+            ParquetReader::Bytes(_, bytes) => ChunkBytes::Memory(bytes),
         }
     }
 
     fn row_group(&self, group: usize) -> io::Result<Box<dyn RowGroupReader + '_>> {
         match self {
-            ParquetReader::File(r) => r.get_row_group(group),
-            ParquetReader::Bytes(r) => r.get_row_group(group),
+            ParquetReader::File(r, _) => r.get_row_group(group),
+            ParquetReader::Bytes(r, _) => r.get_row_group(group),
         }
         .map_err(|e| parquet_error(&e))
     }
@@ -339,7 +349,12 @@ impl ParquetLayout {
             let total = self.groups.get(group).copied().unwrap_or(0);
             let mut columns = Vec::with_capacity(self.leaves.len());
             for leaf in &self.leaves {
-                let column = ColumnDecoder::new(&*group_reader, leaf.index, leaf.max_def)?;
+                let column = ColumnDecoder::new(
+                    &*group_reader,
+                    leaf.index,
+                    leaf.max_def,
+                    reader.chunk_bytes(),
+                )?;
                 columns.push((leaf, column, Decoded::default()));
             }
             let mut stage = RecordStage::new(plan);
