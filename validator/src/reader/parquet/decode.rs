@@ -307,22 +307,6 @@ pub struct PageDecoder {
     page: Option<DataPage>,
 }
 
-impl Drop for PageDecoder {
-    /// The buffers go back to the lane's pool.
-    fn drop(&mut self) {
-        if let Some(page) = self.page.take() {
-            super::pages::retire(page.buf);
-        }
-        if let Dictionary::Text(buf, _) = std::mem::replace(&mut self.dictionary, Dictionary::None)
-        {
-            super::pages::retire(buf);
-        }
-        if let PageSource::Own { chunk, .. } = &mut self.pages {
-            super::pages::retire(std::mem::take(chunk));
-        }
-    }
-}
-
 /// Bits needed for values up to `max`.
 fn bit_width(max: u64) -> u8 {
     (64 - max.leading_zeros()) as u8
@@ -460,10 +444,6 @@ impl PageDecoder {
                 .pages
                 .next()?
                 .ok_or_else(|| corrupt("a column chunk holds fewer rows than its row group"))?;
-            // The page read before goes back to the pool (reused once no chunk refers to it).
-            if let Some(done) = self.page.take() {
-                super::pages::retire(done.buf);
-            }
             match page {
                 RawPage::Dictionary {
                     buf,
