@@ -1,7 +1,8 @@
 //! The Parquet reader: DAP's Spark-written files, checked row by row with the same plan and
-//! record rules as CSV and TSV. The `parquet` crate (no arrow) reads the footer and the pages;
-//! the pages' values are decoded in place by [`decode`] (the crate's column readers for the
-//! encodings it does not decode).
+//! record rules as CSV and TSV. The `parquet` crate (no arrow) reads the footer; `pages.rs`
+//! reads and decompresses snappy and uncompressed pages (the crate the other codecs'), and
+//! `decode.rs` decodes their values in place (the crate's column readers for the encodings it
+//! does not decode).
 //!
 //! Decisions:
 //!
@@ -42,8 +43,8 @@
 //!   group is then checked, 2,048 rows at a time, by whichever lane takes it, through its own
 //!   reader of the file ([`super::lanes`]: the events are numbered in advance from the groups'
 //!   sizes, so the report is the same for any `--jobs`). The 1,000,000 bench records as one
-//!   DuckDB file (9 row groups): 0.46–0.54 s with 2 jobs against 0.80–0.92 s with one; the
-//!   `parquet` crate's bare read of the same columns takes 0.42–0.48 s (`cargo xtask bench
+//!   DuckDB file (9 row groups): 0.36–0.43 s with 2 jobs against 0.60–0.70 s with one; the
+//!   `parquet` crate's bare read of the same columns takes 0.41–0.50 s (`cargo xtask bench
 //!   --parquet`).
 
 mod decode;
