@@ -20,7 +20,7 @@
 //!   bounds-checked, a run or dictionary longer than its bytes is corrupt, vectors grow with
 //!   the bytes actually present.
 
-use super::pages::{PageSource, RawPage};
+use super::pages::{PageKind, PageSource, RawPage};
 use crate::dedup::record_hash;
 use bytes::Bytes;
 use parquet::basic::{Encoding, Type as PhysicalType};
@@ -440,13 +440,15 @@ impl PageDecoder {
     /// Moves to the next data page (decoding a dictionary page on the way).
     fn next_page(&mut self) -> io::Result<()> {
         loop {
-            let page = self
+            let RawPage { buf, kind } = self
                 .pages
                 .next()?
                 .ok_or_else(|| corrupt("a column chunk holds fewer rows than its row group"))?;
-            match page {
-                RawPage::Dictionary {
-                    buf,
+            // A data page's rows, definition levels, and where and how its values start.
+            let (rows, def, at, encoding) = match kind {
+                // Index pages (never handed over by either source) hold no values.
+                PageKind::Other => continue,
+                PageKind::Dictionary {
                     num_values,
                     encoding,
                 } => {
@@ -456,86 +458,81 @@ impl PageDecoder {
                         )));
                     }
                     self.dictionary = self.decode_dictionary(buf, num_values as usize)?;
+                    continue;
                 }
-                RawPage::V1 {
-                    buf,
+                PageKind::V1 {
                     num_values,
                     encoding,
-                    def_encoding: def_level_encoding,
+                    def_encoding,
                 } => {
                     let rows = num_values as usize;
-                    let mut at = 0;
-                    let def = if self.max_def > 0 {
-                        Some(match def_level_encoding {
-                            Encoding::RLE => {
-                                let len = u32_at(&buf, 0)? as usize;
-                                let end = 4usize
-                                    .checked_add(len)
-                                    .filter(|&end| end <= buf.len())
-                                    .ok_or_else(|| {
-                                    corrupt("definition levels past the page")
-                                })?;
-                                at = end;
-                                Levels::Rle(Hybrid::new(4, end, self.def_width))
-                            }
-                            #[allow(deprecated)] // legacy levels, still read
-                            Encoding::BIT_PACKED => {
-                                let bytes = (rows * usize::from(self.def_width)).div_ceil(8);
-                                if bytes > buf.len() {
-                                    return Err(corrupt("definition levels past the page"));
-                                }
-                                at = bytes;
-                                Levels::Packed {
-                                    bit: 0,
-                                    end: bytes,
-                                    width: self.def_width,
-                                }
-                            }
-                            other => {
-                                return Err(corrupt(format!(
-                                    "definition levels encoded as {other}"
-                                )));
-                            }
-                        })
+                    let (def, at) = if self.max_def > 0 {
+                        self.v1_levels(def_encoding, &buf, rows)?
                     } else {
-                        None
+                        (None, 0)
                     };
-                    let values = self.values(encoding, &buf, at)?;
-                    self.page = Some(DataPage {
-                        buf,
-                        ascii: None,
-                        left: rows,
-                        def,
-                        values,
-                    });
-                    return Ok(());
+                    (rows, def, at, encoding)
                 }
-                RawPage::V2 {
-                    buf,
+                PageKind::V2 {
                     num_values,
                     encoding,
-                    def_len: def_levels_byte_len,
-                    rep_len: rep_levels_byte_len,
+                    def_len,
+                    rep_len,
+                    ..
                 } => {
-                    let rows = num_values as usize;
-                    let start = rep_levels_byte_len as usize;
+                    let start = rep_len as usize;
                     let end = start
-                        .checked_add(def_levels_byte_len as usize)
+                        .checked_add(def_len as usize)
                         .filter(|&end| end <= buf.len())
                         .ok_or_else(|| corrupt("definition levels past the page"))?;
                     let def = (self.max_def > 0)
                         .then(|| Levels::Rle(Hybrid::new(start, end, self.def_width)));
-                    let values = self.values(encoding, &buf, end)?;
-                    self.page = Some(DataPage {
-                        buf,
-                        ascii: None,
-                        left: rows,
-                        def,
-                        values,
-                    });
-                    return Ok(());
+                    (num_values as usize, def, end, encoding)
                 }
+            };
+            let values = self.values(encoding, &buf, at)?;
+            self.page = Some(DataPage {
+                buf,
+                ascii: None,
+                left: rows,
+                def,
+                values,
+            });
+            return Ok(());
+        }
+    }
+
+    /// A v1 page's definition levels (`RLE` with a length, or legacy `BIT_PACKED`) and where
+    /// its values start.
+    fn v1_levels(
+        &self,
+        encoding: Encoding,
+        buf: &[u8],
+        rows: usize,
+    ) -> io::Result<(Option<Levels>, usize)> {
+        match encoding {
+            Encoding::RLE => {
+                let len = u32_at(buf, 0)? as usize;
+                let end = 4usize
+                    .checked_add(len)
+                    .filter(|&end| end <= buf.len())
+                    .ok_or_else(|| corrupt("definition levels past the page"))?;
+                Ok((Some(Levels::Rle(Hybrid::new(4, end, self.def_width))), end))
             }
+            #[allow(deprecated)] // legacy levels, still read
+            Encoding::BIT_PACKED => {
+                let bytes = (rows * usize::from(self.def_width)).div_ceil(8);
+                if bytes > buf.len() {
+                    return Err(corrupt("definition levels past the page"));
+                }
+                let levels = Levels::Packed {
+                    bit: 0,
+                    end: bytes,
+                    width: self.def_width,
+                };
+                Ok((Some(levels), bytes))
+            }
+            other => Err(corrupt(format!("definition levels encoded as {other}"))),
         }
     }
 
@@ -1290,31 +1287,22 @@ mod tests {
 
     #[test]
     fn v2_pages_plain_and_rle_booleans() {
-        let props = WriterProperties::builder()
+        let mut props = WriterProperties::builder()
             .set_writer_version(WriterVersion::PARQUET_2_0)
-            .set_dictionary_enabled(false)
-            .set_column_encoding(
-                ColumnPath::from(vec!["value".to_owned(), "a".to_owned()]),
-                Encoding::PLAIN,
-            )
-            .set_column_encoding(
-                ColumnPath::from(vec!["value".to_owned(), "b".to_owned()]),
-                Encoding::PLAIN,
-            )
-            .set_column_encoding(
-                ColumnPath::from(vec!["value".to_owned(), "s".to_owned()]),
-                Encoding::PLAIN,
-            )
-            .set_column_encoding(
-                ColumnPath::from(vec!["value".to_owned(), "wide".to_owned()]),
-                Encoding::PLAIN,
-            )
-            .set_column_encoding(
-                ColumnPath::from(vec!["value".to_owned(), "u".to_owned()]),
-                Encoding::PLAIN,
-            )
-            .set_column_encoding(ColumnPath::from(vec!["r".to_owned()]), Encoding::PLAIN)
-            .set_column_encoding(ColumnPath::from(vec!["q".to_owned()]), Encoding::PLAIN)
+            .set_dictionary_enabled(false);
+        for path in [
+            &["value", "a"][..],
+            &["value", "b"],
+            &["value", "s"],
+            &["value", "wide"],
+            &["value", "u"],
+            &["r"],
+            &["q"],
+        ] {
+            let path = ColumnPath::from(path.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>());
+            props = props.set_column_encoding(path, Encoding::PLAIN);
+        }
+        let props = props
             .set_data_page_row_count_limit(900)
             .set_write_batch_size(900)
             .build();

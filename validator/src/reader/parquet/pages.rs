@@ -26,26 +26,11 @@ fn corrupt(message: impl Into<String>) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, message.into())
 }
 
-/// A page as the decoder reads it (its body decompressed; a v2 page's levels first).
-pub enum RawPage {
-    Dictionary {
-        buf: Bytes,
-        num_values: u32,
-        encoding: Encoding,
-    },
-    V1 {
-        buf: Bytes,
-        num_values: u32,
-        encoding: Encoding,
-        def_encoding: Encoding,
-    },
-    V2 {
-        buf: Bytes,
-        num_values: u32,
-        encoding: Encoding,
-        def_len: u32,
-        rep_len: u32,
-    },
+/// A page as the decoder reads it: its body decompressed (a v2 page's levels first) and what
+/// its header says.
+pub struct RawPage {
+    pub buf: Bytes,
+    pub kind: PageKind,
 }
 
 /// Where a column chunk's pages come from.
@@ -133,10 +118,12 @@ impl PageSource {
                         num_values,
                         encoding,
                         ..
-                    } => RawPage::Dictionary {
+                    } => RawPage {
                         buf,
-                        num_values,
-                        encoding,
+                        kind: PageKind::Dictionary {
+                            num_values,
+                            encoding,
+                        },
                     },
                     Page::DataPage {
                         buf,
@@ -144,11 +131,13 @@ impl PageSource {
                         encoding,
                         def_level_encoding,
                         ..
-                    } => RawPage::V1 {
+                    } => RawPage {
                         buf,
-                        num_values,
-                        encoding,
-                        def_encoding: def_level_encoding,
+                        kind: PageKind::V1 {
+                            num_values,
+                            encoding,
+                            def_encoding: def_level_encoding,
+                        },
                     },
                     Page::DataPageV2 {
                         buf,
@@ -156,13 +145,17 @@ impl PageSource {
                         encoding,
                         def_levels_byte_len,
                         rep_levels_byte_len,
+                        is_compressed,
                         ..
-                    } => RawPage::V2 {
+                    } => RawPage {
                         buf,
-                        num_values,
-                        encoding,
-                        def_len: def_levels_byte_len,
-                        rep_len: rep_levels_byte_len,
+                        kind: PageKind::V2 {
+                            num_values,
+                            encoding,
+                            def_len: def_levels_byte_len,
+                            rep_len: rep_levels_byte_len,
+                            compressed: is_compressed,
+                        },
                     },
                 }))
             }
@@ -222,39 +215,12 @@ impl PageSource {
                         .map_err(|e| corrupt(format!("a snappy page: {e}")))?;
                     lend(out, header.uncompressed_size)
                 };
-                return Ok(Some(match header.kind {
-                    PageKind::Dictionary {
-                        num_values,
-                        encoding,
-                    } => RawPage::Dictionary {
-                        buf,
-                        num_values,
-                        encoding,
-                    },
-                    PageKind::V1 {
-                        num_values,
-                        encoding,
-                        def_encoding,
-                    } => RawPage::V1 {
-                        buf,
-                        num_values,
-                        encoding,
-                        def_encoding,
-                    },
-                    PageKind::V2 {
-                        num_values,
-                        encoding,
-                        def_len,
-                        rep_len,
-                        ..
-                    } => RawPage::V2 {
-                        buf,
-                        num_values,
-                        encoding,
-                        def_len,
-                        rep_len,
-                    },
-                    PageKind::Other => continue,
+                if matches!(header.kind, PageKind::Other) {
+                    continue;
+                }
+                return Ok(Some(RawPage {
+                    buf,
+                    kind: header.kind,
                 }));
             },
         }
@@ -268,7 +234,8 @@ struct PageHeader {
     kind: PageKind,
 }
 
-enum PageKind {
+/// What a page is, by its header.
+pub enum PageKind {
     Dictionary {
         num_values: u32,
         encoding: Encoding,
@@ -581,11 +548,14 @@ mod tests {
             at: 0,
             snappy: true,
         };
-        let Some(RawPage::V1 {
+        let Some(RawPage {
             buf,
-            num_values,
-            encoding,
-            def_encoding,
+            kind:
+                PageKind::V1 {
+                    num_values,
+                    encoding,
+                    def_encoding,
+                },
         }) = pages.next().expect("page")
         else {
             panic!("a v1 data page first");
