@@ -194,8 +194,9 @@ impl ColumnDecoder {
                     let (start, len) = meta.byte_range();
                     let len = usize::try_from(len)
                         .map_err(|_| corrupt("a column chunk is larger than memory"))?;
-                    let chunk = match bytes {
-                        ChunkBytes::File(file) => super::pages::read_chunk(file, start, len)?,
+                    let snappy = meta.compression() == parquet::basic::Compression::SNAPPY;
+                    match bytes {
+                        ChunkBytes::File(file) => PageSource::from_file(file, start, len, snappy)?,
                         ChunkBytes::Memory(all) => {
                             let start = usize::try_from(start).unwrap_or(usize::MAX);
                             let end = start
@@ -204,13 +205,13 @@ impl ColumnDecoder {
                                 .ok_or_else(|| {
                                     corrupt("a column chunk lies past the file's end")
                                 })?;
-                            all.slice(start..end)
+                            PageSource::Own {
+                                chunk: all.slice(start..end),
+                                at: 0,
+                                snappy,
+                                file: None,
+                            }
                         }
-                    };
-                    PageSource::Own {
-                        chunk,
-                        at: 0,
-                        snappy: meta.compression() == parquet::basic::Compression::SNAPPY,
                     }
                 } else {
                     PageSource::Crate(
