@@ -57,6 +57,19 @@ struct TextSpan {
 }
 
 impl TextSpan {
+    /// A `FIXED_LEN_BYTE_ARRAY` value (a uuid: kept as a number, never read as text, so
+    /// neither hashed nor tested) of `width` bytes from byte `from` of buffer `id`.
+    #[inline]
+    fn fixed(id: u32, from: usize, width: usize) -> TextSpan {
+        TextSpan {
+            hash: 0,
+            buf: id,
+            start: from as u32,
+            end: (from + width) as u32,
+            utf8: true,
+        }
+    }
+
     /// `buf[start..end]` of buffer `id`, hashed and tested (no UTF-8 test when `ascii`: its
     /// buffer is all ASCII).
     #[inline]
@@ -396,20 +409,12 @@ impl PageDecoder {
                         }
                     }
                     Kind::Fixed(width) => {
-                        // Uuids: kept as numbers, never read as text (no hash, no test).
                         let id = *page_buf.get_or_insert_with(|| out.text.keep(buf));
                         let start = *at;
                         plain_fixed(buf, at, present, width)?;
-                        out.text.spans.extend((0..present).map(|i| {
-                            let from = (start + i * width) as u32;
-                            TextSpan {
-                                hash: 0,
-                                buf: id,
-                                start: from,
-                                end: from + width as u32,
-                                utf8: true,
-                            }
-                        }));
+                        out.text.spans.extend(
+                            (0..present).map(|i| TextSpan::fixed(id, start + i * width, width)),
+                        );
                     }
                 },
                 Values::Rle(hybrid) => hybrid.fill(buf, present, &mut BoolSink(&mut out.bools))?,
@@ -607,10 +612,7 @@ impl PageDecoder {
             Kind::Fixed(width) => {
                 plain_fixed(&buf, &mut at, count, width)?;
                 let entries = (0..count)
-                    .map(|i| {
-                        let from = (i * width) as u32;
-                        TextSpan::of(0, &buf, from, from + width as u32, false)
-                    })
+                    .map(|i| TextSpan::fixed(0, i * width, width))
                     .collect();
                 Dictionary::Text(buf, entries)
             }
