@@ -330,8 +330,8 @@ pub enum Rule {
     IntegerEnum {
         /// The enum's name, for messages.
         name: Box<str>,
-        /// The members' values, sorted.
-        members: Vec<i64>,
+        /// The members' values, sorted, with a dense index.
+        members: IntegerMembers,
         /// Whether any string is valid too (an open integer enum); `Some(slot)` is the tally slot.
         open_slot: Option<usize>,
     },
@@ -375,9 +375,9 @@ pub struct CheckPlan {
     /// member pattern: what the JSONL reader expects next.
     key_expected: Vec<ExpectedMember>,
     value_expected: Vec<ExpectedMember>,
-    /// `key_expected` and `value_expected` by name (see [`MemberIndex`]).
-    key_index: MemberIndex,
-    value_index: MemberIndex,
+    /// `key_expected` and `value_expected` by name (see [`MemberTable`]).
+    key_table: MemberTable,
+    value_table: MemberTable,
     open_enum_slots: Vec<usize>,
     /// Whether readers hand on each record's key and hash for the duplicate check.
     duplicate_check: bool,
@@ -425,128 +425,319 @@ impl FixedForm {
 }
 
 /// A column as the JSONL reader expects to meet it: its index and its member name written
-/// plainly with the colon, `"name":` (what [`crate::json::Scanner::try_member`] compares in a few
-/// word loads), also with the comma before it, `,"name":`, and that pattern's first 8 bytes as a
-/// word, to rule out most other columns with one comparison.
+/// plainly with the colon, `"name":` (what [`MemberTable`] and
+/// [`crate::json::Scanner::try_member`] compare).
 #[derive(Debug, Clone)]
 pub struct ExpectedMember {
     /// The column's index in [`CheckPlan::columns`].
     pub column: usize,
     /// The fixed form of the column's valid values, if its rule has one.
     pub fixed: FixedForm,
-    /// `,"name":`.
-    comma_pattern: Box<[u8]>,
-    /// The first 8 bytes of `comma_pattern` as a little-endian word (zero past its end).
-    head: u64,
-    /// The bits of `head` that belong to `comma_pattern` (all of them unless it is shorter
-    /// than 8 bytes).
-    head_mask: u64,
+    /// `"name":`.
+    pattern: Box<[u8]>,
 }
 
 impl ExpectedMember {
     /// The member of column `column` named `name`.
     fn new(column: usize, name: &str, fixed: FixedForm) -> ExpectedMember {
-        let comma_pattern = format!(",\"{name}\":").into_bytes().into_boxed_slice();
-        let mut head = [0u8; 8];
-        let mut mask = [0u8; 8];
-        for ((h, m), &b) in head
-            .iter_mut()
-            .zip(mask.iter_mut())
-            .zip(comma_pattern.iter())
-        {
-            *h = b;
-            *m = 0xFF;
-        }
         ExpectedMember {
             column,
             fixed,
-            comma_pattern,
-            head: u64::from_le_bytes(head),
-            head_mask: u64::from_le_bytes(mask),
+            pattern: format!("\"{name}\":").into_bytes().into_boxed_slice(),
         }
     }
 
     /// `"name":`.
     #[inline]
     pub fn pattern(&self) -> &[u8] {
-        self.comma_pattern.get(1..).unwrap_or_default()
+        &self.pattern
     }
 
-    /// `,"name":`: the member after another one, written plainly.
-    #[inline]
-    pub fn comma_pattern(&self) -> &[u8] {
-        &self.comma_pattern
-    }
-
-    /// Whether `word`, the next 8 bytes of the input as a little-endian word, can start
-    /// [`ExpectedMember::comma_pattern`] (a quick filter; `false` rules it out).
-    #[inline]
-    pub fn may_start(&self, word: u64) -> bool {
-        word & self.head_mask == self.head
-    }
-
-    /// The column's name (the pattern without its comma, quotes and colon).
+    /// The column's name (the pattern without its quotes and colon).
     #[inline]
     pub fn name(&self) -> &[u8] {
-        self.comma_pattern
-            .get(2..self.comma_pattern.len().saturating_sub(2))
+        self.pattern
+            .get(1..self.pattern.len().saturating_sub(2))
             .unwrap_or_default()
     }
 }
 
-/// The expected members of a section by the first two characters of their names: the JSONL
-/// walker looks a member up here when the learnt one did not follow (`scan_expected`), rather
-/// than trying every member's word filter in turn (about 120 instructions a scan on
-/// `web_logs`, 6% of the mixed layout's).
+/// The members of an integer enum: their values sorted, and where their range is narrow (HTTP
+/// statuses span 100-599) a table from value to member, so a lookup is one load. A binary
+/// search over the 60-odd statuses took 3% of the checking thread on the bench's layouts (its
+/// branches are as unpredictable as the statuses).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegerMembers {
+    /// Sorted, without repeats.
+    values: Box<[i64]>,
+    /// The smallest value.
+    low: i64,
+    /// Per value from `low`, its member index + 1 (0: not a member); empty when the range is
+    /// wider than [`IntegerMembers::DENSE`].
+    dense: Box<[u16]>,
+}
+
+impl IntegerMembers {
+    /// The widest range of values indexed densely.
+    const DENSE: i64 = 4096;
+
+    /// The members with these values (in any order).
+    pub fn new(mut values: Vec<i64>) -> IntegerMembers {
+        values.sort_unstable();
+        values.dedup();
+        let low = values.first().copied().unwrap_or(0);
+        let high = values.last().copied().unwrap_or(0);
+        let dense = match high.checked_sub(low) {
+            Some(span) if span < Self::DENSE && values.len() < usize::from(u16::MAX) => {
+                let mut dense = vec![0u16; (span + 1) as usize];
+                for (index, v) in values.iter().enumerate() {
+                    if let Some(slot) = dense.get_mut((v - low) as usize) {
+                        *slot = (index + 1) as u16;
+                    }
+                }
+                dense
+            }
+            _ => Vec::new(),
+        };
+        IntegerMembers {
+            values: values.into_boxed_slice(),
+            low,
+            dense: dense.into_boxed_slice(),
+        }
+    }
+
+    /// The member index of `value`, if it is a member.
+    #[inline]
+    pub fn index_of(&self, value: i64) -> Option<usize> {
+        if self.dense.is_empty() {
+            return self.values.binary_search(&value).ok();
+        }
+        let at = usize::try_from(value.wrapping_sub(self.low)).ok()?;
+        match self.dense.get(at).copied() {
+            Some(found) if found > 0 => Some(usize::from(found) - 1),
+            _ => None,
+        }
+    }
+}
+
+impl std::ops::Deref for IntegerMembers {
+    type Target = [i64];
+
+    fn deref(&self) -> &[i64] {
+        &self.values
+    }
+}
+
+/// The expected members of a section by name, for the JSONL walker: one lookup at a member's
+/// opening quote, the same for every member order and every producer. The name's end is the
+/// second `"` in the 32 bytes from the quote (two SSE2 comparisons through `wide`); its length
+/// and its first and last 8 bytes hash to one slot of a collision-free table (the multiplier
+/// is searched for when the plan is compiled), and that slot's pattern `"name":` is compared
+/// with the same 32 bytes under a mask. No loop, no branch on the name's length, and none on
+/// the producer's order: it replaced a learnt order (each member predicted from the one before,
+/// a scan of candidates when wrong), which was as fast on one producer's records and 5-10%
+/// slower on a file mixing producers line by line, where the prediction failed and its
+/// variable-length comparisons mispredicted. A name of 30 bytes or more, one with an escape,
+/// or an unknown one is not found here; the general path reads it.
 #[derive(Debug, Clone)]
-pub struct MemberIndex {
-    /// Per bucket, where its positions start in `positions` (the next bucket's start ends
-    /// them).
-    starts: [u16; MemberIndex::BUCKETS + 1],
-    /// Member positions in the section, grouped by bucket.
-    positions: Vec<u16>,
+pub struct MemberTable {
+    /// Per slot, the position of the member hashed there + 1 (0: none).
+    slots: Box<[u16]>,
+    multiplier: u64,
+    /// 64 minus the slot count's bits.
+    shift: u32,
+    /// Per position in the section, its pattern (`None`: too long for the table).
+    patterns: Box<[Option<MemberPattern>]>,
 }
 
-impl MemberIndex {
-    const BUCKETS: usize = 64;
+/// A member's `"name":` padded with zeros to 32 bytes, and the mask of its bytes.
+#[derive(Debug, Clone, Copy)]
+struct MemberPattern {
+    low: wide::i8x16,
+    high: wide::i8x16,
+    mask: u32,
+    len: usize,
+}
 
-    /// The bucket of `word`, the 8 bytes at a `,"name":` pattern: a hash of its bytes 2 and 3
-    /// (the name's first two characters, or its first and the closing quote; every pattern
-    /// holds them, the shortest, `,"":`, has four bytes).
+/// The 32 bytes at a member's opening quote, as two vectors.
+#[derive(Clone, Copy)]
+struct Window {
+    low: wide::i8x16,
+    high: wide::i8x16,
+}
+
+impl Window {
     #[inline]
-    fn bucket(word: u64) -> usize {
-        let chars = (word >> 16) & 0xFFFF;
-        (chars.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+    fn new(bytes: &[u8; 32]) -> Window {
+        let (low, high) = bytes.split_at(16);
+        let mut l = [0u8; 16];
+        let mut h = [0u8; 16];
+        l.copy_from_slice(low);
+        h.copy_from_slice(high);
+        Window {
+            low: bytemuck::cast(l),
+            high: bytemuck::cast(h),
+        }
     }
 
-    /// The index of `members`.
-    fn new(members: &[ExpectedMember]) -> MemberIndex {
-        let mut by_bucket: Vec<(usize, u16)> = members
+    /// The bits of the bytes equal to those of `low` and `high`.
+    #[inline]
+    fn equal(&self, low: wide::i8x16, high: wide::i8x16) -> u32 {
+        use wide::CmpEq;
+        (self.low.cmp_eq(low).move_mask() as u32)
+            | ((self.high.cmp_eq(high).move_mask() as u32) << 16)
+    }
+
+    /// Where the name that starts after the window's first byte ends: the offset of the next
+    /// `"`, when it is within the first 31 bytes (so a `:` can follow it).
+    #[inline]
+    fn name_end(&self) -> Option<usize> {
+        let quote = wide::i8x16::splat(b'"' as i8);
+        let end = (self.equal(quote, quote) & !1).trailing_zeros() as usize;
+        (end < 31).then_some(end)
+    }
+}
+
+/// The hash key of the name in `bytes` (at least 32 of them) from offset 1 to `end`: its
+/// length and its first and last 8 bytes (the same word when it has 8 or fewer), read from the
+/// input rather than the window's vectors (a load through the stack copy stalled).
+#[inline]
+fn name_key(bytes: &[u8], end: usize) -> u64 {
+    let len = end - 1;
+    let mask = ((1u128 << (8 * len.min(8))) - 1) as u64;
+    let first = word8(bytes, 1) & mask;
+    let last = word8(bytes, 1 + len.max(8) - 8) & mask;
+    first ^ last.rotate_left(31) ^ len as u64
+}
+
+impl MemberTable {
+    /// The table of `members`.
+    fn new(members: &[ExpectedMember]) -> MemberTable {
+        let patterns: Box<[Option<MemberPattern>]> = members
             .iter()
-            .enumerate()
-            .filter_map(|(k, e)| Some((MemberIndex::bucket(e.head), u16::try_from(k).ok()?)))
+            .map(|e| {
+                let pattern = e.pattern();
+                let mut bytes = [0u8; 32];
+                bytes.get_mut(..pattern.len())?.copy_from_slice(pattern);
+                let window = Window::new(&bytes);
+                // The name's closing quote must be the pattern's (no `"` inside the name).
+                if window.name_end()? + 2 != pattern.len() {
+                    return None;
+                }
+                Some(MemberPattern {
+                    low: window.low,
+                    high: window.high,
+                    mask: ((1u64 << pattern.len()) - 1) as u32,
+                    len: pattern.len(),
+                })
+            })
             .collect();
-        by_bucket.sort_unstable();
-        let mut starts = [0u16; MemberIndex::BUCKETS + 1];
-        for (bucket, start) in starts.iter_mut().enumerate() {
-            let before = by_bucket.iter().filter(|(b, _)| *b < bucket).count();
-            *start = u16::try_from(before).unwrap_or(u16::MAX);
+        let keys: Vec<(usize, u64)> = members
+            .iter()
+            .zip(&patterns)
+            .enumerate()
+            .filter_map(|(position, (e, p))| {
+                p.as_ref()?;
+                let mut bytes = [0u8; 32];
+                bytes
+                    .get_mut(..e.pattern().len())?
+                    .copy_from_slice(e.pattern());
+                Some((position, name_key(&bytes, Window::new(&bytes).name_end()?)))
+            })
+            .collect();
+        // The smallest table, with at least twice as many slots as members, for which one of
+        // a fixed series of multipliers puts every member in a slot of its own (on web_logs,
+        // 64 slots for 25 members); were none found, members that collide are left to the
+        // general path (slower, never wrong).
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut multiplier = || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            (z ^ (z >> 31)) | 1
+        };
+        let min_bits = (keys.len() * 2).next_power_of_two().trailing_zeros().max(4);
+        let mut best: Option<MemberTable> = None;
+        'search: for bits in min_bits..=min_bits + 4 {
+            for _ in 0..256 {
+                let mut table = MemberTable {
+                    slots: vec![0u16; 1 << bits].into_boxed_slice(),
+                    multiplier: multiplier(),
+                    shift: 64 - bits,
+                    patterns: patterns.clone(),
+                };
+                let mut placed = 0;
+                for &(position, key) in &keys {
+                    if let Some(slot) = table.slots.get_mut(table.slot(key))
+                        && *slot == 0
+                    {
+                        *slot = u16::try_from(position + 1).unwrap_or(0);
+                        placed += 1;
+                    }
+                }
+                let best_placed = best
+                    .as_ref()
+                    .map_or(0, |b| b.slots.iter().filter(|&&s| s != 0).count());
+                if best.is_none() || placed > best_placed {
+                    best = Some(table);
+                }
+                if placed == keys.len() {
+                    break 'search;
+                }
+            }
         }
-        MemberIndex {
-            starts,
-            positions: by_bucket.into_iter().map(|(_, k)| k).collect(),
-        }
+        best.unwrap_or(MemberTable {
+            slots: Box::new([]),
+            multiplier: 1,
+            shift: 63,
+            patterns,
+        })
     }
 
-    /// The positions of the members whose pattern may start with `word`.
     #[inline]
-    pub fn candidates(&self, word: u64) -> &[u16] {
-        let bucket = MemberIndex::bucket(word);
-        let from = self.starts.get(bucket).copied().unwrap_or(0);
-        let to = self.starts.get(bucket + 1).copied().unwrap_or(0);
-        self.positions
-            .get(usize::from(from)..usize::from(to))
-            .unwrap_or_default()
+    fn slot(&self, key: u64) -> usize {
+        (key.wrapping_mul(self.multiplier) >> self.shift) as usize
+    }
+
+    /// The member whose `"name":` is at `at` in `bytes`, written plainly: its position in the
+    /// section and the pattern's length; `None` when no member in the table is written there
+    /// so. The member at `*hint` is tried first (one comparison) and `hint` learns the one found:
+    /// the walker keeps one per member before, so a producer's order is learnt and a learnt
+    /// member costs one masked comparison whose result the processor predicts, and the next
+    /// member's reading goes on ahead of it. Finding by hash makes the next reading wait for the
+    /// quote's search (about 10% slower on a file of one producer's records).
+    #[inline]
+    pub fn find(&self, bytes: &[u8], at: usize, hint: &mut usize) -> Option<(usize, usize)> {
+        let rest = bytes.get(at..)?;
+        let mut padded = [0u8; 32];
+        let chunk = match rest.first_chunk::<32>() {
+            Some(chunk) => chunk,
+            None => {
+                // The end of the record: rare (once a record at most), padded with zeros,
+                // which no pattern holds.
+                padded.get_mut(..rest.len())?.copy_from_slice(rest);
+                &padded
+            }
+        };
+        let window = Window::new(chunk);
+        if let Some(Some(pattern)) = self.patterns.get(*hint)
+            && window.equal(pattern.low, pattern.high) & pattern.mask == pattern.mask
+        {
+            return Some((*hint, pattern.len));
+        }
+        let end = window.name_end()?;
+        let slot = self.slot(name_key(chunk, end));
+        let position = usize::from(*self.slots.get(slot)?).checked_sub(1)?;
+        let pattern = self.patterns.get(position)?.as_ref()?;
+        let equal = window.equal(pattern.low, pattern.high);
+        if equal & pattern.mask != pattern.mask {
+            return None;
+        }
+        *hint = position;
+        // The length from the quote's search rather than the pattern: the next reading waits
+        // for less (the comparison above only decides a predicted branch).
+        Some((position, end + 2))
     }
 }
 
@@ -675,16 +866,15 @@ impl CheckPlan {
                             }
                         }
                         EnumRepr::Integer => {
-                            let mut members: Vec<i64> = e
+                            let members: Vec<i64> = e
                                 .values()
                                 .iter()
                                 .filter_map(|v| v.value().as_i32())
                                 .map(i64::from)
                                 .collect();
-                            members.sort_unstable();
                             Rule::IntegerEnum {
                                 name: e.name().into(),
-                                members,
+                                members: IntegerMembers::new(members),
                                 open_slot,
                             }
                         }
@@ -743,8 +933,8 @@ impl CheckPlan {
             required_key_columns,
             required_value_columns,
             section_position,
-            key_index: MemberIndex::new(&key_expected),
-            value_index: MemberIndex::new(&value_expected),
+            key_table: MemberTable::new(&key_expected),
+            value_table: MemberTable::new(&value_expected),
             key_expected,
             value_expected,
             open_enum_slots,
@@ -914,13 +1104,13 @@ impl CheckPlan {
         }
     }
 
-    /// [`CheckPlan::expected_members`] by the first characters of their names.
+    /// [`CheckPlan::expected_members`] by name.
     #[inline]
-    pub fn member_index(&self, in_key: bool) -> &MemberIndex {
+    pub fn member_table(&self, in_key: bool) -> &MemberTable {
         if in_key {
-            &self.key_index
+            &self.key_table
         } else {
-            &self.value_index
+            &self.value_table
         }
     }
 
@@ -1137,8 +1327,7 @@ impl CheckPlan {
                 open_slot,
             } => match value {
                 FieldValue::Integer(text) => {
-                    let listed =
-                        formats::parse_i64(text).and_then(|v| members.binary_search(&v).ok());
+                    let listed = formats::parse_i64(text).and_then(|v| members.index_of(v));
                     if let Some(index) = listed {
                         Checked::Member(index as u32)
                     } else {
@@ -1373,28 +1562,103 @@ pub(crate) fn web_logs_plan() -> CheckPlan {
 
 #[cfg(test)]
 mod tests {
+    /// The dense index and the binary search agree with a plain search of the values, at
+    /// and around every member, at the range's ends, and far outside it.
+    #[test]
+    fn integer_members_are_found_by_value() {
+        let narrow = vec![404, 200, 599, 100, 200, 301];
+        let wide = vec![-5, 0, 1 << 40, i64::MAX, i64::MIN];
+        for values in [narrow, wide, vec![], vec![7]] {
+            let members = IntegerMembers::new(values.clone());
+            let mut sorted = values.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(&*members, sorted.as_slice());
+            let probes = values
+                .iter()
+                .flat_map(|&v| [v.wrapping_sub(1), v, v.wrapping_add(1)])
+                .chain([i64::MIN, i64::MAX, 0, -1, 4095, 4096, 4196, 99, 600]);
+            for probe in probes {
+                let expected = sorted.iter().position(|&v| v == probe);
+                assert_eq!(members.index_of(probe), expected, "{probe} in {values:?}");
+            }
+        }
+    }
+
     /// Every expected member is a candidate of its own pattern's first word, in both sections
     /// (and of a word that only starts the same way: the index looks at two characters).
     #[test]
-    fn the_member_index_finds_every_member() {
+    fn the_member_table_finds_every_member_and_nothing_else() {
         let plan = web_logs_plan();
         for in_key in [true, false] {
             let members = plan.expected_members(in_key);
-            let index = plan.member_index(in_key);
+            let table = plan.member_table(in_key);
             for (k, e) in members.iter().enumerate() {
-                let candidates = index.candidates(e.head);
-                assert!(
-                    candidates.contains(&u16::try_from(k).unwrap_or(u16::MAX)),
-                    "{}",
-                    String::from_utf8_lossy(e.name())
+                let name = String::from_utf8_lossy(e.name()).into_owned();
+                let tail = "\"x\",\"another_member_after_it\":1}";
+                let line = format!("{{\"{name}\":{tail}");
+                // Every web_logs member is in the table, found at its quote.
+                // Found whatever member was expected there (learnt or not), and learnt.
+                for guess in [k, (k + 1) % members.len(), members.len() + 5] {
+                    let mut hint = guess;
+                    let found = table.find(line.as_bytes(), 1, &mut hint);
+                    assert_eq!(found, Some((k, name.len() + 3)), "{name} after {guess}");
+                    assert_eq!(hint, k);
+                }
+                // Near misses are not: another last or first byte, one byte more or less, no
+                // colon, an escape, a space before the colon, the input ending before the colon.
+                let near = [
+                    format!("{{\"{name}x\":{tail}"),
+                    format!("{{\"x{name}\":{tail}"),
+                    format!("{{\"{}\":{tail}", &name[..name.len() - 1]),
+                    format!("{{\"{}~\":{tail}", &name[..name.len() - 1]),
+                    format!("{{\"~{}\":{tail}", &name[1..]),
+                    format!("{{\"{name}\" :{tail}"),
+                    format!("{{\"{name}\",{tail}"),
+                    format!("{{\"\\u{:04x}{}\":{tail}", name.as_bytes()[0], &name[1..]),
+                    format!("{{\"{name}\""),
+                ];
+                // At the end of the input (fewer than 32 bytes left) too.
+                let end = format!("{{\"{name}\":");
+                assert_eq!(
+                    table.find(end.as_bytes(), 1, &mut 0),
+                    Some((k, name.len() + 3))
                 );
-                assert!(candidates.len() <= 6, "{candidates:?}");
-                let near = (e.head & 0xFFFF_FFFF) | (u64::from(b'~') << 40);
-                assert!(
-                    index
-                        .candidates(near)
-                        .contains(&u16::try_from(k).unwrap_or(0))
-                );
+                for other in near {
+                    for guess in 0..members.len() {
+                        let mut hint = guess;
+                        assert_eq!(table.find(other.as_bytes(), 1, &mut hint), None, "{other}");
+                        assert_eq!(hint, guess);
+                    }
+                }
+            }
+        }
+        // A section of many members, some sharing prefixes, suffixes and lengths, some too
+        // long for the table: a member found is always the one written, and every member up
+        // to 29 bytes is found.
+        let names: Vec<String> = (0..300)
+            .map(|i| match i % 4 {
+                0 => format!("column_{i}"),
+                1 => format!("{i}_id"),
+                2 => format!("web_application_{i:0>w$}", w = i % 17),
+                _ => "a".repeat(i % 40),
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let members: Vec<ExpectedMember> = names
+            .iter()
+            .enumerate()
+            .map(|(k, n)| ExpectedMember::new(k, n, FixedForm::None))
+            .collect();
+        let table = MemberTable::new(&members);
+        for (k, name) in names.iter().enumerate() {
+            let line = format!("{{\"{name}\":{}", " ".repeat(40));
+            let found = table.find(line.as_bytes(), 1, &mut 0);
+            if name.len() < 30 {
+                assert_eq!(found, Some((k, name.len() + 3)), "{name}");
+            } else {
+                assert_eq!(found, None, "{name}");
             }
         }
     }

@@ -855,7 +855,7 @@ fn member_of(plan: &CheckPlan, column: usize, value: FieldValue<'_>) -> u64 {
         }
         (Some(Rule::IntegerEnum { members, .. }), FieldValue::Integer(text)) => {
             formats::parse_i64(text)
-                .and_then(|v| members.binary_search(&v).ok())
+                .and_then(|v| members.index_of(v))
                 .map_or(UNLISTED, |i| i as u64)
         }
         _ => UNLISTED,

@@ -43,7 +43,7 @@ use crate::json::{Measure, Peek, Scanner, SyntaxError, SyntaxErrorKind};
 use crate::keyset::KeySet;
 use crate::plan::{
     Action, CheckPlan, Checked, ColumnRef, ExpectedMember, FieldValue, Finding, Findings,
-    FixedForm, MemberIndex, Rule,
+    FixedForm, MemberTable, Rule,
 };
 use crate::profile::RecordStage;
 use crate::violation::{Code, truncate_bytes};
@@ -232,7 +232,7 @@ pub(crate) struct Walker {
     pub(crate) stage: RecordStage,
     /// Per section (the key's slots, then the value's), the position of the member that came
     /// first last time (slot 0) and after each expected member (slot `1 +` its position): the
-    /// producer's order, learned from the records (see [`find_next`]).
+    /// producer's order, learnt from the records (see [`MemberTable::find`]).
     successor: Vec<usize>,
 }
 
@@ -617,10 +617,10 @@ impl Walker {
         self.unknown_names.clear();
         let in_key = section == Section::Key;
         let expected = plan.expected_members(in_key);
-        let index = plan.member_index(in_key);
+        let table = plan.member_table(in_key);
         let mut next_column = 0usize;
         let mut first = true;
-        // This section's successor slots (see `find_next`), and the slot of the member before.
+        // This section's successor slots, and the slot of the member before.
         let base = if in_key {
             0
         } else {
@@ -628,25 +628,19 @@ impl Walker {
         };
         let mut slot = base;
         loop {
-            // Fastest path: the member that followed the previous one last time, or failing
-            // that any expected member, written plainly (`"name":` right after the brace or
-            // the comma). Otherwise the scanner moved nothing and the general path reads the
-            // separator and the name.
-            let fast = if first {
-                let fast = find_first(s, expected, &mut self.successor, slot);
-                first = fast.is_none();
-                fast
-            } else {
-                find_next(s, expected, &mut self.successor, slot, index)
-            };
+            // The member written plainly (`"name":` right after the brace or the comma), found
+            // by name whatever the order (see `find_member`). Otherwise the scanner moved
+            // nothing and the general path reads the separator and the name.
+            let hint = self.successor.get_mut(slot);
+            let fast = hint.and_then(|hint| find_member(s, expected, table, first, hint));
+            first = first && fast.is_none();
             // Each branch marks its column seen (a column seen before is a duplicate key), so
             // only the general path keeps the name it read.
             let (column, fixed) = match fast {
-                Some((position, e)) => {
+                Some((position, name_offset, e)) => {
                     next_column = position + 1;
                     slot = base + 1 + position;
                     if mark_seen(&mut self.seen, e.column) {
-                        let name_offset = s.offset() - e.pattern().len();
                         return Err(duplicate_key(name_offset, e.name()));
                     }
                     (e.column, e.fixed)
@@ -921,98 +915,45 @@ fn check_key_field(
     checked
 }
 
-/// The member right after the brace of `key` or `value`, written plainly: the one that came
-/// first last time (`successor[slot]`), else any expected member (the slot learns it).
+/// The member of `key` or `value` at the scanner, written plainly: right after the brace
+/// (`first`), or after a comma and at most one space (Python's `", "`), `"name":` with at most
+/// one space after it, for a name in the section's [`MemberTable`]. Consumes it and returns the
+/// member's position in the section, the offset of its name's quote and the member; otherwise
+/// moves nothing. One path for every producer's member order and both separators: the cost
+/// is the same whichever member comes, and whichever came before.
 #[inline]
-fn find_first<'p>(
+fn find_member<'p>(
     s: &mut Scanner<'_>,
     expected: &'p [ExpectedMember],
-    successor: &mut [usize],
-    slot: usize,
-) -> Option<(usize, &'p ExpectedMember)> {
-    let hint = successor.get_mut(slot)?;
-    if let Some(e) = expected.get(*hint)
-        && s.try_member(e.pattern())
-    {
-        skip_one_space(s);
-        return Some((*hint, e));
-    }
-    if s.input().get(s.offset()) != Some(&b'"') {
-        return None;
-    }
-    let found = expected
-        .iter()
-        .enumerate()
-        .find(|(_, e)| s.try_member(e.pattern()))?;
-    *hint = found.0;
-    skip_one_space(s);
-    Some(found)
-}
-
-/// The member after a comma, written plainly: the one that followed the previous member last
-/// time (`successor[slot]`; slot `base + 1 + p` for the member at position `p`), else the
-/// expected members after the previous one, then those before it (the slot learns which).
-/// One path for every producer's order: schema order, a `value` written in reverse, Spark's
-/// writer; a member the order does not predict (a nullable column present in one record and
-/// absent in the next) costs a scan of the quick filter. One path for both separators too:
-/// after `, ` (Python's `json.dumps`) the quick filter reads the word after the space with the
-/// comma put back in front, and the space after the colon is stepped over. Moves nothing when no expected member follows.
-#[inline]
-fn find_next<'p>(
-    s: &mut Scanner<'_>,
-    expected: &'p [ExpectedMember],
-    successor: &mut [usize],
-    slot: usize,
-    index: &MemberIndex,
-) -> Option<(usize, &'p ExpectedMember)> {
-    let word = s.next_word()?;
-    if word & 0xFF != u64::from(b',') {
-        return None;
-    }
-    let hint = successor.get_mut(slot)?;
-    let start = s.offset();
-    if (word >> 8) & 0xFF != u64::from(b' ') {
-        if let Some(e) = expected.get(*hint)
-            && e.may_start(word)
-            && s.try_member(e.comma_pattern())
-        {
-            return Some((*hint, e));
-        }
-        return scan_expected(s, expected, index, word, hint, start + 1);
-    }
-    let word = (s.word_at(start + 1)? & !0xFF) | u64::from(b',');
-    let found = match expected.get(*hint) {
-        Some(e) if e.may_start(word) && s.try_member_at(start + 2, e.pattern()) => Some((*hint, e)),
-        _ => scan_expected(s, expected, index, word, hint, start + 2),
-    };
-    if found.is_some() {
-        skip_one_space(s);
-    }
-    found
-}
-
-/// [`find_next`] when the learnt member did not follow: the members whose names start as the
-/// input's does ([`MemberIndex`]), each tried at `at` (after the comma and its space). Moves
-/// nothing when no expected member follows. On the mixed layout (each line another producer's)
-/// this took the scans from 61M to 14M instructions per 100k records (compact 1-3% faster in
-/// time too).
-#[inline(never)]
-fn scan_expected<'p>(
-    s: &mut Scanner<'_>,
-    expected: &'p [ExpectedMember],
-    index: &MemberIndex,
-    word: u64,
+    table: &MemberTable,
+    first: bool,
     hint: &mut usize,
-    at: usize,
-) -> Option<(usize, &'p ExpectedMember)> {
-    let found = index
-        .candidates(word)
-        .iter()
-        .map(|&k| usize::from(k))
-        .filter_map(|k| expected.get(k).map(|e| (k, e)))
-        .find(|(_, e)| e.may_start(word) && s.try_member_at(at, e.pattern()))?;
-    *hint = found.0;
-    Some(found)
+) -> Option<(usize, usize, &'p ExpectedMember)> {
+    let bytes = s.input();
+    let mut at = s.offset();
+    // Branches rather than arithmetic on the bytes: predicted, they keep the next member's
+    // reading from waiting for these loads (5% of the time in the arithmetic). A space after
+    // the colon is looked for only after a spaced comma (Python's separators) and at the
+    // first member; the compact writers' records never pay for it (a value after an
+    // unexpected space is read by the general value path).
+    let mut spaced = first;
+    if !first {
+        if bytes.get(at) != Some(&b',') {
+            return None;
+        }
+        at += 1;
+        if bytes.get(at) == Some(&b' ') {
+            at += 1;
+            spaced = true;
+        }
+    }
+    let (position, len) = table.find(bytes, at, hint)?;
+    let e = expected.get(position)?;
+    s.seek(at + len);
+    if spaced {
+        skip_one_space(s);
+    }
+    Some((position, at, e))
 }
 
 /// Steps over one space after a member's colon (`"name": value`), so that the value's fast

@@ -53,7 +53,7 @@ mod pages;
 use super::text::{self, Header, RecordFields, Slot, TextField};
 use super::{BatchOutcome, KeyEntry, LocatedFinding};
 use crate::dedup::record_hash;
-use crate::plan::{CheckPlan, ColumnRef, Finding, Findings, Rule, Typed};
+use crate::plan::{CheckPlan, ColumnRef, Finding, Findings, IntegerMembers, Rule, Typed};
 use crate::profile::{Profile, RecordStage};
 use crate::violation::Code;
 use decode::{ChunkBytes, ColumnDecoder, Decoded, TextValues};
@@ -119,7 +119,7 @@ enum TypedRule {
     /// Any integer.
     Int64,
     /// The members of an integer enum, sorted.
-    Members(Vec<i64>),
+    Members(IntegerMembers),
     /// Timestamps.
     Micros,
     /// Booleans.
@@ -153,7 +153,7 @@ impl TypedRule {
         let member = match self {
             TypedRule::Int32 if i32::try_from(value).is_ok() => None,
             TypedRule::Int64 => None,
-            TypedRule::Members(members) => Some(members.binary_search(&value).ok()? as u32),
+            TypedRule::Members(members) => Some(members.index_of(value)? as u32),
             _ => return None,
         };
         Some(Typed::Int { value, member })
@@ -1195,7 +1195,7 @@ mod tests {
             assert_eq!(typed, accepts("interaction_micros", &v.to_string()), "{v}");
             assert!(TypedRule::Int64.int(v).is_some());
         }
-        let statuses = TypedRule::Members(vec![200, 404]);
+        let statuses = TypedRule::Members(IntegerMembers::new(vec![200, 404]));
         assert_eq!(
             statuses.int(404),
             Some(Typed::Int {
