@@ -451,13 +451,62 @@ impl<'a> Scanner<'a> {
     /// reads it and reports what is wrong). What a text column's rule and profile need of a
     /// string with escapes: in the `escaped` bench layout, decoding every URL and user agent
     /// was an eighth of the checking thread's time.
+    ///
+    /// ASCII text and its simple escapes (`\/`, `\"`, `\\`, `\n`...) are measured 16 bytes a
+    /// step, every escape in a step taken from the step's mask without loading it again (each
+    /// stands for one byte); anything else (a `\u` escape, a byte >= 0x80, the input's last 16
+    /// bytes, an error) continues in [`Scanner::decode_rest`] from where the steps stopped. In
+    /// the `escaped` bench layout (`\/` in every URL and user agent) the escape at a time cost
+    /// 9% of the checking thread.
     pub fn measure_string(&mut self) -> Option<Measure> {
         let start = self.pos;
         if self.bytes.get(start) != Some(&b'"') {
             return None;
         }
-        self.pos = start + 1;
-        let mut measure = Measure::default();
+        let mut pos = start + 1;
+        // Simple escapes so far: each is two bytes of input for one of text.
+        let mut escapes = 0usize;
+        'steps: while let Some(chunk) = self.bytes.get(pos..pos + 16) {
+            let mut step = [0u8; 16];
+            step.copy_from_slice(chunk);
+            let mut stops = ascii_stops16(&step);
+            while stops != 0 {
+                let i = stops.trailing_zeros() as usize;
+                let stop = step.get(i).copied().unwrap_or(0);
+                if stop == b'"' {
+                    self.pos = pos + i + 1;
+                    let len = pos + i - (start + 1) - escapes;
+                    return Some(Measure {
+                        bytes: len,
+                        chars: len,
+                        valid: true,
+                    });
+                }
+                // One bit test rather than a match (a jump table, whose target mispredicts).
+                let next = step.get(i + 1).copied().unwrap_or(0);
+                let simple = next < 128 && (SIMPLE_ESCAPES >> next) & 1 == 1;
+                if stop != b'\\' || !simple {
+                    if stop == b'\\' && i == 15 {
+                        // The escape's second byte is in the next step: start it there.
+                        pos += 15;
+                        continue 'steps;
+                    }
+                    // Anything else goes on in the general decoder.
+                    pos += i;
+                    break 'steps;
+                }
+                escapes += 1;
+                stops &= !(3u32 << i);
+            }
+            pos += 16;
+        }
+        self.pos = pos;
+        let len = pos - (start + 1) - escapes;
+        let mut measure = Measure {
+            bytes: len,
+            chars: len,
+            valid: true,
+        };
         match self.decode_rest(&mut measure) {
             Ok(_) if measure.valid => Some(measure),
             _ => {
@@ -844,6 +893,17 @@ impl Decoded for Measure {
         self.chars += 1;
     }
 }
+
+/// The bytes after a backslash that make a simple escape (`"`, `\\`, `/`, `b`, `f`, `n`, `r`,
+/// `t`), as bits of a 128-bit word.
+const SIMPLE_ESCAPES: u128 = (1 << b'"')
+    | (1 << b'\\')
+    | (1 << b'/')
+    | (1 << b'b')
+    | (1 << b'f')
+    | (1 << b'n')
+    | (1 << b'r')
+    | (1 << b't');
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -1246,7 +1306,11 @@ pub(crate) mod tests {
             b"\xe2\x82",
         ];
         let mut checked = 0;
-        let mut stack = vec![(Vec::<u8>::new(), 0)];
+        // Prefixes that put the pieces at every offset of the measuring's 16-byte steps,
+        // escapes split across two steps included.
+        let mut stack: Vec<(Vec<u8>, usize)> = (0..17)
+            .map(|n| (b"a".repeat(n), usize::from(n > 0)))
+            .collect();
         while let Some((body, depth)) = stack.pop() {
             for close in [true, false] {
                 let mut input = b"\"".to_vec();
@@ -1288,7 +1352,7 @@ pub(crate) mod tests {
                 }
             }
         }
-        assert!(checked > 50_000, "{checked}");
+        assert!(checked > 150_000, "{checked}");
     }
 
     #[test]
