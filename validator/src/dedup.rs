@@ -237,21 +237,31 @@ impl Shard {
             let Some(bucket) = self.bucket_mut(i) else {
                 return Seen::First;
             };
+            // The four slots compared at once into two masks, the slot taken from a mask: a
+            // slot-by-slot loop mispredicted where its search stopped (the slots in use vary
+            // from bucket to bucket).
             let (highs, packs) = bucket.split_at_mut(WAYS);
-            for (h, p) in highs.iter_mut().zip(packs) {
-                if *h == high && *p >> 32 == packed >> 32 {
-                    return if *p as u32 == packed as u32 {
-                        Seen::Identical
-                    } else {
-                        Seen::Conflicting
-                    };
-                }
-                if *h == 0 {
+            let (mut same, mut empty) = (0u32, 0u32);
+            for (k, (&h, &p)) in highs.iter().zip(packs.iter()).enumerate() {
+                same |= u32::from(h == high && p >> 32 == packed >> 32) << k;
+                empty |= u32::from(h == 0) << k;
+            }
+            if same != 0 {
+                let p = packs.get(same.trailing_zeros() as usize).copied().unwrap_or(0);
+                return if p as u32 == packed as u32 {
+                    Seen::Identical
+                } else {
+                    Seen::Conflicting
+                };
+            }
+            if empty != 0 {
+                let k = empty.trailing_zeros() as usize;
+                if let (Some(h), Some(p)) = (highs.get_mut(k), packs.get_mut(k)) {
                     *h = high;
                     *p = packed;
-                    self.len += 1;
-                    return Seen::First;
                 }
+                self.len += 1;
+                return Seen::First;
             }
             i = (i + 1) & mask;
         }
