@@ -247,7 +247,10 @@ impl Shard {
                 empty |= u32::from(h == 0) << k;
             }
             if same != 0 {
-                let p = packs.get(same.trailing_zeros() as usize).copied().unwrap_or(0);
+                let p = packs
+                    .get(same.trailing_zeros() as usize)
+                    .copied()
+                    .unwrap_or(0);
                 return if p as u32 == packed as u32 {
                     Seen::Identical
                 } else {
