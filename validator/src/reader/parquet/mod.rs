@@ -246,6 +246,15 @@ fn guarded<T>(work: impl FnOnce() -> io::Result<T>) -> io::Result<T> {
     }
 }
 
+/// The rows `path`'s footer states (a guess for the duplicate-key table's size, made before
+/// the file is read; a file whose footer cannot be read states none, and is reported when it
+/// is read).
+pub fn stated_rows(path: &std::path::Path) -> Option<u64> {
+    let source = ParquetSource::Path(path.to_path_buf());
+    let reader = ParquetReader::open(&source).ok()?;
+    u64::try_from(reader.metadata().file_metadata().num_rows()).ok()
+}
+
 /// What a Parquet file is to the checks: its columns mapped like a CSV header, the leaf columns
 /// to read (only those the plan checks) and its row groups' sizes. Found once per file, shared
 /// by every reader of its row groups.
