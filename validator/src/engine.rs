@@ -17,7 +17,7 @@
 //! while the calling thread checks and merges this one. See `Pipeline` for the memory bound.
 
 use crate::args::{Args, ReportFormat};
-use crate::dedup::{DuplicateKeys, Seen};
+use crate::dedup::{DuplicateKeys, Estimate, Seen};
 use crate::error::{Error, ErrorKind};
 use crate::files::{self, ExportFile, Format};
 use crate::plan::{CheckPlan, Finding, Rule};
@@ -130,9 +130,18 @@ fn default_jobs(inputs: &[ExportFile]) -> usize {
 /// last doubling or two to growth, where guessing high would reserve a table twice too large).
 /// A Parquet file counts the rows its footer states (not guessed before, its table grew by
 /// doubling: 2% of `--jobs 1` in rehashing and as much in page faults on 1M rows); a gzip
-/// Parquet file and standard input are not guessed.
-fn expected_records(files: &[ExportFile]) -> u64 {
-    files
+/// Parquet file and standard input are not guessed. The estimate is rough when any gzip file
+/// was guessed from its size (see [`Estimate`]).
+fn expected_records(files: &[ExportFile]) -> (u64, Estimate) {
+    let rough = files
+        .iter()
+        .any(|file| file.gzip && matches!(file.format, Format::Jsonl | Format::Csv | Format::Tsv));
+    let estimate = if rough {
+        Estimate::Rough
+    } else {
+        Estimate::Firm
+    };
+    let records = files
         .iter()
         .map(|file| {
             let (files::Source::Path(path), Some(bytes_per_record)) = (
@@ -158,7 +167,8 @@ fn expected_records(files: &[ExportFile]) -> u64 {
             };
             size / bytes_per_record
         })
-        .fold(0, u64::saturating_add)
+        .fold(0, u64::saturating_add);
+    (records, estimate)
 }
 
 /// Runs the command line: prints the report to standard output and file errors to standard
@@ -844,7 +854,8 @@ impl<'r> Merger<'r> {
                 ..Summary::default()
             },
             keys: if plan.checks_duplicates() {
-                DuplicateKeys::with_expected_keys(expected_records(&config.files))
+                let (records, estimate) = expected_records(&config.files);
+                DuplicateKeys::with_expected_keys(records, estimate)
             } else {
                 DuplicateKeys::new()
             },
@@ -1339,15 +1350,20 @@ mod sizing_tests {
             format: Format::Jsonl,
             gzip: false,
         };
-        assert_eq!(expected_records(std::slice::from_ref(&jsonl)), 10);
-        assert_eq!(expected_records(std::slice::from_ref(&csv)), 10);
-        assert_eq!(expected_records(&[parquet, stdin.clone()]), 0);
+        let firm = |n: u64| (n, Estimate::Firm);
+        assert_eq!(expected_records(std::slice::from_ref(&jsonl)), firm(10));
+        assert_eq!(expected_records(std::slice::from_ref(&csv)), firm(10));
+        assert_eq!(expected_records(&[parquet, stdin.clone()]), firm(0));
         assert!(gz_len > 1000, "{gz_len}");
         assert_eq!(
             expected_records(std::slice::from_ref(&gzip)),
-            gz_len * 4 / 760
+            (gz_len * 4 / 760, Estimate::Rough)
         );
-        assert_eq!(expected_records(&[jsonl, csv, stdin]), 20);
+        assert_eq!(
+            expected_records(&[jsonl.clone(), gzip]),
+            (10 + gz_len * 4 / 760, Estimate::Rough)
+        );
+        assert_eq!(expected_records(&[jsonl, csv, stdin]), firm(20));
         // A real Parquet file counts the rows its footer states (three), a truncated one none.
         let fixtures =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
@@ -1357,8 +1373,8 @@ mod sizing_tests {
         };
         let written = parquet("web_logs.parquet");
         let truncated = parquet("truncated.parquet");
-        assert_eq!(expected_records(std::slice::from_ref(&written)), 3);
-        assert_eq!(expected_records(&[written, truncated]), 3);
+        assert_eq!(expected_records(std::slice::from_ref(&written)), firm(3));
+        assert_eq!(expected_records(&[written, truncated]), firm(3));
         std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     }
 }
