@@ -22,7 +22,9 @@
 //!   them uncompressed (`bench --parts` runs only these).
 //! - Then the layout matrix ([`layouts`]): 300,000 of the records written ten ways (member
 //!   order, whitespace, escapes, explicit nulls, six-digit fractions, IPv6, all mixed), each
-//!   through `dap-validate --jobs 1` against the serde floor on the same bytes.
+//!   through `dap-validate --jobs 1` against the serde floor on the same bytes, and the
+//!   targets above (jsonschema, gzip, peak RSS) on each of them (`bench --layouts` runs only
+//!   these).
 //! - Then Parquet ([`parquet`]): the records as one Parquet file (written by DuckDB), through
 //!   `dap-validate` with one and default jobs, against the `parquet` crate's bare read of the
 //!   same columns, and beside the JSONL with default jobs (`bench --parquet` runs only these).
@@ -263,7 +265,9 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
     let exe = target_dir(root).join("release").join("dap-validate");
     if layouts_only {
         let layouts = layouts::measure(&exe, &dir, &plain)?;
-        return Ok(exit_code(layouts::report(&layouts)));
+        let targets = layouts::measure_targets(&exe, &dir, &layouts)?;
+        let met = layouts::report(&layouts);
+        return Ok(exit_code(layouts::report_targets(&targets) && met));
     }
     if part == Part::Parquet {
         let result = parquet::measure(&exe, &dir, &plain)?;
@@ -348,6 +352,7 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
     let parquet = parquet::measure(&exe, &dir, &plain)?;
     formats::measure(&exe, &dir, &plain, &mut results)?;
     let layouts = layouts::measure(&exe, &dir, &plain)?;
+    let layout_targets = layouts::measure_targets(&exe, &dir, &layouts)?;
     let engines_skipped = engines::measure(root, &dir, &plain, &mut results)?;
 
     println!(
@@ -458,6 +463,7 @@ pub fn bench_with(root: &Path, part: Part) -> Result<ExitCode> {
     all_met &= parts::report(&parts);
     all_met &= parquet::report(&parquet);
     all_met &= layouts::report(&layouts);
+    all_met &= layouts::report_targets(&layout_targets);
     Ok(exit_code(all_met))
 }
 

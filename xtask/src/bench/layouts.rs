@@ -21,7 +21,12 @@
 //! | `mixed` | line by line, each of the layouts above in turn |
 //!
 //! Targets: on every layout `dap-validate` takes no more time than the floor (ratio <= 1.0),
-//! and the worst layout's ratio is within 1.2x of the best one's.
+//! and the worst layout's ratio is within 1.2x of the best one's. The bench's other targets
+//! are measured on every layout too ([`measure_targets`]): the `jsonschema` crate's time at
+//! least 5x `dap-validate --jobs 1`'s, the layout's gzip file (level 6, cached beside it)
+//! with default jobs within 1.25x of decompressing it alone (each the faster of two), and
+//! peak RSS under 64 MiB (polled from `/proc`, over default jobs and `--jobs 1` on the plain
+//! file and default jobs on the gzip one).
 
 use super::Measure;
 use anyhow::{Context, Result, bail};
@@ -30,7 +35,7 @@ use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Records per layout file.
 pub const LAYOUT_RECORDS: usize = 300_000;
@@ -157,6 +162,146 @@ pub fn report(results: &[LayoutResult]) -> bool {
         );
     }
     met
+}
+
+/// One layout's other targets.
+pub struct LayoutTargets {
+    /// The layout.
+    pub name: &'static str,
+    /// The `jsonschema` crate's time over `dap-validate --jobs 1`'s (target >= 5).
+    pub against_jsonschema: f64,
+    /// Default jobs on the gzip file over decompression alone (target <= 1.25).
+    pub gzip: f64,
+    /// The highest peak RSS of the runs, in KiB (target < 64 MiB).
+    pub peak_rss_kib: u64,
+}
+
+/// Measures the bench's other targets on every layout of `results` (whose `--jobs 1` times
+/// they are set against), writing each layout's gzip file the first time.
+pub fn measure_targets(
+    exe: &Path,
+    dir: &Path,
+    results: &[LayoutResult],
+) -> Result<Vec<LayoutTargets>> {
+    let dir = dir.join("layouts");
+    let mut targets = Vec::with_capacity(results.len());
+    for r in results {
+        let file = dir.join(format!("{}-{LAYOUT_RECORDS}.jsonl", r.name));
+        let gz = dir.join(format!("{}-{LAYOUT_RECORDS}.jsonl.gz", r.name));
+        if !gz.exists() {
+            eprintln!("writing {} ...", gz.display());
+            let mut input = BufReader::with_capacity(1 << 20, std::fs::File::open(&file)?);
+            let partial = gz.with_extension("gz.partial");
+            let out = BufWriter::with_capacity(1 << 20, std::fs::File::create(&partial)?);
+            let mut encoder = flate2::write::GzEncoder::new(out, flate2::Compression::new(6));
+            std::io::copy(&mut input, &mut encoder)?;
+            encoder.finish()?.flush()?;
+            std::fs::rename(&partial, &gz)?;
+        }
+        eprintln!("layout {} (the other targets) ...", r.name);
+        let bytes = std::fs::metadata(&file)?.len();
+        let schema = super::jsonschema_baseline(&file, bytes)?;
+        let (mut decompress, mut gzip) = (f64::MAX, f64::MAX);
+        let mut peak = 0u64;
+        for _ in 0..2 {
+            decompress = decompress.min(super::decompress_only(&gz, bytes)?.seconds);
+            let (seconds, rss) = polled(exe, &gz, None)?;
+            gzip = gzip.min(seconds);
+            peak = peak.max(rss);
+        }
+        for jobs in [None, Some(1)] {
+            peak = peak.max(polled(exe, &file, jobs)?.1);
+        }
+        targets.push(LayoutTargets {
+            name: r.name,
+            against_jsonschema: schema.seconds / r.validate.seconds,
+            gzip: gzip / decompress,
+            peak_rss_kib: peak,
+        });
+    }
+    Ok(targets)
+}
+
+/// Prints the other targets per layout; returns whether they were met.
+pub fn report_targets(targets: &[LayoutTargets]) -> bool {
+    println!();
+    println!(
+        "the other targets on every layout: jsonschema / dap-validate --jobs 1 (>= 5), gzip default jobs / decompression (<= 1.25), peak RSS (< 64 MiB)"
+    );
+    println!(
+        "{:<16} {:>12} {:>10} {:>14}",
+        "layout", "jsonschema", "gzip", "peak RSS MiB"
+    );
+    let mut met = true;
+    for t in targets {
+        let rss = t.peak_rss_kib as f64 / 1024.0;
+        let ok = t.against_jsonschema >= 5.0 && t.gzip <= 1.25 && rss < 64.0;
+        met &= ok;
+        println!(
+            "{:<16} {:>12.2} {:>10.2} {:>14.1}{}",
+            t.name,
+            t.against_jsonschema,
+            t.gzip,
+            rss,
+            if ok { "" } else { "  NOT MET" }
+        );
+    }
+    println!(
+        "other targets on every layout: {}",
+        if met { "met" } else { "NOT MET" }
+    );
+    met
+}
+
+/// One run of `dap-validate` (`jobs`: `None` for the default) on `file`: its wall time and
+/// its peak RSS in KiB, polled on a thread of its own every 2 ms.
+fn polled(exe: &Path, file: &Path, jobs: Option<u32>) -> Result<(f64, u64)> {
+    let mut command = Command::new(exe);
+    command.args(["--report", "json", "--redact", "--max-errors", "0"]);
+    if let Some(jobs) = jobs {
+        command.arg("--jobs").arg(jobs.to_string());
+    }
+    let start = Instant::now();
+    let mut child = command
+        .arg(file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()?;
+    let pid = child.id();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let poller = {
+        let done = std::sync::Arc::clone(&done);
+        std::thread::spawn(move || {
+            let mut peak = 0u64;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(super::vm_hwm_kib(pid).unwrap_or(0));
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            peak
+        })
+    };
+    let mut out = Vec::new();
+    child
+        .stdout
+        .take()
+        .context("no stdout")?
+        .read_to_end(&mut out)?;
+    let status = child.wait()?;
+    let seconds = start.elapsed().as_secs_f64();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let peak = poller.join().unwrap_or(0);
+    if !matches!(status.code(), Some(0 | 1)) {
+        bail!("dap-validate failed on {}: {status}", file.display());
+    }
+    let records = out
+        .split(|&b| b == b'\n')
+        .rfind(|l| !l.is_empty())
+        .and_then(|l| serde_json::from_slice::<Value>(l).ok())
+        .and_then(|summary| summary["records"].as_u64());
+    if records != Some(LAYOUT_RECORDS as u64) {
+        bail!("{}: dap-validate read {records:?} records", file.display());
+    }
+    Ok((seconds, peak))
 }
 
 fn run(exe: &Path, file: &Path, bytes: u64) -> Result<Measure> {
