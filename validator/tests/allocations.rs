@@ -24,14 +24,84 @@ fn plan() -> CheckPlan {
     CheckPlan::compile(&namespace, &table)
 }
 
+/// The layouts of the bench's matrix (`cargo xtask bench --layouts`); `six-digits` is the
+/// generator's own timestamps, so `compact` covers it, and `mixed` takes the others in turn,
+/// line by line.
+const LAYOUTS: [&str; 9] = [
+    "compact",
+    "action-first",
+    "value-reversed",
+    "python-dumps",
+    "meta-last",
+    "explicit-nulls",
+    "escaped",
+    "ipv6",
+    "mixed",
+];
+
+/// The value columns of `web_logs`, in table order.
+fn value_columns() -> Vec<String> {
+    let namespace = canvas_logs_codegen::load_embedded();
+    let table = namespace.table("web_logs").cloned();
+    let table = table.unwrap_or_else(|| panic!("web_logs exists"));
+    table
+        .columns()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !table.is_key_column(*i))
+        .map(|(_, c)| c.name().to_owned())
+        .collect()
+}
+
+type Object = serde_json::Map<String, serde_json::Value>;
+
 /// `n` valid records in a layout.
 fn records(n: usize, layout: &str) -> Vec<u8> {
     let mut generator = Generator::new(5);
+    let columns = value_columns();
     let mut out = Vec::new();
-    for _ in 0..n {
+    for i in 0..n {
         // Every record is valid (duplicate keys are the merge step's, not the reader's).
         let compact = generator.record().to_line();
+        let layout = match layout {
+            "mixed" => LAYOUTS[i % (LAYOUTS.len() - 1)],
+            other => other,
+        };
+        let edit = |change: &dyn Fn(&mut Object)| {
+            let mut parsed: Object = serde_json::from_str(&compact).unwrap_or_default();
+            change(&mut parsed);
+            serde_json::Value::Object(parsed).to_string()
+        };
+        let value_of = |record: &mut Object, change: &dyn Fn(&mut Object)| {
+            if let Some(serde_json::Value::Object(value)) = record.get_mut("value") {
+                change(value);
+            }
+        };
         let line = match layout {
+            "action-first" => edit(&|record| {
+                if let Some(serde_json::Value::Object(meta)) = record.get_mut("meta") {
+                    let reordered: Object = std::mem::take(meta).into_iter().rev().collect();
+                    *meta = reordered;
+                }
+            }),
+            "explicit-nulls" => edit(&|record| {
+                value_of(record, &|value| {
+                    let mut full = Object::new();
+                    for column in &columns {
+                        let v = value.remove(column).unwrap_or(serde_json::Value::Null);
+                        full.insert(column.clone(), v);
+                    }
+                    *value = full;
+                })
+            }),
+            "ipv6" => edit(&|record| {
+                value_of(record, &|value| {
+                    if value.contains_key("remote_ip") {
+                        let ip = format!("2001:db8:{:x}::4cba:{:x}", i % 65_536, i / 7 % 65_536);
+                        value.insert("remote_ip".to_owned(), ip.into());
+                    }
+                })
+            }),
             "python-dumps" => compact.replace("\",\"", "\", \"").replace("\":", "\": "),
             "meta-last" => {
                 let parsed: serde_json::Map<String, serde_json::Value> =
@@ -77,13 +147,13 @@ fn batch(data: Vec<u8>) -> Batch {
 #[test]
 fn checking_a_batch_allocates_the_same_for_500_and_2000_records_in_every_layout() {
     let plan = plan();
-    for layout in [
-        "compact",
-        "meta-last",
-        "python-dumps",
-        "value-reversed",
-        "escaped",
-    ] {
+    let compact = records(20, "compact");
+    for layout in LAYOUTS {
+        // Each layout is written otherwise than the compact one.
+        assert!(
+            layout == "compact" || records(20, layout) != compact,
+            "{layout}"
+        );
         let (small, large) = (batch(records(500, layout)), batch(records(2000, layout)));
         let mut state = WorkerState::new(&plan);
         // Warm-up: the reusable buffers grow to a 2,000-record batch.
