@@ -201,7 +201,7 @@ impl DuplicateKeys {
     /// have grown to by then, so a run that expects a million keys skips the rehashing of seven
     /// doublings per shard (measured: about 40 ns a key, a third of the duplicate check). The
     /// table is resident from the start, at the size the run is expected to reach: for a
-    /// [`Estimate::Firm`] count in one [`Region`], for a [`Estimate::Rough`] one in an
+    /// [`Estimate::Firm`] count in one `Region`, for a [`Estimate::Rough`] one in an
     /// allocation per shard. A region is given back only once every shard has outgrown it, so
     /// growing out of one holds it and the grown shards at once (a gzip file's guess, low by
     /// half on the bench, took the peak RSS from 48 to 66 MB that way), where a shard of its

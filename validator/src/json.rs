@@ -455,7 +455,7 @@ impl<'a> Scanner<'a> {
     /// ASCII text and its simple escapes (`\/`, `\"`, `\\`, `\n`...) are measured 16 bytes a
     /// step, every escape in a step taken from the step's mask without loading it again (each
     /// stands for one byte); anything else (a `\u` escape, a byte >= 0x80, the input's last 16
-    /// bytes, an error) continues in [`Scanner::decode_rest`] from where the steps stopped. In
+    /// bytes, an error) continues in `Scanner::decode_rest` from where the steps stopped. In
     /// the `escaped` bench layout (`\/` in every URL and user agent) the escape at a time cost
     /// 9% of the checking thread.
     pub fn measure_string(&mut self) -> Option<Measure> {
@@ -803,7 +803,7 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// Where a string's decoded text goes (see [`Scanner::decode_rest`]): its bytes (`Vec<u8>`,
+/// Where a string's decoded text goes (see `Scanner::decode_rest`): its bytes (`Vec<u8>`,
 /// decoding) or only its length ([`Measure`]).
 pub trait Decoded {
     /// A 16-byte step of the raw text of which the first `run` bytes are plain ASCII text.
