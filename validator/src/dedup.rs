@@ -100,13 +100,14 @@ impl Region {
             map,
         };
         // Written once a page now (see `Shard::with_buckets`); under huge pages the first
-        // write of each 2 MiB faults it in whole and the rest find it there.
-        for word in region
-            .words_mut()
-            .iter_mut()
-            .step_by(4096 / size_of::<u64>())
-        {
-            *word = std::hint::black_box(0);
+        // write of each 2 MiB faults it in whole and the rest find it there. Only the words
+        // the shards use: the slack before the first boundary and after the last shard is
+        // never touched, so never resident.
+        let used = region.start..region.start + words;
+        if let Some(used) = region.words_mut().get_mut(used) {
+            for word in used.iter_mut().step_by(4096 / size_of::<u64>()) {
+                *word = std::hint::black_box(0);
+            }
         }
         Some(region)
     }
