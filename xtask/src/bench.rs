@@ -540,14 +540,48 @@ fn run_validator_with(
     if let Some(jobs) = jobs {
         command.arg("--jobs").arg(jobs.to_string());
     }
-    command
-        .arg(input)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+    command.arg(input);
+    let run = run_polled(&mut command, true)?;
+    if !matches!(run.status.code(), Some(0 | 1)) {
+        bail!("dap-validate failed on {}: {}", input.display(), run.status);
+    }
+    let summary = summary_of(&run.stdout).context("no summary line")?;
+    let records = summary["records"].as_u64().unwrap_or(0);
+    if records != RECORDS {
+        bail!("dap-validate read {records} records, expected {RECORDS}");
+    }
+    eprintln!(
+        "   {} invalid records, {} errors",
+        summary["invalid_records"], summary["errors"]
+    );
+    Ok(Measure {
+        label,
+        seconds: run.seconds,
+        bytes,
+        records,
+        peak_rss_kib: Some(run.peak_rss_kib),
+    })
+}
+
+/// A finished run of a command: its wall time, peak RSS, exit status and standard output.
+struct Polled {
+    seconds: f64,
+    peak_rss_kib: u64,
+    status: std::process::ExitStatus,
+    stdout: Vec<u8>,
+}
+
+/// Runs `command` (its standard output captured, its errors inherited) and, with `poll`, polls
+/// its peak RSS every 5 ms on a thread of its own, so that the run's end is taken from a
+/// blocking wait (a polling loop that also checked for the exit added up to its sleep to every
+/// time, against (c), which is timed in this process); without, the peak is 0.
+fn run_polled(command: &mut Command, poll: bool) -> Result<Polled> {
     let start = Instant::now();
     let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
         .spawn()
-        .with_context(|| format!("running {}", exe.display()))?;
+        .context("running dap-validate")?;
     let pid = child.id();
     let mut stdout = child.stdout.take().context("no stdout")?;
     let reader = std::thread::spawn(move || {
@@ -555,15 +589,12 @@ fn run_validator_with(
         let _ = stdout.read_to_end(&mut out);
         out
     });
-    // Peak RSS is polled on a thread of its own, so that the run's end is taken from a blocking
-    // wait (a polling loop that also checked for the exit added up to its 5 ms sleep to every
-    // time, against (c), which is timed in this process).
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let poller = {
         let done = std::sync::Arc::clone(&done);
         std::thread::spawn(move || {
             let mut peak = 0u64;
-            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+            while poll && !done.load(std::sync::atomic::Ordering::Relaxed) {
                 if let Some(hwm) = vm_hwm_kib(pid) {
                     peak = peak.max(hwm);
                 }
@@ -575,31 +606,20 @@ fn run_validator_with(
     let status = child.wait()?;
     let seconds = start.elapsed().as_secs_f64();
     done.store(true, std::sync::atomic::Ordering::Relaxed);
-    let peak = poller.join().unwrap_or_default();
-    let out = reader.join().unwrap_or_default();
-    if !matches!(status.code(), Some(0 | 1)) {
-        bail!("dap-validate failed on {}: {status}", input.display());
-    }
-    let summary = out
+    Ok(Polled {
+        seconds,
+        peak_rss_kib: poller.join().unwrap_or_default(),
+        status,
+        stdout: reader.join().unwrap_or_default(),
+    })
+}
+
+/// The summary object of a JSON report: its last non-empty line.
+fn summary_of(report: &[u8]) -> Option<serde_json::Value> {
+    report
         .split(|&b| b == b'\n')
         .rfind(|l| !l.is_empty())
-        .and_then(|l| serde_json::from_slice::<serde_json::Value>(l).ok())
-        .context("no summary line")?;
-    let records = summary["records"].as_u64().unwrap_or(0);
-    if records != RECORDS {
-        bail!("dap-validate read {records} records, expected {RECORDS}");
-    }
-    eprintln!(
-        "   {} invalid records, {} errors",
-        summary["invalid_records"], summary["errors"]
-    );
-    Ok(Measure {
-        label,
-        seconds,
-        bytes,
-        records,
-        peak_rss_kib: Some(peak),
-    })
+        .and_then(|l| serde_json::from_slice(l).ok())
 }
 
 fn vm_hwm_kib(pid: u32) -> Option<u64> {

@@ -32,10 +32,10 @@ use super::Measure;
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Instant;
 
 /// Records per layout file.
 pub const LAYOUT_RECORDS: usize = 300_000;
@@ -205,12 +205,12 @@ pub fn measure_targets(
         let mut peak = 0u64;
         for _ in 0..2 {
             decompress = decompress.min(super::decompress_only(&gz, bytes)?.seconds);
-            let (seconds, rss) = polled(exe, &gz, None)?;
+            let (seconds, rss) = polled(exe, &gz, None, true)?;
             gzip = gzip.min(seconds);
             peak = peak.max(rss);
         }
         for jobs in [None, Some(1)] {
-            peak = peak.max(polled(exe, &file, jobs)?.1);
+            peak = peak.max(polled(exe, &file, jobs, true)?.1);
         }
         targets.push(LayoutTargets {
             name: r.name,
@@ -253,98 +253,33 @@ pub fn report_targets(targets: &[LayoutTargets]) -> bool {
     met
 }
 
-/// One run of `dap-validate` (`jobs`: `None` for the default) on `file`: its wall time and
-/// its peak RSS in KiB, polled on a thread of its own every 2 ms.
-fn polled(exe: &Path, file: &Path, jobs: Option<u32>) -> Result<(f64, u64)> {
+/// One run of `dap-validate` (`jobs`: `None` for the default) on `file`: its wall time and,
+/// with `poll`, its peak RSS in KiB.
+fn polled(exe: &Path, file: &Path, jobs: Option<u32>, poll: bool) -> Result<(f64, u64)> {
     let mut command = Command::new(exe);
     command.args(["--report", "json", "--redact", "--max-errors", "0"]);
     if let Some(jobs) = jobs {
         command.arg("--jobs").arg(jobs.to_string());
     }
-    let start = Instant::now();
-    let mut child = command
-        .arg(file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()?;
-    let pid = child.id();
-    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let poller = {
-        let done = std::sync::Arc::clone(&done);
-        std::thread::spawn(move || {
-            let mut peak = 0u64;
-            while !done.load(std::sync::atomic::Ordering::Relaxed) {
-                peak = peak.max(super::vm_hwm_kib(pid).unwrap_or(0));
-                std::thread::sleep(Duration::from_millis(2));
-            }
-            peak
-        })
-    };
-    let mut out = Vec::new();
-    child
-        .stdout
-        .take()
-        .context("no stdout")?
-        .read_to_end(&mut out)?;
-    let status = child.wait()?;
-    let seconds = start.elapsed().as_secs_f64();
-    done.store(true, std::sync::atomic::Ordering::Relaxed);
-    let peak = poller.join().unwrap_or(0);
-    if !matches!(status.code(), Some(0 | 1)) {
-        bail!("dap-validate failed on {}: {status}", file.display());
+    let run = super::run_polled(command.arg(file), poll)?;
+    if !matches!(run.status.code(), Some(0 | 1)) {
+        bail!("dap-validate failed on {}: {}", file.display(), run.status);
     }
-    let records = out
-        .split(|&b| b == b'\n')
-        .rfind(|l| !l.is_empty())
-        .and_then(|l| serde_json::from_slice::<Value>(l).ok())
-        .and_then(|summary| summary["records"].as_u64());
+    let records = super::summary_of(&run.stdout).and_then(|s| s["records"].as_u64());
     if records != Some(LAYOUT_RECORDS as u64) {
         bail!("{}: dap-validate read {records:?} records", file.display());
     }
-    Ok((seconds, peak))
+    Ok((run.seconds, run.peak_rss_kib))
 }
 
+/// One timed `dap-validate --jobs 1` run on `file`.
 fn run(exe: &Path, file: &Path, bytes: u64) -> Result<Measure> {
-    let start = Instant::now();
-    let mut child = Command::new(exe)
-        .args([
-            "--report",
-            "json",
-            "--redact",
-            "--max-errors",
-            "0",
-            "--jobs",
-            "1",
-        ])
-        .arg(file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()?;
-    let mut out = Vec::new();
-    child
-        .stdout
-        .take()
-        .context("no stdout")?
-        .read_to_end(&mut out)?;
-    let status = child.wait()?;
-    let seconds = start.elapsed().as_secs_f64();
-    if !matches!(status.code(), Some(0 | 1)) {
-        bail!("dap-validate failed on {}: {status}", file.display());
-    }
-    let summary: Value = out
-        .split(|&b| b == b'\n')
-        .rfind(|l| !l.is_empty())
-        .and_then(|l| serde_json::from_slice(l).ok())
-        .context("no summary line")?;
-    let records = summary["records"].as_u64().unwrap_or(0);
-    if records != LAYOUT_RECORDS as u64 {
-        bail!("{}: dap-validate read {records} records", file.display());
-    }
+    let (seconds, _) = polled(exe, file, Some(1), false)?;
     Ok(Measure {
         label: "layout",
         seconds,
         bytes,
-        records,
+        records: LAYOUT_RECORDS as u64,
         peak_rss_kib: None,
     })
 }
