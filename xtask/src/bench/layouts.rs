@@ -4,21 +4,8 @@
 //! five each in each of two passes over the matrix. A validator whose speed holds only on its own generator's layout is not fast.
 //!
 //! Layouts (files cached in `target/bench/layouts/`, made from the first 300,000 lines of the
-//! bench export; a line that is not a JSON object, one of the generator's malformed records,
-//! is kept as it is in every layout):
-//!
-//! | layout | what changes |
-//! |---|---|
-//! | `compact` | nothing: the generator's own (`meta`, `key`, `value`, no spaces) |
-//! | `action-first` | `meta` as `{"action":..,"ts":..}` |
-//! | `value-reversed` | the `value` columns in reverse order |
-//! | `python-dumps` | Python's `json.dumps` defaults: `", "` and `": "` separators, non-ASCII as `\uXXXX` |
-//! | `meta-last` | `key`, `value`, `meta` |
-//! | `explicit-nulls` | every absent nullable column written as `null` |
-//! | `escaped` | `/` as `\/` and non-ASCII as `\uXXXX` in every string (PHP's and Java's encoders) |
-//! | `six-digits` | every timestamp with six fraction digits |
-//! | `ipv6` | every `remote_ip` an IPv6 address |
-//! | `mixed` | line by line, each of the layouts above in turn |
+//! bench export by [`dap_validate::synth::layouts`], which lists them; a line that is not a
+//! JSON object, one of the generator's malformed records, is kept as it is in every layout).
 //!
 //! Targets: on every layout `dap-validate` takes no more time than the floor (ratio <= 1.0),
 //! and the worst layout's ratio is within 1.2x of the best one's. The bench's other targets
@@ -30,8 +17,7 @@
 
 use super::Measure;
 use anyhow::{Context, Result, bail};
-use serde_json::{Map, Value};
-use std::fmt::Write as _;
+use dap_validate::synth::layouts::{LAYOUTS, Rewriter};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -43,20 +29,6 @@ pub const LAYOUT_RECORDS: usize = 300_000;
 const RUNS: usize = 5;
 /// Passes over the whole matrix.
 const PASSES: usize = 2;
-
-/// The layouts, in the order they are printed.
-const LAYOUTS: [&str; 10] = [
-    "compact",
-    "action-first",
-    "value-reversed",
-    "python-dumps",
-    "meta-last",
-    "explicit-nulls",
-    "escaped",
-    "six-digits",
-    "ipv6",
-    "mixed",
-];
 
 /// One layout's result.
 pub struct LayoutResult {
@@ -298,33 +270,10 @@ fn floor_of(file: &Path, bytes: u64) -> Result<Measure> {
     })
 }
 
-/// How strings and separators are written.
-#[derive(Clone, Copy)]
-struct Style {
-    /// `", "` and `": "` instead of `,` and `:`.
-    spaced: bool,
-    /// Non-ASCII as `\uXXXX`.
-    ascii: bool,
-    /// `/` as `\/`.
-    solidus: bool,
-}
-
-const PLAIN: Style = Style {
-    spaced: false,
-    ascii: false,
-    solidus: false,
-};
-
 fn write_layouts(jsonl: &Path, files: &[PathBuf]) -> Result<()> {
     let namespace = canvas_logs_codegen::load_embedded();
     let table = namespace.table("web_logs").context("no web_logs")?;
-    let value_columns: Vec<String> = table
-        .columns()
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !table.is_key_column(*i))
-        .map(|(_, c)| c.name().to_owned())
-        .collect();
+    let rewriter = Rewriter::new(table);
     let mut outs = files
         .iter()
         .map(|f| Ok(BufWriter::with_capacity(1 << 20, std::fs::File::create(f)?)))
@@ -332,18 +281,8 @@ fn write_layouts(jsonl: &Path, files: &[PathBuf]) -> Result<()> {
     let input = BufReader::with_capacity(1 << 20, std::fs::File::open(jsonl)?);
     for (n, line) in input.lines().take(LAYOUT_RECORDS).enumerate() {
         let line = line?;
-        let parsed: Option<Map<String, Value>> = serde_json::from_str(&line).ok();
-        let mut variants = Vec::with_capacity(LAYOUTS.len());
-        for layout in &LAYOUTS[..LAYOUTS.len() - 1] {
-            variants.push(match &parsed {
-                Some(record) => rewrite(record, layout, &value_columns),
-                None => line.clone(),
-            });
-        }
-        let mixed = variants[n % variants.len()].clone();
-        variants.push(mixed);
-        for (out, text) in outs.iter_mut().zip(&variants) {
-            out.write_all(text.as_bytes())?;
+        for (out, layout) in outs.iter_mut().zip(LAYOUTS) {
+            out.write_all(rewriter.rewrite_line(&line, layout, n).as_bytes())?;
             out.write_all(b"\n")?;
         }
     }
@@ -351,157 +290,4 @@ fn write_layouts(jsonl: &Path, files: &[PathBuf]) -> Result<()> {
         out.flush()?;
     }
     Ok(())
-}
-
-fn rewrite(record: &Map<String, Value>, layout: &str, value_columns: &[String]) -> String {
-    let mut record = record.clone();
-    let mut style = PLAIN;
-    let reorder = |map: &mut Map<String, Value>, order: &[&str]| {
-        let mut out = Map::new();
-        for key in order {
-            if let Some(v) = map.remove(*key) {
-                out.insert((*key).to_owned(), v);
-            }
-        }
-        out.append(map);
-        *map = out;
-    };
-    match layout {
-        "action-first" => {
-            if let Some(Value::Object(meta)) = record.get_mut("meta") {
-                reorder(meta, &["action", "ts"]);
-            }
-        }
-        "value-reversed" => {
-            if let Some(Value::Object(value)) = record.get_mut("value") {
-                let reversed: Map<String, Value> =
-                    std::mem::take(value).into_iter().rev().collect();
-                *value = reversed;
-            }
-        }
-        "python-dumps" => {
-            style = Style {
-                spaced: true,
-                ascii: true,
-                solidus: false,
-            }
-        }
-        "meta-last" => reorder(&mut record, &["key", "value", "meta"]),
-        "explicit-nulls" => {
-            if let Some(Value::Object(value)) = record.get_mut("value") {
-                let mut full = Map::new();
-                for column in value_columns {
-                    full.insert(column.clone(), value.remove(column).unwrap_or(Value::Null));
-                }
-                full.append(value);
-                *value = full;
-            }
-        }
-        "escaped" => {
-            style = Style {
-                spaced: false,
-                ascii: true,
-                solidus: true,
-            }
-        }
-        "six-digits" => {
-            if let Some(Value::Object(meta)) = record.get_mut("meta") {
-                six_digits(meta.get_mut("ts"));
-            }
-            if let Some(Value::Object(value)) = record.get_mut("value") {
-                six_digits(value.get_mut("timestamp"));
-            }
-        }
-        "ipv6" => {
-            if let Some(Value::Object(value)) = record.get_mut("value")
-                && let Some(Value::String(ip)) = value.get_mut("remote_ip")
-                && let Ok(v4) = ip.parse::<std::net::Ipv4Addr>()
-            {
-                let [a, b, c, d] = v4.octets();
-                *ip = format!(
-                    "2001:db8:{:x}:{:x}::{:x}",
-                    u16::from(a) << 8 | u16::from(b),
-                    c,
-                    u16::from(d) * 257
-                );
-            }
-        }
-        _ => {}
-    }
-    let mut out = String::with_capacity(1024);
-    write_value(&Value::Object(record), style, &mut out);
-    out
-}
-
-/// A DAP timestamp with its fraction padded to six digits.
-fn six_digits(value: Option<&mut Value>) {
-    let Some(Value::String(ts)) = value else {
-        return;
-    };
-    let Some(stem) = ts.strip_suffix('Z') else {
-        return;
-    };
-    let (clock, fraction) = stem.split_once('.').unwrap_or((stem, ""));
-    if fraction.len() <= 6 && fraction.bytes().all(|b| b.is_ascii_digit()) {
-        *ts = format!("{clock}.{fraction:0<6}Z");
-    }
-}
-
-fn write_value(value: &Value, style: Style, out: &mut String) {
-    let (item, pair) = if style.spaced {
-        (", ", ": ")
-    } else {
-        (",", ":")
-    };
-    match value {
-        Value::Object(map) => {
-            out.push('{');
-            for (i, (k, v)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(item);
-                }
-                write_string(k, style, out);
-                out.push_str(pair);
-                write_value(v, style, out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, v) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(item);
-                }
-                write_value(v, style, out);
-            }
-            out.push(']');
-        }
-        Value::String(s) => write_string(s, style, out),
-        other => out.push_str(&other.to_string()),
-    }
-}
-
-fn write_string(s: &str, style: Style, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '/' if style.solidus => out.push_str("\\/"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c if style.ascii && !c.is_ascii() => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }

@@ -7,6 +7,8 @@
 //! addresses, microsecond timestamps, nullable ids mostly absent-as-`null`; about 760 bytes each.
 //! The same seed always yields the same bytes (a SplitMix64 stream; no platform dependence).
 
+pub mod layouts;
+
 use std::fmt::Write as _;
 
 /// A SplitMix64 random stream: tiny, fast, and identical everywhere.
