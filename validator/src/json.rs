@@ -270,23 +270,6 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// [`Scanner::try_member`] at `offset` rather than the current offset (moves there only
-    /// when the pattern matches).
-    #[inline]
-    pub fn try_member_at(&mut self, offset: usize, pattern: &[u8]) -> bool {
-        let end = offset + pattern.len();
-        if self
-            .bytes
-            .get(offset..end)
-            .is_some_and(|candidate| crate::plan::bytes_eq(candidate, pattern))
-        {
-            self.pos = end;
-            true
-        } else {
-            false
-        }
-    }
-
     /// If the next member name is exactly `name` (which holds no `"`, `\\` or control
     /// character) followed by `:`, consumes both and returns `true`; otherwise moves nothing.
     /// A fast path for names known in advance: no scanning, no unescaping.
@@ -431,18 +414,6 @@ impl<'a> Scanner<'a> {
         let text = rest.get(..i)?;
         self.pos += i;
         Some(text)
-    }
-
-    /// The next 8 bytes as a little-endian word, when 8 bytes remain.
-    #[inline]
-    pub fn next_word(&self) -> Option<u64> {
-        self.bytes.get(self.pos..self.pos + 8).map(load_word)
-    }
-
-    /// The 8 bytes at `offset` as a little-endian word, when 8 bytes remain there.
-    #[inline]
-    pub fn word_at(&self, offset: usize) -> Option<u64> {
-        self.bytes.get(offset..offset + 8).map(load_word)
     }
 
     /// If a string starts here (the current byte is `"`) and is valid (escapes, UTF-8, no

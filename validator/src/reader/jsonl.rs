@@ -939,8 +939,9 @@ fn check_key_field(
 /// (`first`), or after a comma and at most one space (Python's `", "`), `"name":` with at most
 /// one space after it, for a name in the section's [`MemberTable`]. Consumes it and returns the
 /// member's position in the section, the offset of its name's quote and the member; otherwise
-/// moves nothing. One path for every producer's member order and both separators: the cost
-/// is the same whichever member comes, and whichever came before.
+/// moves nothing. One path for every producer's member order and both separators: the member
+/// the learnt order predicts costs one masked comparison, any other member in the table one
+/// hash lookup more, whatever the order.
 #[inline]
 fn find_member<'p>(
     s: &mut Scanner<'_>,
