@@ -614,9 +614,7 @@ fn name_key(bytes: &[u8], end: usize) -> u64 {
 impl MemberTable {
     /// The table of `members`.
     fn new(members: &[ExpectedMember]) -> MemberTable {
-        // Each member's pattern and hash key, read from the pattern padded to 32 bytes as the
-        // input is at a member.
-        let read: Vec<Option<(MemberPattern, u64)>> = members
+        let patterns: Box<[Option<MemberPattern>]> = members
             .iter()
             .map(|e| {
                 let pattern = e.pattern();
@@ -624,25 +622,29 @@ impl MemberTable {
                 bytes.get_mut(..pattern.len())?.copy_from_slice(pattern);
                 let window = Window::new(&bytes);
                 // The name's closing quote must be the pattern's (no `"` inside the name).
-                let end = window.name_end()?;
-                if end + 2 != pattern.len() {
+                if window.name_end()? + 2 != pattern.len() {
                     return None;
                 }
-                let read = MemberPattern {
+                Some(MemberPattern {
                     low: window.low,
                     high: window.high,
                     mask: ((1u64 << pattern.len()) - 1) as u32,
                     len: pattern.len(),
-                };
-                Some((read, name_key(&bytes, end)))
+                })
             })
             .collect();
-        let patterns: Box<[Option<MemberPattern>]> =
-            read.iter().map(|r| r.map(|(pattern, _)| pattern)).collect();
-        let keys: Vec<(usize, u64)> = read
+        let keys: Vec<(usize, u64)> = members
             .iter()
+            .zip(&patterns)
             .enumerate()
-            .filter_map(|(position, r)| Some((position, r.as_ref()?.1)))
+            .filter_map(|(position, (e, p))| {
+                p.as_ref()?;
+                let mut bytes = [0u8; 32];
+                bytes
+                    .get_mut(..e.pattern().len())?
+                    .copy_from_slice(e.pattern());
+                Some((position, name_key(&bytes, Window::new(&bytes).name_end()?)))
+            })
             .collect();
         // The smallest table, with at least twice as many slots as members, for which one of
         // a fixed series of multipliers puts every member in a slot of its own (on web_logs,
